@@ -1,0 +1,140 @@
+/**
+ * The one error hierarchy of the domain. Adapters translate SDK exceptions into these;
+ * `lambdas/api/problem.ts` is the only place that maps them to HTTP.
+ */
+import type { Job, JobErrorInfo } from './job';
+import type { JobStatus } from './job-status';
+
+/** Base class: every domain error has a stable machine-readable `code`. */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  readonly code = 'INVALID_TRANSITION';
+  constructor(
+    readonly from: JobStatus,
+    readonly to: JobStatus,
+  ) {
+    super(`A job cannot move from ${from} to ${to}`);
+  }
+}
+
+export class UnknownJobTypeError extends DomainError {
+  readonly code = 'UNKNOWN_JOB_TYPE';
+  constructor(readonly jobName: string) {
+    super(`There is no job type named '${jobName}'`);
+  }
+}
+
+/** One problem found in a request or in a job's input, with the path of the offending field. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class InvalidInputError extends DomainError {
+  readonly code = 'INVALID_INPUT';
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class JobNotFoundError extends DomainError {
+  readonly code = 'JOB_NOT_FOUND';
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} was not found`);
+  }
+}
+
+/** The store already holds a job with this id; carries the stored record. */
+export class JobAlreadyExistsError extends DomainError {
+  readonly code = 'JOB_ALREADY_EXISTS';
+  constructor(readonly existing: Job) {
+    super(`Job ${existing.id} already exists`);
+  }
+}
+
+/** A conditional write lost a race: the record changed since it was read. */
+export class JobVersionConflictError extends DomainError {
+  readonly code = 'JOB_UPDATE_CONFLICT';
+  constructor(
+    readonly jobId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`Job ${jobId} changed since version ${expectedVersion}`);
+  }
+}
+
+/** The same idempotency key was used with a different request. */
+export class IdempotencyKeyMismatchError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_MISMATCH';
+  constructor(readonly jobId: string) {
+    super('This idempotency key was already used with a different request');
+  }
+}
+
+/** The job record was written but its message could not be queued: the job was not accepted. */
+export class EnqueueFailedError extends DomainError {
+  readonly code = 'ENQUEUE_FAILED';
+  constructor(
+    readonly jobId: string,
+    options?: { cause?: unknown },
+  ) {
+    super('The job could not be queued; try again later', options);
+  }
+}
+
+/**
+ * Thrown by a job handler for a failure that retrying cannot fix (bad input, a refused
+ * operation). The job fails at once and its message goes to the dead-letter queue.
+ */
+export class PermanentJobError extends Error {
+  readonly code: string;
+  constructor(message: string, options?: { code?: string; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = 'PermanentJobError';
+    this.code = options?.code ?? 'PERMANENT_FAILURE';
+  }
+}
+
+/** The handler ran past its deadline. Transient: the next attempt may be faster. */
+export class JobTimeoutError extends Error {
+  readonly code = 'JOB_TIMEOUT';
+  constructor(readonly timeoutMs: number) {
+    super(`The job handler did not finish within ${timeoutMs} ms`);
+    this.name = 'JobTimeoutError';
+  }
+}
+
+/**
+ * Turns anything a handler threw into the `{ code, message }` stored on the job and shown to
+ * its owner. Never includes a stack trace.
+ */
+export function toJobErrorInfo(error: unknown): JobErrorInfo {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      code: typeof code === 'string' && code.length > 0 ? code : toErrorCode(error.name),
+      message: error.message || error.name,
+    };
+  }
+  return { code: 'UNKNOWN', message: typeof error === 'string' ? error : 'Unknown error' };
+}
+
+/** `TypeError` -> `TYPE_ERROR`, as AsyncEndpoints upper-cases exception type names. */
+function toErrorCode(name: string): string {
+  return (
+    name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/\W+/g, '_')
+      .toUpperCase() || 'UNKNOWN'
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * The job record: the AsyncEndpoints job fields plus what an at-least-once, multi-worker
+ * system on AWS needs (owner, idempotency, lease, attempt, TTL, version).
+ */
+import type { JobStatus } from './job-status';
+
+/** What a failed attempt left on the job. Never a stack trace: logs keep those. */
+export interface JobErrorInfo {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A JSON value as accepted from clients and returned by handlers. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface Job {
+  readonly id: string;
+  /** The job type's name; selects the handler. */
+  readonly name: string;
+  readonly status: JobStatus;
+  /** The caller identity that submitted the job; only it may read the job. */
+  readonly owner: string;
+  /** The validated input, as submitted. */
+  readonly input: unknown;
+  readonly result?: unknown;
+  readonly error?: JobErrorInfo;
+  /** Retries scheduled so far (0 on the first attempt). */
+  readonly retryCount: number;
+  /** Retries allowed after the first attempt. */
+  readonly maxRetries: number;
+  /** Attempts claimed so far, including re-claims after a lost worker. */
+  readonly attempt: number;
+  /** ISO time before which a Scheduled job must not run. */
+  readonly retryDelayUntil?: string;
+  readonly createdAt: string;
+  readonly startedAt?: string;
+  readonly completedAt?: string;
+  readonly lastUpdatedAt: string;
+  readonly idempotencyKey?: string;
+  /** Hash of the job name and input, to tell a replay from a different request with one key. */
+  readonly requestHash: string;
+  /** Who holds the job while it runs, and until when (ISO). A write must still hold it. */
+  readonly leaseOwner?: string;
+  readonly leaseExpiresAt?: string;
+  /** Epoch seconds after which the record is gone (DynamoDB TTL; readers filter it too). */
+  readonly expiresAt: number;
+  /** Incremented by every write; conditional writes compare it. */
+  readonly version: number;
+}
+
+/** The job JSON clients see: AsyncEndpoints' JobResponse, plus `attempt`. */
+export interface JobView {
+  id: string;
+  name: string;
+  status: JobStatus;
+  retryCount: number;
+  maxRetries: number;
+  attempt: number;
+  retryDelayUntil: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  lastUpdatedAt: string;
+  result: unknown;
+  error: JobErrorInfo | null;
+}
+
+export function toJobView(job: Job): JobView {
+  return {
+    id: job.id,
+    name: job.name,
+    status: job.status,
+    retryCount: job.retryCount,
+    maxRetries: job.maxRetries,
+    attempt: job.attempt,
+    retryDelayUntil: job.retryDelayUntil ?? null,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt ?? null,
+    completedAt: job.completedAt ?? null,
+    lastUpdatedAt: job.lastUpdatedAt,
+    result: job.result ?? null,
+    error: job.error ?? null,
+  };
+}
+
+/** True once the record's retention has run out; DynamoDB deletes such items lazily. */
+export function isExpired(job: Pick<Job, 'expiresAt'>, now: Date): boolean {
+  return job.expiresAt * 1000 <= now.getTime();
+}
+
+/** Epoch seconds `retentionSeconds` after `from`. */
+export function expiryAfter(from: Date, retentionSeconds: number): number {
+  return Math.floor(from.getTime() / 1000) + retentionSeconds;
+}

@@ -1,0 +1,58 @@
+/**
+ * The ports the use-cases depend on. Adapters under `lambdas/adapters/` implement them for
+ * DynamoDB and SQS, and in memory for tests.
+ */
+import type { Job, JobErrorInfo } from './job';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  /** A fresh random job id (UUID). */
+  newId(): string;
+}
+
+/** Why a claim did not happen, with the record as it stands (absent if there is none). */
+export type ClaimResult =
+  | { readonly claimed: true; readonly job: Job }
+  | { readonly claimed: false; readonly job?: Job };
+
+export interface ClaimRequest {
+  readonly id: string;
+  readonly leaseOwner: string;
+  readonly leaseExpiresAt: Date;
+  readonly now: Date;
+}
+
+export interface JobStore {
+  /** @throws JobAlreadyExistsError carrying the stored record when the id is taken. */
+  create(job: Job): Promise<void>;
+  /** Strongly consistent read; expired records are returned as they are. */
+  get(id: string): Promise<Job | undefined>;
+  /**
+   * Replaces the record with `next` if its version is still `next.version - 1`.
+   * @throws JobVersionConflictError when another write came first.
+   */
+  update(next: Job): Promise<void>;
+  /**
+   * Atomically moves a claimable job (see `canClaim`) to InProgress with a new lease,
+   * incrementing `attempt` and `version`, in one conditional write.
+   */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+}
+
+/** The producer side of a job type's queue. */
+export interface JobQueue {
+  /** Sends the job's message; resolves only once SQS has stored it. */
+  enqueue(job: Pick<Job, 'id' | 'name'>): Promise<void>;
+}
+
+/** Control over one received message, for the processor. */
+export interface Delivery {
+  readonly jobId: string;
+  /** Hides the message for `seconds` (the retry backoff) instead of the queue's default. */
+  retryAfter(seconds: number): Promise<void>;
+  /** Copies the message to the dead-letter queue with the job's error; the caller then acks it. */
+  deadLetter(error: JobErrorInfo): Promise<void>;
+}

@@ -1,0 +1,24 @@
+/**
+ * Names of the environment variables `lib/` sets on the functions and the Lambdas read.
+ * Shared so the two sides cannot drift; `lib/` imports only this file and the job catalog.
+ */
+export const Env = {
+  /** DynamoDB table of job records. */
+  TableName: 'JOBS_TABLE_NAME',
+  /** JSON object: job name -> SQS queue URL (submit function). */
+  QueueUrls: 'JOB_QUEUE_URLS',
+  /** The processor's job type. */
+  JobName: 'JOB_NAME',
+  /** The processor's queue URL. */
+  QueueUrl: 'JOB_QUEUE_URL',
+  /** The processor's dead-letter queue URL. */
+  DeadLetterQueueUrl: 'JOB_DLQ_URL',
+  /** JSON object: job name -> settings overrides from the stack's context. */
+  JobSettings: 'JOB_SETTINGS',
+  /** Days a finished job stays readable. */
+  RetentionDays: 'JOB_RETENTION_DAYS',
+  /** Largest accepted request body, bytes. */
+  MaxBodyBytes: 'MAX_BODY_BYTES',
+} as const;
+
+export type EnvName = (typeof Env)[keyof typeof Env];

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    // Stack tests synthesize whole apps; on a 2-core machine 10 s is not enough.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_DEV: 'false',
+      AWS_REGION: 'us-east-1',
+    },
+  },
+});
