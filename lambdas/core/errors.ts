@@ -68,8 +68,9 @@ export class JobVersionConflictError extends DomainError {
   constructor(
     readonly jobId: string,
     readonly expectedVersion: number,
+    options?: { cause?: unknown },
   ) {
-    super(`Job ${jobId} changed since version ${expectedVersion}`);
+    super(`Job ${jobId} changed since version ${expectedVersion}`, options);
   }
 }
 

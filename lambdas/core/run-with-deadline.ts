@@ -12,11 +12,14 @@ export async function runWithDeadline<T>(
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new JobTimeoutError(timeoutMs);
-      controller.abort(error);
-      reject(error);
-    }, Math.max(0, timeoutMs));
+    timer = setTimeout(
+      () => {
+        const error = new JobTimeoutError(timeoutMs);
+        controller.abort(error);
+        reject(error);
+      },
+      Math.max(0, timeoutMs),
+    );
   });
   try {
     return await Promise.race([work(controller.signal), timeout]);

@@ -40,13 +40,7 @@ export type ProcessOutcome =
   | { readonly kind: 'failed'; readonly job: Job; readonly ack: true }
   | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly job?: Job; readonly ack: boolean };
 
-export type SkipReason =
-  | 'missing'
-  | 'finished'
-  | 'dead-letter-resent'
-  | 'not-due'
-  | 'leased'
-  | 'lease-lost';
+export type SkipReason = 'missing' | 'finished' | 'dead-letter-resent' | 'not-due' | 'leased' | 'lease-lost';
 
 /**
  * Runs one delivery of a job, at least once, recording exactly one outcome per attempt.

@@ -1,0 +1,45 @@
+import { canClaim } from '../core/claim';
+import { JobAlreadyExistsError, JobVersionConflictError } from '../core/errors';
+import type { Job } from '../core/job';
+import type { ClaimRequest, ClaimResult, JobStore } from '../core/ports';
+import { transition } from '../core/transition';
+
+/**
+ * {@link JobStore} in a Map, for unit tests. Same contract as the DynamoDB store (the contract
+ * suite runs against both); records are copied in and out so callers cannot alias them.
+ */
+export class InMemoryJobStore implements JobStore {
+  readonly jobs = new Map<string, Job>();
+
+  async create(job: Job): Promise<void> {
+    const existing = this.jobs.get(job.id);
+    if (existing) throw new JobAlreadyExistsError(structuredClone(existing));
+    this.jobs.set(job.id, structuredClone(job));
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    const job = this.jobs.get(id);
+    return job ? structuredClone(job) : undefined;
+  }
+
+  async update(next: Job): Promise<void> {
+    const current = this.jobs.get(next.id);
+    if (!current || current.version !== next.version - 1) {
+      throw new JobVersionConflictError(next.id, next.version - 1);
+    }
+    this.jobs.set(next.id, structuredClone(next));
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const job = this.jobs.get(request.id);
+    if (!job) return { claimed: false };
+    if (!canClaim(job, request.now)) return { claimed: false, job: structuredClone(job) };
+    const claimed = transition(job, 'InProgress', request.now, {
+      attempt: job.attempt + 1,
+      leaseOwner: request.leaseOwner,
+      leaseExpiresAt: request.leaseExpiresAt.toISOString(),
+    });
+    this.jobs.set(claimed.id, claimed);
+    return { claimed: true, job: structuredClone(claimed) };
+  }
+}

@@ -1,0 +1,25 @@
+import type { Job } from '../core/job';
+
+/**
+ * The DynamoDB item of a job. Input and result are stored as JSON strings, not maps: any valid
+ * JSON round-trips exactly (DynamoDB numbers cannot hold 1e200, maps reject some key shapes),
+ * and the record's size is the JSON's size.
+ */
+export type JobItem = Record<string, unknown>;
+
+export function toItem(job: Job): JobItem {
+  const { input, result, ...rest } = job;
+  const item: JobItem = { ...rest, input: JSON.stringify(input ?? null) };
+  if (result !== undefined) item.result = JSON.stringify(result);
+  for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
+  return item;
+}
+
+export function fromItem(item: JobItem): Job {
+  const { input, result, ...rest } = item;
+  return {
+    ...(rest as Omit<Job, 'input' | 'result'>),
+    input: typeof input === 'string' ? JSON.parse(input) : null,
+    ...(typeof result === 'string' ? { result: JSON.parse(result) } : {}),
+  };
+}

@@ -1,0 +1,39 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { JobCatalog } from '../core/catalog';
+import { JobNotFoundError } from '../core/errors';
+import { toJobView } from '../core/job';
+import { isTerminal } from '../core/job-status';
+import type { JobLogger } from '../core/job-type';
+import { type GetJobDeps, getJob } from '../core/use-cases/get-job';
+import { callerOf } from './caller';
+import { jsonResponse } from './http';
+import { errorResponse } from './problem';
+import { pollAfterSeconds } from './retry-after';
+
+export interface GetJobHandlerDeps extends GetJobDeps {
+  readonly catalog: JobCatalog;
+  readonly logger: JobLogger;
+}
+
+const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function makeGetJobHandler(deps: GetJobHandlerDeps) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const owner = callerOf(event);
+      const id = event.pathParameters?.nameOrId ?? '';
+      // Ids are UUIDs: anything else cannot name a job, so do not spend a read on it.
+      if (!JOB_ID_PATTERN.test(id)) throw new JobNotFoundError(id.slice(0, 64));
+      const job = await getJob(deps, { owner, id: id.toLowerCase() });
+      const headers: Record<string, string> = {};
+      if (!isTerminal(job.status) && deps.catalog.has(job.name)) {
+        headers['Retry-After'] = String(
+          pollAfterSeconds(job, deps.catalog.get(job.name).settings, deps.clock.now()),
+        );
+      }
+      return jsonResponse(200, toJobView(job), headers);
+    } catch (error) {
+      return errorResponse(error, deps.logger);
+    }
+  };
+}

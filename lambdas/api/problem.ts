@@ -1,0 +1,91 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import {
+  EnqueueFailedError,
+  IdempotencyKeyMismatchError,
+  InvalidInputError,
+  JobNotFoundError,
+  UnknownJobTypeError,
+} from '../core/errors';
+import type { JobLogger } from '../core/job-type';
+import type { Headers } from './http';
+import { RequestError } from './request-errors';
+
+/** An RFC 9457 problem document. `code` and `errors` are our extension members. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: string;
+  errors?: readonly { path: string; message: string }[];
+  [extension: string]: unknown;
+}
+
+/** Seconds a client should wait before retrying a submission refused with 503. */
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problemResponse(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Partial<Problem> = {},
+  headers: Headers = {},
+): APIGatewayProxyResult {
+  const problem: Problem = {
+    type: `urn:async-endpoints:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...extra,
+  };
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...headers },
+    body: JSON.stringify(problem),
+  };
+}
+
+/**
+ * The one place errors become HTTP responses. Unknown errors are logged in full and answered
+ * with a bare 500: no message, no stack trace reaches the client.
+ */
+export function errorResponse(error: unknown, logger: JobLogger): APIGatewayProxyResult {
+  if (error instanceof RequestError) return problemResponse(error.status, error.code, error.message);
+  if (error instanceof InvalidInputError) {
+    return problemResponse(400, error.code, error.message, { errors: error.issues });
+  }
+  if (error instanceof UnknownJobTypeError) return problemResponse(404, error.code, error.message);
+  if (error instanceof JobNotFoundError) return problemResponse(404, error.code, error.message);
+  if (error instanceof IdempotencyKeyMismatchError) {
+    return problemResponse(422, error.code, error.message, { jobId: error.jobId });
+  }
+  if (error instanceof EnqueueFailedError) {
+    logger.error('Job refused: enqueue failed', { jobId: error.jobId, error: error.cause });
+    return problemResponse(
+      503,
+      error.code,
+      error.message,
+      { jobId: error.jobId },
+      {
+        'Retry-After': String(RETRY_AFTER_UNAVAILABLE_SECONDS),
+      },
+    );
+  }
+  logger.error('Unhandled error', { error });
+  return problemResponse(500, 'INTERNAL_ERROR', 'The request could not be completed');
+}

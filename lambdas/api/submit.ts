@@ -1,0 +1,53 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { toJobView } from '../core/job';
+import { type SubmitJobDeps, submitJob } from '../core/use-cases/submit-job';
+import { callerOf } from './caller';
+import { header, jobLocation, jsonResponse } from './http';
+import { parseJsonBody } from './parse-body';
+import { errorResponse } from './problem';
+import { RequestError } from './request-errors';
+import { pollAfterSeconds } from './retry-after';
+
+export interface SubmitHandlerDeps extends SubmitJobDeps {
+  readonly maxBodyBytes: number;
+  /** Counts accepted jobs; a no-op in tests. */
+  readonly countSubmitted: (jobName: string) => void;
+}
+
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** Builds the handler around its dependencies (tests and the local mode pass their own). */
+export function makeSubmitHandler(deps: SubmitHandlerDeps) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const owner = callerOf(event);
+      const name = event.pathParameters?.nameOrId ?? '';
+      const input = parseJsonBody(event, deps.maxBodyBytes);
+      const idempotencyKey = readIdempotencyKey(event);
+      const { job, created, settings } = await submitJob(deps, { owner, name, input, idempotencyKey });
+      if (created) deps.countSubmitted(job.name);
+      return jsonResponse(created ? 202 : 200, toJobView(job), {
+        Location: jobLocation(event, job.id),
+        'Retry-After': String(pollAfterSeconds(job, settings, deps.clock.now())),
+      });
+    } catch (error) {
+      return errorResponse(error, deps.logger);
+    }
+  };
+}
+
+/** `Idempotency-Key` (IETF draft), or `X-Async-Request-Id` as AsyncEndpoints clients send it. */
+function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
+  const raw = header(event, 'idempotency-key') ?? header(event, 'x-async-request-id');
+  if (raw === undefined) return undefined;
+  // Structured Field strings arrive quoted; a bare token is accepted as well.
+  const key = raw.trim().replace(/^"(.*)"$/, '$1');
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x20-\x7e]+$/.test(key)) {
+    throw new RequestError(
+      400,
+      'INVALID_IDEMPOTENCY_KEY',
+      `The idempotency key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters`,
+    );
+  }
+  return key;
+}

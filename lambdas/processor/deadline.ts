@@ -1,0 +1,11 @@
+/** Time kept back from the handler to record the outcome before the function times out. */
+export function outcomeReserveMs(remainingMs: number): number {
+  return Math.min(5_000, Math.max(1_000, Math.floor(remainingMs * 0.1)));
+}
+
+/**
+ * Margin added to the lease past the invocation's end. A lease must outlive its invocation, or
+ * a live worker could be overtaken; the queue's visibility timeout (>= 6x the function timeout)
+ * is far longer, so a dead worker's job is always re-claimable when its message returns.
+ */
+export const LEASE_MARGIN_MS = 10_000;

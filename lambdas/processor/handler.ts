@@ -1,0 +1,41 @@
+/**
+ * Lambda entry of a job type's processor, wired once per cold start from the environment.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { documentClient, sqsClient } from '../adapters/aws-clients';
+import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
+import { sqsDelivery } from '../adapters/sqs-delivery';
+import { randomIds, systemClock } from '../adapters/system';
+import { JobCatalog } from '../core/catalog';
+import { jobTypes } from '../jobs/catalog';
+import { JOB_NAME_DIMENSION, METRICS_NAMESPACE } from '../metric-names';
+import { EnvReader, readSettingsOverrides } from '../runtime-config';
+import { Env } from '../runtime-env';
+import { makeProcessorHandler, type ProcessorHandlerDeps } from './process-batch';
+
+function fromEnvironment(): ProcessorHandlerDeps {
+  const env = new EnvReader();
+  const tableName = env.string(Env.TableName);
+  const jobName = env.string(Env.JobName);
+  const queueUrl = env.string(Env.QueueUrl);
+  const deadLetterQueueUrl = env.string(Env.DeadLetterQueueUrl);
+  const catalog = new JobCatalog(jobTypes, readSettingsOverrides(env));
+  env.done();
+  const options = { client: sqsClient, queueUrl, deadLetterQueueUrl };
+  return {
+    catalog,
+    jobName,
+    store: new DynamoDbJobStore(documentClient, tableName),
+    clock: systemClock,
+    ids: randomIds,
+    logger: new Logger({ persistentKeys: { jobName } }),
+    metrics: new Metrics({
+      namespace: METRICS_NAMESPACE,
+      defaultDimensions: { [JOB_NAME_DIMENSION]: jobName },
+    }),
+    deliveryFor: (record, jobId) => sqsDelivery(record, jobId, options),
+  };
+}
+
+export const handler = makeProcessorHandler(fromEnvironment());

@@ -1,0 +1,79 @@
+/**
+ * The processor of one job type: an SQS event source with ReportBatchItemFailures. Each record
+ * is one delivery of one job; Powertools' BatchProcessor runs them in parallel and reports the
+ * ones to redeliver.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { decodeJobMessage } from '../adapters/job-message';
+import type { Delivery } from '../core/ports';
+import { type ProcessJobDeps, processJob } from '../core/use-cases/process-job';
+import { LEASE_MARGIN_MS, outcomeReserveMs } from './deadline';
+import { recordOutcome } from './outcome-metrics';
+
+export interface ProcessorHandlerDeps extends Omit<ProcessJobDeps, 'logger'> {
+  readonly jobName: string;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Control over one record's message: visibility and dead-lettering. */
+  readonly deliveryFor: (record: SQSRecord, jobId: string) => Delivery;
+}
+
+/** Thrown for a record that must be delivered again later; BatchProcessor reports it. */
+export class RedeliverLater extends Error {
+  constructor(reason: string) {
+    super(`Redeliver later: ${reason}`);
+    this.name = 'RedeliverLater';
+  }
+}
+
+export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
+  const processor = new BatchProcessor(EventType.SQS);
+
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    deps.logger.addContext(context);
+    const remaining = context.getRemainingTimeInMillis();
+    const start = deps.clock.now().getTime();
+    const deadlineAt = start + remaining - outcomeReserveMs(remaining);
+    const leaseMs = remaining + LEASE_MARGIN_MS;
+
+    const handleRecord = async (record: SQSRecord): Promise<void> => {
+      const message = decodeJobMessage(record.body);
+      const logger = deps.logger.createChild();
+      if (!message) {
+        logger.error('Malformed job message; dead-lettering it', { messageId: record.messageId });
+        await deps.deliveryFor(record, '-').deadLetter({
+          code: 'MALFORMED_MESSAGE',
+          message: 'The message is not a job message',
+        });
+        return;
+      }
+      logger.appendKeys({ jobId: message.id, jobName: message.name });
+      const began = deps.clock.now().getTime();
+      const outcome = await processJob(
+        { ...deps, logger },
+        { delivery: deps.deliveryFor(record, message.id), jobName: deps.jobName, deadlineAt, leaseMs },
+      );
+      recordOutcome(deps.metrics, outcome, deps.clock.now().getTime() - began);
+      logger.info('Delivery handled', {
+        outcome: outcome.kind,
+        ...(outcome.kind === 'skipped' ? { reason: outcome.reason } : {}),
+      });
+      if (!outcome.ack) throw new RedeliverLater(outcome.kind === 'skipped' ? outcome.reason : outcome.kind);
+    };
+
+    try {
+      // A batch whose every record is released (e.g. all retries scheduled) is normal operation
+      // here, not a function error: throwing would make the event source scale down.
+      return await processPartialResponse(event, handleRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      // A batch of only skipped deliveries records nothing; publishing then would log a warning.
+      if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Reads the functions' environment once, typed, failing fast with every problem named.
+ */
+import type { JobSettings } from './core/job-settings';
+import { Env, type EnvName } from './runtime-env';
+
+export class RuntimeConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid function configuration:\n- ${problems.join('\n- ')}`);
+    this.name = 'RuntimeConfigError';
+  }
+}
+
+type Source = Readonly<Record<string, string | undefined>>;
+
+/** Collects problems while reading, so one error lists them all. */
+export class EnvReader {
+  private readonly problems: string[] = [];
+
+  constructor(private readonly source: Source = process.env) {}
+
+  string(name: EnvName): string {
+    const value = this.source[name];
+    if (value === undefined || value === '') this.problems.push(`${name} is not set`);
+    return value ?? '';
+  }
+
+  positiveNumber(name: EnvName, fallback?: number): number {
+    const raw = this.source[name];
+    if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0)
+      this.problems.push(`${name} must be a positive number, got '${raw}'`);
+    return value;
+  }
+
+  json<T>(name: EnvName, fallback?: T): T {
+    const raw = this.source[name];
+    if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;
+    try {
+      const value = JSON.parse(raw ?? '');
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as T;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be a JSON object`);
+    return (fallback ?? {}) as T;
+  }
+
+  /** @throws RuntimeConfigError listing every problem met so far */
+  done(): void {
+    if (this.problems.length > 0) throw new RuntimeConfigError(this.problems);
+  }
+}
+
+/** Per-job-type setting overrides passed down by the stack (empty in tests and local runs). */
+export function readSettingsOverrides(env: EnvReader): Record<string, Partial<JobSettings>> {
+  return env.json<Record<string, Partial<JobSettings>>>(Env.JobSettings, {});
+}
+
+export const DAY_SECONDS = 86_400;

@@ -1,0 +1,82 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it } from 'vitest';
+import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
+import { JobCatalog } from '../../../lambdas/core/catalog';
+import { jobTypes } from '../../../lambdas/jobs/catalog';
+import { makeProcessorHandler } from '../../../lambdas/processor/process-batch';
+import { FakeDelivery } from '../../support/fake-delivery';
+import { aJob, ManualClock, sequentialIds } from '../../support/jobs';
+import { lambdaContext, sqsEvent } from '../../support/sqs-events';
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const message = (n: number, name = 'flaky') => JSON.stringify({ id: id(n), name });
+
+async function setup() {
+  const store = new InMemoryJobStore();
+  await store.create(aJob({ id: id(1), name: 'flaky', input: { failTimes: 0 } }));
+  await store.create(aJob({ id: id(2), name: 'flaky', input: { failTimes: 1 } }));
+  await store.create(aJob({ id: id(3), name: 'flaky', input: { failTimes: 0 }, status: 'Completed' }));
+  const deliveries = new Map<string, FakeDelivery>();
+  const metrics = new Metrics({ namespace: 'Test' });
+  const handler = makeProcessorHandler({
+    catalog: new JobCatalog(jobTypes),
+    jobName: 'flaky',
+    store,
+    clock: new ManualClock(),
+    ids: sequentialIds(),
+    logger: new Logger(),
+    metrics,
+    deliveryFor: (record, jobId) => {
+      const delivery = new FakeDelivery(jobId);
+      deliveries.set(record.messageId, delivery);
+      return delivery;
+    },
+  });
+  return { handler, store, deliveries };
+}
+
+describe('processor handler', () => {
+  it('reports only the records to redeliver as batch item failures', async () => {
+    const { handler, store } = await setup();
+    const event = sqsEvent(message(1), message(2), message(3));
+    const response = await handler(event, lambdaContext());
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]?.messageId }]);
+    expect((await store.get(id(1)))?.status).toBe('Completed');
+    expect((await store.get(id(2)))?.status).toBe('Scheduled');
+  });
+
+  it('does not throw when every record is released, so the event source does not back off', async () => {
+    const { handler } = await setup();
+    const event = sqsEvent(message(2));
+    const response = await handler(event, lambdaContext());
+    expect(response.batchItemFailures).toHaveLength(1);
+  });
+
+  it('dead-letters a malformed message and acknowledges it', async () => {
+    const { handler, deliveries } = await setup();
+    const event = sqsEvent('not json', '{"id":""}');
+    const response = await handler(event, lambdaContext());
+    expect(response.batchItemFailures).toEqual([]);
+    for (const record of event.Records) {
+      expect(deliveries.get(record.messageId)?.deadLetters[0]?.code).toBe('MALFORMED_MESSAGE');
+    }
+  });
+
+  it('redelivers a record whose processing threw (e.g. DynamoDB unavailable)', async () => {
+    const { handler, store } = await setup();
+    store.claim = () => Promise.reject(new Error('ProvisionedThroughputExceededException'));
+    const event = sqsEvent(message(1));
+    const response = await handler(event, lambdaContext());
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+  });
+
+  it('gives the handler a deadline inside the invocation', async () => {
+    const { handler, store } = await setup();
+    await store.create(aJob({ id: id(9), name: 'flaky', input: { failTimes: 0 } }));
+    // 1.5 s left: 1 s is kept back to record the outcome, so the job still completes.
+    const response = await handler(sqsEvent(message(9)), lambdaContext(1_500));
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await store.get(id(9)))?.status).toBe('Completed');
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { EnvReader, RuntimeConfigError, readSettingsOverrides } from '../../lambdas/runtime-config';
+import { Env } from '../../lambdas/runtime-env';
+
+describe('EnvReader', () => {
+  it('reads typed values', () => {
+    const env = new EnvReader({
+      [Env.TableName]: 't',
+      [Env.RetentionDays]: '7',
+      [Env.QueueUrls]: '{"a":"u"}',
+    });
+    expect(env.string(Env.TableName)).toBe('t');
+    expect(env.positiveNumber(Env.RetentionDays)).toBe(7);
+    expect(env.json(Env.QueueUrls)).toEqual({ a: 'u' });
+    expect(() => env.done()).not.toThrow();
+  });
+
+  it('names every missing or malformed variable in one error', () => {
+    const env = new EnvReader({ [Env.RetentionDays]: 'soon', [Env.QueueUrls]: '[1]' });
+    env.string(Env.TableName);
+    env.positiveNumber(Env.RetentionDays);
+    env.json(Env.QueueUrls);
+    let error: RuntimeConfigError | undefined;
+    try {
+      env.done();
+    } catch (e) {
+      error = e as RuntimeConfigError;
+    }
+    expect(error).toBeInstanceOf(RuntimeConfigError);
+    expect(error?.problems).toEqual([
+      `${Env.TableName} is not set`,
+      `${Env.RetentionDays} must be a positive number, got 'soon'`,
+      `${Env.QueueUrls} must be a JSON object`,
+    ]);
+  });
+
+  it('defaults the settings overrides to none', () => {
+    expect(readSettingsOverrides(new EnvReader({}))).toEqual({});
+    expect(readSettingsOverrides(new EnvReader({ [Env.JobSettings]: '{"echo":{"maxRetries":1}}' }))).toEqual({
+      echo: { maxRetries: 1 },
+    });
+  });
+});
