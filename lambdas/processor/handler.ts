@@ -10,7 +10,7 @@ import { randomIds, systemClock } from '../adapters/system';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
 import { JOB_NAME_DIMENSION, METRICS_NAMESPACE } from '../metric-names';
-import { EnvReader, readSettingsOverrides } from '../runtime-config';
+import { DAY_SECONDS, EnvReader, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { makeProcessorHandler, type ProcessorHandlerDeps } from './process-batch';
 
@@ -20,6 +20,7 @@ function fromEnvironment(): ProcessorHandlerDeps {
   const jobName = env.string(Env.JobName);
   const queueUrl = env.string(Env.QueueUrl);
   const deadLetterQueueUrl = env.string(Env.DeadLetterQueueUrl);
+  const retentionDays = env.positiveNumber(Env.RetentionDays);
   const catalog = new JobCatalog(jobTypes, readSettingsOverrides(env));
   env.done();
   const options = { client: sqsClient, queueUrl, deadLetterQueueUrl };
@@ -29,6 +30,7 @@ function fromEnvironment(): ProcessorHandlerDeps {
     store: new DynamoDbJobStore(documentClient, tableName),
     clock: systemClock,
     ids: randomIds,
+    retentionSeconds: retentionDays * DAY_SECONDS,
     logger: new Logger({ persistentKeys: { jobName } }),
     metrics: new Metrics({
       namespace: METRICS_NAMESPACE,

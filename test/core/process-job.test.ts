@@ -19,6 +19,7 @@ async function setup(job: Job, random = () => 0.5) {
     clock,
     ids: sequentialIds(),
     logger: silentLogger,
+    retentionSeconds: 86_400,
     random,
   };
   const delivery = new FakeDelivery(job.id);
@@ -196,6 +197,7 @@ describe('processJob', () => {
       clock,
       ids: sequentialIds(),
       logger: silentLogger,
+      retentionSeconds: 1,
     };
     const outcome = await processJob(deps, {
       delivery,
@@ -205,5 +207,32 @@ describe('processJob', () => {
     });
     expect(outcome).toMatchObject({ kind: 'failed', ack: true });
     expect(delivery.deadLetters[0]?.code).toBe('WRONG_QUEUE');
+  });
+});
+
+describe('retention', () => {
+  it('restarts the TTL when a job finishes', async () => {
+    const store = new InMemoryJobStore();
+    const job = aJob({ expiresAt: 1 });
+    await store.create(job);
+    const clock = new ManualClock();
+    clock.advance(60_000);
+    const deps = {
+      catalog: new JobCatalog(jobTypes),
+      store,
+      clock,
+      ids: sequentialIds(),
+      logger: silentLogger,
+    };
+    await processJob(
+      { ...deps, retentionSeconds: 3_600 },
+      {
+        delivery: new FakeDelivery(job.id),
+        jobName: 'echo',
+        deadlineAt: clock.now().getTime() + 1_000,
+        leaseMs: 1,
+      },
+    );
+    expect((await store.get(job.id))?.expiresAt).toBe(T0.getTime() / 1000 + 60 + 3_600);
   });
 });

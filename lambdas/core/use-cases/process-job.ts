@@ -1,6 +1,6 @@
 import type { JobCatalog } from '../catalog';
 import { JobVersionConflictError, toJobErrorInfo } from '../errors';
-import type { Job, JobErrorInfo } from '../job';
+import { expiryAfter, type Job, type JobErrorInfo } from '../job';
 import { retryPolicyOf } from '../job-settings';
 import type { JobLogger } from '../job-type';
 import type { Clock, Delivery, Ids, JobStore } from '../ports';
@@ -16,6 +16,8 @@ export interface ProcessJobDeps {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly logger: JobLogger;
+  /** How long finished records are kept, seconds: the TTL restarts when a job finishes. */
+  readonly retentionSeconds: number;
   /** Source of jitter, in [0, 1). */
   readonly random?: () => number;
 }
@@ -96,10 +98,12 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
     if (!decision.retry) return fail(deps, request, job, info);
     return scheduleRetry(deps, request, job, info, decision.delayMs);
   }
-  const completed = transition(job, 'Completed', deps.clock.now(), {
+  const finishedAt = deps.clock.now();
+  const completed = transition(job, 'Completed', finishedAt, {
     result: result ?? null,
     error: undefined,
     retryDelayUntil: undefined,
+    expiresAt: expiryAfter(finishedAt, deps.retentionSeconds),
   });
   if (!(await write(deps, completed))) return lostLease(job);
   return { kind: 'completed', job: completed, ack: true };
@@ -169,7 +173,12 @@ async function fail(
   job: Job,
   error: JobErrorInfo,
 ): Promise<ProcessOutcome> {
-  const failed = transition(job, 'Failed', deps.clock.now(), { error, retryDelayUntil: undefined });
+  const now = deps.clock.now();
+  const failed = transition(job, 'Failed', now, {
+    error,
+    retryDelayUntil: undefined,
+    expiresAt: expiryAfter(now, deps.retentionSeconds),
+  });
   if (!(await write(deps, failed))) return lostLease(job);
   // Record first, then the DLQ: if the send fails the message is redelivered, finds the job
   // Failed, and the send is repeated (see notClaimed), so record and DLQ end up agreeing.

@@ -25,6 +25,7 @@ async function setup() {
     store,
     clock: new ManualClock(),
     ids: sequentialIds(),
+    retentionSeconds: 86_400,
     logger: new Logger(),
     metrics,
     deliveryFor: (record, jobId) => {

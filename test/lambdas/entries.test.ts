@@ -1,0 +1,48 @@
+/**
+ * The Lambda entry files wire their handler from the environment at cold start: they must load
+ * with the variables the stack sets, and refuse to load without them, naming each one.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Env } from '../../lambdas/runtime-env';
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+  vi.resetModules();
+});
+
+const common = { [Env.TableName]: 'jobs', [Env.JobSettings]: '{}' };
+const retention = { [Env.RetentionDays]: '30' };
+
+describe.each([
+  [
+    '../../lambdas/api/submit-handler',
+    { ...common, ...retention, [Env.QueueUrls]: '{"echo":"https://q/echo"}', [Env.MaxBodyBytes]: '1024' },
+  ],
+  ['../../lambdas/api/get-job-handler', common],
+  [
+    '../../lambdas/processor/handler',
+    {
+      ...common,
+      ...retention,
+      [Env.JobName]: 'echo',
+      [Env.QueueUrl]: 'https://q/echo',
+      [Env.DeadLetterQueueUrl]: 'https://q/dlq',
+    },
+  ],
+])('%s', (entry, env) => {
+  it('builds its handler from the environment the stack sets', async () => {
+    process.env = { ...saved, ...env };
+    const module = await import(entry);
+    expect(typeof module.handler).toBe('function');
+  });
+
+  it('fails at load, naming every missing variable', async () => {
+    process.env = { ...saved };
+    for (const name of Object.values(Env)) delete process.env[name];
+    const names = Object.keys(env).filter((name) => name !== Env.JobSettings);
+    const error = await import(entry).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    for (const name of names) expect((error as Error).message).toContain(name);
+  });
+});
