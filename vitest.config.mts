@@ -7,6 +7,9 @@ export default defineConfig({
     // Stack tests synthesize whole apps; on a 2-core machine 10 s is not enough.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The JSON report feeds the "N passed, N failed" line CI prints (.ci/run).
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-report.json' },
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',

@@ -100,6 +100,13 @@ describe('processJob', () => {
     expect(delivery.deadLetters).toHaveLength(1);
   });
 
+  it('fails permanently when the result is too large for the job record', async () => {
+    const { run, delivery, store } = await setup(aJob({ input: { blob: 'x'.repeat(400_000) } }));
+    expect(await run()).toMatchObject({ kind: 'failed', ack: true });
+    expect(delivery.deadLetters[0]?.code).toBe('RESULT_TOO_LARGE');
+    expect((await store.get(aJob().id))?.result).toBeUndefined();
+  });
+
   it('fails permanently when the stored input no longer fits the schema', async () => {
     const { run, delivery } = await setup(aJob({ name: 'sleep', input: { ms: -1 } }));
     expect(await run()).toMatchObject({ kind: 'failed' });

@@ -4,6 +4,7 @@ import { expiryAfter, type Job, type JobErrorInfo } from '../job';
 import { retryPolicyOf } from '../job-settings';
 import type { JobLogger } from '../job-type';
 import type { Clock, Delivery, Ids, JobStore } from '../ports';
+import { MAX_RECORD_BYTES, recordBytes } from '../record-size';
 import { decideRetry } from '../retry-policy';
 import { runWithDeadline } from '../run-with-deadline';
 import { transition } from '../transition';
@@ -105,6 +106,13 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
     retryDelayUntil: undefined,
     expiresAt: expiryAfter(finishedAt, deps.retentionSeconds),
   });
+  if (recordBytes(completed) > MAX_RECORD_BYTES) {
+    // Storing it would fail on every attempt: fail now, and say why.
+    return fail(deps, request, job, {
+      code: 'RESULT_TOO_LARGE',
+      message: `The result does not fit the job record (${MAX_RECORD_BYTES} bytes with the input)`,
+    });
+  }
   if (!(await write(deps, completed))) return lostLease(job);
   return { kind: 'completed', job: completed, ack: true };
 }
