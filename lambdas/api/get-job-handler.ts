@@ -2,7 +2,7 @@
  * Lambda entry of `GET /jobs/{nameOrId}`, wired once per cold start.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { documentClient } from '../adapters/aws-clients';
+import { documentClient } from '../adapters/dynamodb-client';
 import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
 import { systemClock } from '../adapters/system';
 import { JobCatalog } from '../core/catalog';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineJobType } from '../core/job-type';
 
 /** Returns its input as the result: the smallest job, for smoke tests and docs. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PermanentJobError } from '../core/errors';
 import { defineJobType } from '../core/job-type';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineJobType } from '../core/job-type';
 
 /** Fails transiently on its first `failTimes` attempts, then succeeds: exercises retries. */

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineJobType } from '../core/job-type';
 
 /** Waits `ms` milliseconds, honouring cancellation: a stand-in for I/O-bound work. */

@@ -3,8 +3,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { documentClient, sqsClient } from '../adapters/aws-clients';
+import { documentClient } from '../adapters/dynamodb-client';
 import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
+import { sqsClient } from '../adapters/sqs-client';
 import { sqsDelivery } from '../adapters/sqs-delivery';
 import { randomIds, systemClock } from '../adapters/system';
 import { JobCatalog } from '../core/catalog';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { JobCatalog } from '../../lambdas/core/catalog';
 import { UnknownJobTypeError } from '../../lambdas/core/errors';
 import { DEFAULT_JOB_SETTINGS } from '../../lambdas/core/job-settings';

@@ -1,0 +1,7 @@
+/**
+ * The SQS client, created once per cold start and shared by every invocation. Kept apart from
+ * the DynamoDB client so functions that never touch SQS do not bundle it.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+export const sqsClient = new SQSClient({});

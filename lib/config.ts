@@ -1,0 +1,368 @@
+/**
+ * Typed stage config, read once from the cdk.json context key `asyncEndpoints` and checked at
+ * synth time. Every violation is collected and reported together in one {@link ConfigError}.
+ */
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { JobCatalog } from '../lambdas/core/catalog';
+import type { JobSettings } from '../lambdas/core/job-settings';
+import type { JobType } from '../lambdas/core/job-type';
+import { jobTypes as catalogJobTypes } from '../lambdas/jobs/catalog';
+import { CONFIG_DEFAULTS, LIMITS } from './config-defaults';
+import { CONTEXT_KEY, ConfigError } from './config-error';
+import { describe, isPlainObject, Problems, parseScalar } from './config-problems';
+import {
+  checkJobType,
+  defaultMaxMessageAgeSeconds,
+  defaultVisibilityTimeoutSeconds,
+  JOB_QUEUE_RETENTION_SECONDS,
+  type JobTypeConfig,
+  worstCaseMessageLifetimeSeconds,
+} from './job-type-checks';
+
+export type { JobTypeConfig };
+export {
+  CONTEXT_KEY,
+  ConfigError,
+  defaultMaxMessageAgeSeconds,
+  defaultVisibilityTimeoutSeconds,
+  JOB_QUEUE_RETENTION_SECONDS,
+  worstCaseMessageLifetimeSeconds,
+};
+
+/** What happens to the job table and the log groups when the stack is deleted. */
+export type RemovalPolicyName = 'retain' | 'destroy';
+
+/** Stage-level throttling of the REST API. */
+export interface ApiThrottleInput {
+  /**
+   * Steady-state requests per second for the whole stage.
+   * @default 500
+   */
+  readonly rateLimit?: number;
+  /**
+   * Burst bucket size, requests.
+   * @default 1000
+   */
+  readonly burstLimit?: number;
+}
+
+/**
+ * Per-job-type overrides: any {@link JobSettings} field (applied over the job file's own
+ * settings) plus fields only the infrastructure uses.
+ */
+export interface JobTypeOverrides extends Partial<JobSettings> {
+  /**
+   * Visibility timeout of the job queue, seconds (at least 6x the function timeout plus the
+   * batching window, as Lambda recommends; at most 43200).
+   * @default 6 * timeoutSeconds + maxBatchingWindowSeconds
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Alarm threshold on the age of the job queue's oldest message, seconds. The default is the
+   * longest a healthy message can legitimately stay in the queue: every attempt taking its full
+   * timeout (plus batching window) and every backoff at its cap, but never below 15 minutes.
+   * @default max(900, (maxRetries + 1) * (timeoutSeconds + maxBatchingWindowSeconds) + sum of capped backoffs)
+   */
+  readonly maxMessageAgeSeconds?: number;
+}
+
+/** The stage config as written in cdk.json (every field optional). */
+export interface StageConfigInput {
+  /**
+   * CloudFormation stack name; also the Powertools service name and the dashboard name.
+   * @default 'AsyncEndpoints'
+   */
+  readonly stackName?: string;
+  /**
+   * Largest accepted request body, bytes (at most 358400 so a job record fits a 400 KB item).
+   * @default 262144
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Days a finished job stays readable before its TTL expires.
+   * @default 30
+   */
+  readonly retentionDays?: number;
+  /**
+   * Retention of every log group, days; one of the values `logs.RetentionDays` accepts.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Removal policy of the job table and the log groups; `retain` also turns on the table's
+   * deletion protection.
+   * @default 'retain'
+   */
+  readonly removalPolicy?: RemovalPolicyName;
+  /**
+   * REST API stage throttling.
+   * @default { rateLimit: 500, burstLimit: 1000 }
+   */
+  readonly apiThrottle?: ApiThrottleInput;
+  /**
+   * The account's Lambda concurrency quota in the target Region; reserved concurrency of all
+   * processors must leave 100 of it unreserved.
+   * @default 1000
+   */
+  readonly accountConcurrency?: number;
+  /**
+   * Email address subscribed to the alarm topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Create the Region-wide API Gateway CloudWatch role (`AWS::ApiGateway::Account`). Turn off
+   * when another stack in the account and Region already manages it.
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
+  /**
+   * REST API stage name.
+   * @default 'prod'
+   */
+  readonly apiStageName?: string;
+  /**
+   * Overrides per job type name (must name a job type of `lambdas/jobs/catalog.ts`).
+   * @default {}
+   */
+  readonly jobTypes?: Readonly<Record<string, JobTypeOverrides>>;
+}
+
+/** The validated stage config with every default filled in. */
+export interface StageConfig {
+  readonly stackName: string;
+  readonly maxBodyBytes: number;
+  readonly retentionDays: number;
+  readonly logRetentionDays: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicyName;
+  readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly accountConcurrency: number;
+  readonly alarmEmail?: string;
+  readonly manageApiGatewayAccount: boolean;
+  readonly apiStageName: string;
+  /** In catalog order. */
+  readonly jobTypes: readonly JobTypeConfig[];
+  /**
+   * JSON object: job name -> the {@link JobSettings} overrides from the context (infra-only
+   * fields dropped), `{}` when none. Every function gets the same string.
+   */
+  readonly jobSettingsJson: string;
+}
+
+const JOB_SETTINGS_KEYS: Readonly<Record<keyof JobSettings, true>> = {
+  timeoutSeconds: true,
+  memoryMiB: true,
+  batchSize: true,
+  maxBatchingWindowSeconds: true,
+  maxConcurrency: true,
+  reservedConcurrency: true,
+  maxRetries: true,
+  backoffBaseSeconds: true,
+  backoffMaxSeconds: true,
+  maxReceiveCount: true,
+  pollIntervalSeconds: true,
+};
+const INFRA_JOB_KEYS = ['visibilityTimeoutSeconds', 'maxMessageAgeSeconds'] as const;
+const TOP_LEVEL_KEYS = [
+  'stackName',
+  'maxBodyBytes',
+  'retentionDays',
+  'logRetentionDays',
+  'removalPolicy',
+  'apiThrottle',
+  'accountConcurrency',
+  'alarmEmail',
+  'manageApiGatewayAccount',
+  'apiStageName',
+  'jobTypes',
+] as const;
+/** Fields that may also be set one by one with `-c asyncEndpoints.<field>=<value>`. */
+const SCALAR_KEYS = TOP_LEVEL_KEYS.filter((k) => k !== 'apiThrottle' && k !== 'jobTypes');
+
+const ALLOWED_LOG_RETENTION = Object.values(logs.RetentionDays).filter(
+  (v): v is number => typeof v === 'number',
+);
+
+/**
+ * Reads the stage config from the context of `scope`'s app and validates it.
+ *
+ * Reads the object under `asyncEndpoints` (a JSON string also works, for `-c`), then applies
+ * individual string overrides `-c asyncEndpoints.<field>=<value>` for the scalar fields.
+ *
+ * @throws ConfigError listing every violation
+ * @example
+ * const app = new App();
+ * const config = loadConfig(app);
+ * new AsyncEndpointsStack(app, config.stackName, { config });
+ */
+export function loadConfig(scope: Construct): StageConfig {
+  let raw: unknown = scope.node.tryGetContext(CONTEXT_KEY);
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      throw new ConfigError([
+        `${CONTEXT_KEY} must be an object (or a JSON object string), got an unparsable string`,
+      ]);
+    }
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const key of SCALAR_KEYS) {
+    const value: unknown = scope.node.tryGetContext(`${CONTEXT_KEY}.${key}`);
+    if (value !== undefined) overrides[key] = typeof value === 'string' ? parseScalar(value) : value;
+  }
+  if (Object.keys(overrides).length > 0 && (raw === undefined || isPlainObject(raw))) {
+    raw = { ...(raw ?? {}), ...overrides };
+  }
+  return resolveConfig(raw);
+}
+
+/**
+ * Validates a raw stage config and fills the defaults.
+ *
+ * @param input the value of the `asyncEndpoints` context key (`undefined` = all defaults)
+ * @param definitions the job types to provision (the catalog of `lambdas/jobs/catalog.ts`)
+ * @throws ConfigError listing every violation
+ */
+export function resolveConfig(
+  input: unknown,
+  definitions: readonly JobType[] = catalogJobTypes,
+): StageConfig {
+  const p = new Problems();
+  const raw = input ?? {};
+  if (!isPlainObject(raw)) throw new ConfigError([`${CONTEXT_KEY} must be an object, got ${describe(raw)}`]);
+  p.unknownKeys(raw, TOP_LEVEL_KEYS, CONTEXT_KEY);
+
+  const stackName = p.str(raw, 'stackName', CONFIG_DEFAULTS.stackName);
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    p.add(
+      `stackName must start with a letter and hold only letters, digits and dashes (max 128), got '${stackName}'`,
+    );
+  }
+  const maxBodyBytes = p.num(raw, 'maxBodyBytes', CONFIG_DEFAULTS.maxBodyBytes, {
+    integer: true,
+    min: 1,
+    max: LIMITS.maxBodyBytes,
+    why: 'so a job record fits a 400 KB DynamoDB item',
+  });
+  const retentionDays = p.num(raw, 'retentionDays', CONFIG_DEFAULTS.retentionDays, { integer: true, min: 1 });
+  const logRetentionDays = p.num(raw, 'logRetentionDays', CONFIG_DEFAULTS.logRetentionDays, {
+    integer: true,
+  });
+  if (!ALLOWED_LOG_RETENTION.includes(logRetentionDays)) {
+    p.add(`logRetentionDays must be one of ${ALLOWED_LOG_RETENTION.join(', ')}, got ${logRetentionDays}`);
+  }
+  const removalPolicy = p.str(raw, 'removalPolicy', CONFIG_DEFAULTS.removalPolicy);
+  if (removalPolicy !== 'retain' && removalPolicy !== 'destroy') {
+    p.add(`removalPolicy must be 'retain' or 'destroy', got '${removalPolicy}'`);
+  }
+  const accountConcurrency = p.num(raw, 'accountConcurrency', CONFIG_DEFAULTS.accountConcurrency, {
+    integer: true,
+    min: LIMITS.unreservedAccountConcurrency,
+  });
+  const alarmEmail = raw.alarmEmail === undefined ? undefined : p.str(raw, 'alarmEmail', '');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    p.add(`alarmEmail must be an email address, got '${alarmEmail}'`);
+  }
+  const manageApiGatewayAccount = p.bool(
+    raw,
+    'manageApiGatewayAccount',
+    CONFIG_DEFAULTS.manageApiGatewayAccount,
+  );
+  const apiStageName = p.str(raw, 'apiStageName', CONFIG_DEFAULTS.apiStageName);
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(apiStageName)) {
+    p.add(`apiStageName must hold only letters, digits, '-' and '_', got '${apiStageName}'`);
+  }
+
+  const throttleRaw = p.obj(raw, 'apiThrottle');
+  p.unknownKeys(throttleRaw, ['rateLimit', 'burstLimit'], 'apiThrottle');
+  const apiThrottle = {
+    rateLimit: p.num(throttleRaw, 'rateLimit', CONFIG_DEFAULTS.apiThrottle.rateLimit, {
+      min: 1,
+      at: 'apiThrottle',
+    }),
+    burstLimit: p.num(throttleRaw, 'burstLimit', CONFIG_DEFAULTS.apiThrottle.burstLimit, {
+      integer: true,
+      min: 0,
+      at: 'apiThrottle',
+    }),
+  };
+
+  // Per-job-type overrides: check names, keys and types here, ranges after resolution below.
+  const knownNames = new Set(definitions.map((d) => d.name));
+  const jobTypesRaw = p.obj(raw, 'jobTypes');
+  const settingsOverrides: Record<string, Partial<Record<keyof JobSettings, number>>> = {};
+  const infraOverrides: Record<string, Partial<Record<(typeof INFRA_JOB_KEYS)[number], number>>> = {};
+  for (const [name, value] of Object.entries(jobTypesRaw)) {
+    const at = `jobTypes.${name}`;
+    if (!knownNames.has(name)) {
+      p.add(`${at}: unknown job type '${name}' (known: ${[...knownNames].join(', ')})`);
+      continue;
+    }
+    if (!isPlainObject(value)) {
+      p.add(`${at} must be an object, got ${describe(value)}`);
+      continue;
+    }
+    p.unknownKeys(value, [...Object.keys(JOB_SETTINGS_KEYS), ...INFRA_JOB_KEYS], at);
+    const settings: Partial<Record<keyof JobSettings, number>> = {};
+    const infra: Partial<Record<(typeof INFRA_JOB_KEYS)[number], number>> = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        if (key in JOB_SETTINGS_KEYS || (INFRA_JOB_KEYS as readonly string[]).includes(key)) {
+          p.add(`${at}.${key} must be a number, got ${describe(v)}`);
+        }
+        continue;
+      }
+      if (key in JOB_SETTINGS_KEYS) settings[key as keyof JobSettings] = v;
+      else if ((INFRA_JOB_KEYS as readonly string[]).includes(key)) infra[key as keyof typeof infra] = v;
+    }
+    if (Object.keys(settings).length > 0) settingsOverrides[name] = settings;
+    infraOverrides[name] = infra;
+  }
+
+  let catalog: JobCatalog | undefined;
+  try {
+    catalog = new JobCatalog(definitions, settingsOverrides);
+  } catch (error) {
+    p.add((error as Error).message);
+  }
+
+  const jobs: JobTypeConfig[] = [];
+  for (const name of catalog?.names ?? []) {
+    const settings = (catalog as JobCatalog).get(name).settings;
+    const infra = infraOverrides[name] ?? {};
+    const job = {
+      name,
+      settings,
+      visibilityTimeoutSeconds: infra.visibilityTimeoutSeconds ?? defaultVisibilityTimeoutSeconds(settings),
+      maxMessageAgeSeconds: infra.maxMessageAgeSeconds ?? defaultMaxMessageAgeSeconds(settings),
+    };
+    checkJobType(p, job);
+    jobs.push(job);
+  }
+
+  const reserved = jobs.reduce((sum, j) => sum + j.settings.reservedConcurrency, 0);
+  const reservable = accountConcurrency - LIMITS.unreservedAccountConcurrency;
+  if (reserved > reservable) {
+    p.add(
+      `reserved concurrency of all job types (${jobs.map((j) => `${j.name}=${j.settings.reservedConcurrency}`).join(', ')}; total ${reserved}) exceeds accountConcurrency ${accountConcurrency} minus the ${LIMITS.unreservedAccountConcurrency} Lambda keeps unreserved (${reservable})`,
+    );
+  }
+
+  p.throwIfAny();
+  return {
+    stackName,
+    maxBodyBytes,
+    retentionDays,
+    logRetentionDays: logRetentionDays as logs.RetentionDays,
+    removalPolicy: removalPolicy as RemovalPolicyName,
+    apiThrottle,
+    accountConcurrency,
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    manageApiGatewayAccount,
+    apiStageName,
+    jobTypes: jobs,
+    jobSettingsJson: JSON.stringify(settingsOverrides),
+  };
+}

@@ -1,0 +1,263 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Env } from '../../lambdas/runtime-env';
+import type { RemovalPolicyName } from '../config';
+import { JobFunction } from './job-function';
+
+/** Submit handler entry, relative to the repository root. */
+export const SUBMIT_ENTRY = 'lambdas/api/submit-handler.ts';
+/** Get-job handler entry, relative to the repository root. */
+export const GET_JOB_ENTRY = 'lambdas/api/get-job-handler.ts';
+
+/**
+ * RFC 9457 problem body for API Gateway's own errors (auth, throttling, integration failures).
+ * `status` is omitted: no gateway-response variable carries the code, and RFC 9457 makes it
+ * optional. `messageString` is already a quoted JSON string.
+ */
+export const GATEWAY_PROBLEM_TEMPLATE =
+  '{"type":"about:blank","title":"$context.error.responseType","detail":$context.error.messageString}';
+
+/** Props of {@link JobApi}. */
+export interface JobApiProps {
+  /** The job table. */
+  readonly table: dynamodb.ITable;
+  /** Job queues by job type name: submit sends to them. */
+  readonly queues: Readonly<Record<string, sqs.IQueue>>;
+  /** JSON of every job type's settings overrides (the same string on every function). */
+  readonly jobSettingsJson: string;
+  /** Days a finished job stays readable. */
+  readonly retentionDays: number;
+  /** Largest accepted request body, bytes. */
+  readonly maxBodyBytes: number;
+  /** Powertools service name (the stack name). */
+  readonly serviceName: string;
+  /** Powertools metrics namespace. */
+  readonly metricsNamespace: string;
+  /** Stage name. */
+  readonly stageName: string;
+  /** Stage throttling. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Retention of the functions' and the access log's log groups. */
+  readonly logRetention: logs.RetentionDays;
+  /** Removal policy of the log groups. */
+  readonly removalPolicy: RemovalPolicyName;
+  /**
+   * Create the Region-wide API Gateway CloudWatch role and `AWS::ApiGateway::Account`.
+   * @default true
+   */
+  readonly manageApiGatewayAccount?: boolean;
+  /**
+   * Memory of the API functions, MiB. 256 MiB keeps them cheap; their work is one or two
+   * DynamoDB calls and one SQS send.
+   * @default 256
+   */
+  readonly memoryMiB?: number;
+}
+
+/**
+ * The REST API: `POST /jobs/{nameOrId}` submits a job of type `nameOrId`, `GET /jobs/{nameOrId}`
+ * reads job `nameOrId` (one path variable, because API Gateway REST does not allow two
+ * differently named sibling variables), both IAM-authorized; `GET /health` is open.
+ */
+export class JobApi extends Construct {
+  public readonly api: apigateway.RestApi;
+  public readonly accessLogGroup: logs.LogGroup;
+  public readonly submitFunction: JobFunction;
+  public readonly getJobFunction: JobFunction;
+  public readonly submitMethod: apigateway.Method;
+  public readonly getJobMethod: apigateway.Method;
+  public readonly healthMethod: apigateway.Method;
+  /** The API Gateway CloudWatch role, when `manageApiGatewayAccount`. */
+  public readonly cloudWatchRole?: iam.Role;
+  /** The Region-wide API Gateway account settings, when `manageApiGatewayAccount`. */
+  public readonly account?: apigateway.CfnAccount;
+
+  constructor(scope: Construct, id: string, props: JobApiProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const common = {
+      timeout: Duration.seconds(10),
+      memoryMiB: props.memoryMiB ?? 256,
+      serviceName: props.serviceName,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    };
+
+    this.submitFunction = new JobFunction(this, 'Submit', {
+      ...common,
+      entry: SUBMIT_ENTRY,
+      description: 'Validates a job submission, stores the job and enqueues it',
+      environment: {
+        [Env.TableName]: props.table.tableName,
+        [Env.QueueUrls]: Stack.of(this).toJsonString(
+          Object.fromEntries(Object.entries(props.queues).map(([name, q]) => [name, q.queueUrl])),
+        ),
+        [Env.JobSettings]: props.jobSettingsJson,
+        [Env.RetentionDays]: String(props.retentionDays),
+        [Env.MaxBodyBytes]: String(props.maxBodyBytes),
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+      },
+    });
+    this.submitFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    this.submitFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: Object.values(props.queues).map((q) => q.queueArn),
+      }),
+    );
+
+    this.getJobFunction = new JobFunction(this, 'GetJob', {
+      ...common,
+      entry: GET_JOB_ENTRY,
+      description: 'Returns a job: its status, and its result or error when finished',
+      environment: {
+        [Env.TableName]: props.table.tableName,
+        [Env.JobSettings]: props.jobSettingsJson,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+      },
+    });
+    this.getJobFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }),
+    );
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy,
+    });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: `${props.serviceName}-jobs`,
+      description: 'Asynchronous job endpoints: submit a job, then poll it',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: props.stageName,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+      },
+    });
+    // On the CfnRestApi itself, so the methods below stay checked.
+    Validations.of(this.api.node.defaultChild as apigateway.CfnRestApi).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        "Bodies are validated by the submit Lambda against the job type's zod schema, which answers RFC 9457 problem JSON naming the field; API Gateway's validator would answer in its own format.",
+    });
+    Validations.of(this.api.deploymentStage.node.defaultChild as apigateway.CfnStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'The job routes are IAM-authorized (SigV4) and the stage is throttled; callers are AWS principals of this account. Attach a WAF WebACL to the stage before exposing the API publicly.',
+    });
+
+    if (props.manageApiGatewayAccount ?? true) {
+      this.cloudWatchRole = new iam.Role(this, 'CloudWatchRole', {
+        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+        description: 'Lets API Gateway write execution and access logs (Region-wide account setting)',
+        inlinePolicies: {
+          PushToCloudWatchLogs: new iam.PolicyDocument({
+            statements: [
+              new iam.PolicyStatement({
+                actions: [
+                  'logs:CreateLogGroup',
+                  'logs:CreateLogStream',
+                  'logs:DescribeLogGroups',
+                  'logs:DescribeLogStreams',
+                  'logs:PutLogEvents',
+                  'logs:GetLogEvents',
+                  'logs:FilterLogEvents',
+                ],
+                resources: [Stack.of(this).formatArn({ service: 'logs', resource: '*' })],
+              }),
+            ],
+          }),
+        },
+      });
+      Validations.of(this.cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:*]',
+        reason:
+          "The API Gateway CloudWatch role is an account-level setting shared by every REST API in the Region; API Gateway creates each API's execution log group itself (API-Gateway-Execution-Logs_<api-id>/<stage>), so the role needs the Region's log groups.",
+      });
+      this.account = new apigateway.CfnAccount(this, 'Account', {
+        cloudWatchRoleArn: this.cloudWatchRole.roleArn,
+      });
+      // Execution logging fails at deploy time unless the account has the role first.
+      this.api.deploymentStage.node.addDependency(this.account);
+    }
+
+    for (const type of [apigateway.ResponseType.DEFAULT_4XX, apigateway.ResponseType.DEFAULT_5XX]) {
+      this.api.addGatewayResponse(`${type.responseType}Problem`, {
+        type,
+        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        templates: { 'application/json': GATEWAY_PROBLEM_TEMPLATE },
+      });
+    }
+
+    const jobs = this.api.root.addResource('jobs').addResource('{nameOrId}');
+    this.submitMethod = jobs.addMethod(
+      'POST',
+      new apigateway.LambdaIntegration(this.submitFunction.function),
+      {
+        authorizationType: apigateway.AuthorizationType.IAM,
+      },
+    );
+    this.getJobMethod = jobs.addMethod(
+      'GET',
+      new apigateway.LambdaIntegration(this.getJobFunction.function),
+      {
+        authorizationType: apigateway.AuthorizationType.IAM,
+      },
+    );
+    for (const method of [this.submitMethod, this.getJobMethod]) {
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Job routes use IAM (SigV4) authorization: callers are AWS principals (services, roles), not Cognito users.',
+      });
+    }
+
+    this.healthMethod = this.api.root.addResource('health').addMethod(
+      'GET',
+      new apigateway.MockIntegration({
+        requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
+        integrationResponses: [
+          {
+            statusCode: '200',
+            responseParameters: { 'method.response.header.Content-Type': "'application/json'" },
+            responseTemplates: { 'application/json': '{"status":"ok"}' },
+          },
+        ],
+      }),
+      {
+        authorizationType: apigateway.AuthorizationType.NONE,
+        methodResponses: [
+          { statusCode: '200', responseParameters: { 'method.response.header.Content-Type': true } },
+        ],
+      },
+    );
+    const healthReason =
+      'GET /health is an unauthenticated liveness probe for load balancers and uptime checks; a mock integration that returns a constant and touches no data or function.';
+    Validations.of(this.healthMethod).acknowledge(
+      { id: 'AwsSolutions-APIG4', reason: healthReason },
+      { id: 'AwsSolutions-COG4', reason: healthReason },
+    );
+  }
+
+  /** The stage URL, ending in `/`. */
+  get url(): string {
+    return this.api.url;
+  }
+}

@@ -1,0 +1,96 @@
+import * as path from 'node:path';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RemovalPolicyName } from '../config';
+
+/** Repository root: handler entries and the lockfile are resolved from here, not from `process.cwd()`. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Powertools (and some SDK dependencies) call `require` for Node built-ins; an ESM bundle has
+ * none, so define one (aws-powertools/powertools-lambda-typescript#490).
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Props of {@link JobFunction}. */
+export interface JobFunctionProps {
+  /** Handler file, relative to the repository root; it must export `handler`. */
+  readonly entry: string;
+  /** What the function does, shown in the console. */
+  readonly description: string;
+  /** Function timeout. */
+  readonly timeout: Duration;
+  /** Memory, MiB. */
+  readonly memoryMiB: number;
+  /**
+   * Reserved concurrency.
+   * @default - none: draws on the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /** Environment variables (NODE_OPTIONS and the Powertools service name are added). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Powertools service name (the stack name). */
+  readonly serviceName: string;
+  /** Log group retention. */
+  readonly logRetention: logs.RetentionDays;
+  /** Removal policy of the log group. */
+  readonly removalPolicy: RemovalPolicyName;
+}
+
+/**
+ * A Node.js 24 arm64 function bundled as minified ESM (AWS SDK included), with its own role
+ * (no managed policies: only what callers grant plus writing to its own log group) and its own
+ * log group with a set retention.
+ */
+export class JobFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: JobFunctionProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout,
+      memorySize: props.memoryMiB,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        target: 'node24',
+      },
+    });
+  }
+}

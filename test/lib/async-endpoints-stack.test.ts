@@ -1,0 +1,523 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { JobMetric, METRICS_NAMESPACE } from '../../lambdas/metric-names';
+import { Env } from '../../lambdas/runtime-env';
+import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
+import { loadConfig, type StageConfig } from '../../lib/config';
+import { GATEWAY_PROBLEM_TEMPLATE } from '../../lib/constructs/job-api';
+import { createTestApp, createTestStack } from '../support/cdk-app';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, probed field by field
+type Json = Record<string, any>;
+type Resources = Record<string, { Type: string; Properties?: Json; DeletionPolicy?: string }>;
+
+/** `value`, or a failed test naming what was missing. */
+function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`expected ${what}`);
+  return value;
+}
+
+let stack: AsyncEndpointsStack;
+let config: StageConfig;
+let template: Template;
+let resources: Resources;
+
+beforeAll(() => {
+  ({ stack } = createTestStack({ alarmEmail: 'ops@example.com' }));
+  config = loadConfig(createTestApp({ alarmEmail: 'ops@example.com' }));
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** The logical ids of one job type's resources. */
+function jobIds(name: string) {
+  const p = defined(stack.processors[name], `a processor for ${name}`);
+  return {
+    queue: idOf(p.queue),
+    dlq: idOf(p.deadLetterQueue),
+    fn: idOf(p.processor.function),
+    role: idOf(p.processor.role),
+  };
+}
+
+describe('job types', () => {
+  it('provisions one processor per catalog job type', () => {
+    expect(Object.keys(stack.processors)).toEqual(config.jobTypes.map((j) => j.name));
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(config.jobTypes.length);
+  });
+
+  it('gives every queue a DLQ with maxReceiveCount from the settings, both SSE and 1 MiB messages', () => {
+    for (const job of config.jobTypes) {
+      const ids = jobIds(job.name);
+      expect(resources[ids.queue]?.Properties).toMatchObject({
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] },
+          maxReceiveCount: job.settings.maxReceiveCount,
+        },
+        SqsManagedSseEnabled: true,
+        MaximumMessageSize: 1_048_576,
+        VisibilityTimeout: job.visibilityTimeoutSeconds,
+      });
+      expect(resources[ids.dlq]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MaximumMessageSize: 1_048_576,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+    }
+  });
+
+  it('denies non-TLS access on every queue and DLQ', () => {
+    for (const job of config.jobTypes) {
+      const ids = jobIds(job.name);
+      for (const queueId of [ids.queue, ids.dlq]) {
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: queueId }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Deny',
+                Action: 'sqs:*',
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }),
+            ]),
+          },
+        });
+      }
+    }
+  });
+
+  it('maps each queue to its processor with MaximumConcurrency, BatchSize and ReportBatchItemFailures', () => {
+    for (const job of config.jobTypes) {
+      const ids = jobIds(job.name);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+        FunctionName: { Ref: ids.fn },
+        BatchSize: job.settings.batchSize,
+        ScalingConfig: { MaximumConcurrency: job.settings.maxConcurrency },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+  });
+
+  it('reserves at least MaximumConcurrency and keeps visibility >= 6x the function timeout', () => {
+    for (const job of config.jobTypes) {
+      const ids = jobIds(job.name);
+      const esm = ofType('AWS::Lambda::EventSourceMapping').find(
+        ([, r]) => r.Properties?.FunctionName?.Ref === ids.fn,
+      )?.[1];
+      const fn = resources[ids.fn]?.Properties ?? {};
+      expect(fn.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(
+        esm?.Properties?.ScalingConfig.MaximumConcurrency,
+      );
+      expect(resources[ids.queue]?.Properties?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
+      expect(fn).toMatchObject({ Timeout: job.settings.timeoutSeconds, MemorySize: job.settings.memoryMiB });
+    }
+  });
+
+  it('gives each processor its job name, queue URLs and the shared settings JSON', () => {
+    for (const job of config.jobTypes) {
+      const ids = jobIds(job.name);
+      expect(resources[ids.fn]?.Properties?.Environment.Variables).toMatchObject({
+        [Env.TableName]: { Ref: idOf(stack.table.table) },
+        [Env.JobName]: job.name,
+        [Env.QueueUrl]: { Ref: ids.queue },
+        [Env.DeadLetterQueueUrl]: { Ref: ids.dlq },
+        [Env.JobSettings]: '{}',
+        [Env.RetentionDays]: '30',
+        POWERTOOLS_SERVICE_NAME: 'AsyncEndpoints',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+  });
+
+  it('lets a processor read and write only its table item and its own queues', () => {
+    for (const job of config.jobTypes) {
+      const ids = jobIds(job.name);
+      const statements = policyStatementsOfRole(ids.role);
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], // CDK sorts actions
+          Resource: { 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] },
+        }),
+      );
+      const sqsResources = statements
+        .filter((s) => JSON.stringify(s.Action).includes('sqs:'))
+        .map((s) => JSON.stringify(s.Resource));
+      expect(sqsResources.sort()).toEqual(
+        [ids.queue, ids.dlq].map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })).sort(),
+      );
+    }
+  });
+});
+
+describe('functions', () => {
+  it('run Node.js 24 on arm64, each with its own role and log group', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(config.jobTypes.length + 2);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+        Role: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+      });
+    }
+    const roles = new Set(functions.map(([, fn]) => fn.Properties?.Role['Fn::GetAtt'][0]));
+    const logGroups = new Set(functions.map(([, fn]) => fn.Properties?.LoggingConfig.LogGroup.Ref));
+    expect(roles.size).toBe(functions.length);
+    expect(logGroups.size).toBe(functions.length);
+  });
+
+  it('give the submit function the queue URLs by job name and the body limit', () => {
+    const env = resources[idOf(stack.api.submitFunction.function)]?.Properties?.Environment.Variables;
+    const queueUrls = JSON.stringify(env[Env.QueueUrls]);
+    for (const job of config.jobTypes) {
+      expect(queueUrls).toContain(`\\"${job.name}\\":\\"`);
+      expect(queueUrls).toContain(JSON.stringify({ Ref: jobIds(job.name).queue }));
+    }
+    expect(env).toMatchObject({
+      [Env.MaxBodyBytes]: '262144',
+      [Env.JobSettings]: '{}',
+      [Env.RetentionDays]: '30',
+    });
+  });
+
+  it('let the submit function write the table and send to every job queue, and get-job only read', () => {
+    const tableArn = { 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] };
+    const submit = policyStatementsOfRole(idOf(stack.api.submitFunction.role));
+    expect(submit).toContainEqual(
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: tableArn,
+      }),
+    );
+    expect(submit).toContainEqual(
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: expect.toSatisfy(
+          (r: unknown[]) =>
+            r.length === config.jobTypes.length &&
+            config.jobTypes.every((j) => JSON.stringify(r).includes(`["${jobIds(j.name).queue}","Arn"]`)),
+        ),
+      }),
+    );
+    const getJob = policyStatementsOfRole(idOf(stack.api.getJobFunction.role));
+    const dynamo = getJob.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamo).toEqual([expect.objectContaining({ Action: 'dynamodb:GetItem', Resource: tableArn })]);
+  });
+});
+
+describe('job table', () => {
+  it('is on-demand, keyed by id, with TTL on expiresAt, PITR and deletion protection', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+    });
+  });
+
+  it('can be destroyed with the stack when removalPolicy is destroy', () => {
+    const t = Template.fromStack(createTestStack({ removalPolicy: 'destroy' }).stack);
+    t.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: { DeletionProtectionEnabled: false },
+    });
+    for (const [, lg] of Object.entries(t.findResources('AWS::Logs::LogGroup'))) {
+      expect(lg.DeletionPolicy).toBe('Delete');
+    }
+  });
+});
+
+describe('REST API', () => {
+  const methodFor = (httpMethod: string, pathPart: string) => {
+    const resourceId = ofType('AWS::ApiGateway::Resource').find(
+      ([, r]) => r.Properties?.PathPart === pathPart,
+    )?.[0];
+    return ofType('AWS::ApiGateway::Method').find(
+      ([, m]) => m.Properties?.HttpMethod === httpMethod && m.Properties?.ResourceId?.Ref === resourceId,
+    )?.[1].Properties;
+  };
+
+  it('is regional', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+  });
+
+  it('authorizes POST and GET /jobs/{nameOrId} with IAM through Lambda proxy integrations', () => {
+    expect(methodFor('POST', '{nameOrId}')).toMatchObject({
+      AuthorizationType: 'AWS_IAM',
+      Integration: { Type: 'AWS_PROXY' },
+    });
+    expect(methodFor('GET', '{nameOrId}')).toMatchObject({
+      AuthorizationType: 'AWS_IAM',
+      Integration: { Type: 'AWS_PROXY' },
+    });
+  });
+
+  it('answers GET /health without auth from a mock integration', () => {
+    expect(methodFor('GET', 'health')).toMatchObject({
+      AuthorizationType: 'NONE',
+      Integration: {
+        Type: 'MOCK',
+        IntegrationResponses: [
+          {
+            StatusCode: '200',
+            ResponseTemplates: { 'application/json': '{"status":"ok"}' },
+            ResponseParameters: { 'method.response.header.Content-Type': "'application/json'" },
+          },
+        ],
+      },
+    });
+  });
+
+  it('throttles the stage, logs errors and writes JSON access logs to its own log group', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: 500,
+          ThrottlingBurstLimit: 1000,
+        }),
+      ],
+    });
+    const stage = defined(ofType('AWS::ApiGateway::Stage')[0], 'a stage')[1];
+    expect(JSON.stringify(stage.Properties?.AccessLogSetting.DestinationArn)).toContain(
+      `"${idOf(stack.api.accessLogGroup)}"`,
+    );
+  });
+
+  it('sets the Region-wide CloudWatch role before the stage deploys', () => {
+    const [accountId, account] = defined(ofType('AWS::ApiGateway::Account')[0], 'an API Gateway account');
+    expect(account.Properties?.CloudWatchRoleArn).toEqual({
+      'Fn::GetAtt': [idOf(defined(stack.api.cloudWatchRole, 'the CloudWatch role')), 'Arn'],
+    });
+    const stage = defined(ofType('AWS::ApiGateway::Stage')[0], 'a stage')[1] as { DependsOn?: string[] };
+    expect(stage.DependsOn).toContain(accountId);
+  });
+
+  it('leaves the API Gateway account alone when manageApiGatewayAccount is false', () => {
+    const t = Template.fromStack(createTestStack({ manageApiGatewayAccount: false }).stack);
+    t.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
+  it('answers its own 4XX and 5XX errors as RFC 9457 problem JSON', () => {
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+        ResponseTemplates: { 'application/json': GATEWAY_PROBLEM_TEMPLATE },
+      });
+    }
+    // Valid JSON once API Gateway substitutes the (quoted) message string.
+    const rendered = GATEWAY_PROBLEM_TEMPLATE.replace('$context.error.responseType', 'ACCESS_DENIED').replace(
+      '$context.error.messageString',
+      JSON.stringify('Missing Authentication Token'),
+    );
+    expect(JSON.parse(rendered)).toEqual({
+      type: 'about:blank',
+      title: 'ACCESS_DENIED',
+      detail: 'Missing Authentication Token',
+    });
+  });
+});
+
+describe('IAM', () => {
+  it('grants no wildcard resources except the acknowledged API Gateway CloudWatch role', () => {
+    const cloudWatchRoleId = idOf(defined(stack.api.cloudWatchRole, 'the CloudWatch role'));
+    const offenders: string[] = [];
+    for (const [id, statement] of allStatements()) {
+      for (const resource of [statement.Resource].flat()) {
+        if (endsWithWildcard(resource) && id !== cloudWatchRoleId)
+          offenders.push(`${id}: ${JSON.stringify(resource)}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+    // The exemption is real: the account-level role does hold the Region-wide logs wildcard.
+    expect(allStatements().some(([id, s]) => id === cloudWatchRoleId && endsWithWildcard(s.Resource))).toBe(
+      true,
+    );
+  });
+
+  it('attaches no managed policies to our roles', () => {
+    for (const [, role] of ofType('AWS::IAM::Role'))
+      expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('monitoring', () => {
+  it('alarms on any dead letter and on old messages, per job type, to the topic', () => {
+    const topic = { Ref: idOf(stack.monitoring.alarmTopic) };
+    for (const job of config.jobTypes) {
+      const ids = jobIds(job.name);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.dlq, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
+        Threshold: job.maxMessageAgeSeconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * config.jobTypes.length);
+  });
+
+  it('encrypts the alarm topic with a key CloudWatch may use, enforces TLS and subscribes the email', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [idOf(stack.monitoring.alarmTopicKey), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+
+  it('puts API, queue, DLQ, processor and job outcome widgets for every job type on the dashboard', () => {
+    const dashboards = ofType('AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    expect(defined(dashboards[0], 'a dashboard')[1].Properties?.DashboardName).toBe('AsyncEndpoints');
+    const body = dashboardBody(defined(dashboards[0], 'a dashboard')[1].Properties?.DashboardBody);
+    const widgets = JSON.parse(body).widgets as { properties: { title?: string; metrics?: unknown[][] } }[];
+    const byTitle = new Map(
+      widgets.map((w) => [w.properties.title, JSON.stringify(w.properties.metrics ?? [])]),
+    );
+
+    expect(byTitle.get('API requests')).toContain('"Count"');
+    expect(byTitle.get('API 4XX / 5XX errors')).toMatch(/"4XXError".*"5XXError"/);
+    expect(byTitle.get('API latency')).toMatch(/"Latency".*"p50".*"Latency".*"p99"/);
+    for (const job of config.jobTypes) {
+      const n = job.name;
+      const expected: Record<string, string[]> = {
+        [`${n}: queue depth`]: [
+          'ApproximateNumberOfMessagesVisible',
+          'ApproximateNumberOfMessagesNotVisible',
+        ],
+        [`${n}: age of oldest message (s)`]: ['ApproximateAgeOfOldestMessage'],
+        [`${n}: dead-letter queue depth`]: ['ApproximateNumberOfMessagesVisible'],
+        [`${n}: processor invocations / errors / throttles`]: ['Invocations', 'Errors', 'Throttles'],
+        [`${n}: processor duration (ms)`]: ['Duration', 'p50', 'p99'],
+        [`${n}: processor concurrent executions`]: ['ConcurrentExecutions'],
+        [`${n}: job outcomes`]: [
+          JobMetric.Submitted,
+          JobMetric.Completed,
+          JobMetric.Retried,
+          JobMetric.Failed,
+          JobMetric.DeadLettered,
+        ],
+        [`${n}: job processing time (ms)`]: [JobMetric.ProcessingTime, 'p50', 'p99'],
+      };
+      for (const [title, names] of Object.entries(expected)) {
+        const metrics = byTitle.get(title);
+        expect(metrics, title).toBeDefined();
+        for (const name of names) expect(metrics, `${title} has ${name}`).toContain(`"${name}"`);
+      }
+      // EMF metrics carry the dimensions Powertools emits: service (stack name) and JobName.
+      expect(byTitle.get(`${n}: job outcomes`)).toContain(
+        JSON.stringify([
+          METRICS_NAMESPACE,
+          JobMetric.Completed,
+          'JobName',
+          n,
+          'service',
+          'AsyncEndpoints',
+        ]).slice(1, -1),
+      );
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('exports the API URL, table name and dashboard name', () => {
+    for (const name of ['ApiUrl', 'TableName', 'DashboardName']) template.hasOutput(name, {});
+  });
+});
+
+/** Every IAM statement in the template, with the logical id of the role (or policy) holding it. */
+function allStatements(): [string, Json][] {
+  const out: [string, Json][] = [];
+  for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+    for (const role of policy.Properties?.Roles ?? []) {
+      for (const s of policy.Properties?.PolicyDocument.Statement ?? []) out.push([role.Ref ?? id, s]);
+    }
+  }
+  for (const [id, role] of ofType('AWS::IAM::Role')) {
+    for (const p of role.Properties?.Policies ?? [])
+      for (const s of p.PolicyDocument.Statement) out.push([id, s]);
+  }
+  return out;
+}
+
+function policyStatementsOfRole(roleId: string): Json[] {
+  return allStatements()
+    .filter(([id]) => id === roleId)
+    .map(([, s]) => s);
+}
+
+/** `*`, `arn:...:*` or an `Fn::Join` whose last literal part ends in `*`. */
+function endsWithWildcard(resource: unknown): boolean {
+  if (typeof resource === 'string') return resource.endsWith('*');
+  const join = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  const last = join?.[1].at(-1);
+  return typeof last === 'string' && last.endsWith('*');
+}
+
+/** The dashboard body as one string, with every token replaced by its JSON. */
+function dashboardBody(body: unknown): string {
+  if (typeof body === 'string') return body;
+  const [, parts] = (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  // Tokens sit inside JSON strings, so stand them in with a quote-free placeholder.
+  return parts
+    .map((p) => (typeof p === 'string' ? p : `TOKEN_${JSON.stringify(p).replace(/"/g, "'")}`))
+    .join('');
+}
