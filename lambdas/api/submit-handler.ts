@@ -3,15 +3,14 @@
  * environment the stack sets, once per cold start.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { documentClient } from '../adapters/dynamodb-client';
 import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
 import { sqsClient } from '../adapters/sqs-client';
 import { SqsJobQueue } from '../adapters/sqs-job-queue';
 import { randomIds, systemClock } from '../adapters/system';
 import { JobCatalog } from '../core/catalog';
+import { submittedCounter } from '../job-metrics';
 import { jobTypes } from '../jobs/catalog';
-import { JOB_NAME_DIMENSION, JobMetric, METRICS_NAMESPACE } from '../metric-names';
 import { DAY_SECONDS, EnvReader, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { makeSubmitHandler, type SubmitHandlerDeps } from './submit';
@@ -25,7 +24,6 @@ function fromEnvironment(): SubmitHandlerDeps {
   const catalog = new JobCatalog(jobTypes, readSettingsOverrides(env));
   env.done();
   const logger = new Logger();
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
   const queues = new Map(
     Object.entries(queueUrls).map(([name, url]) => [name, new SqsJobQueue(sqsClient, url)]),
   );
@@ -42,11 +40,7 @@ function fromEnvironment(): SubmitHandlerDeps {
     logger,
     retentionSeconds: retentionDays * DAY_SECONDS,
     maxBodyBytes,
-    countSubmitted: (jobName) => {
-      const metric = metrics.singleMetric();
-      metric.addDimension(JOB_NAME_DIMENSION, jobName);
-      metric.addMetric(JobMetric.Submitted, MetricUnit.Count, 1);
-    },
+    countSubmitted: submittedCounter(),
   };
 }
 

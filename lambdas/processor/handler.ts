@@ -2,15 +2,14 @@
  * Lambda entry of a job type's processor, wired once per cold start from the environment.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { documentClient } from '../adapters/dynamodb-client';
 import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
 import { sqsClient } from '../adapters/sqs-client';
 import { sqsDelivery } from '../adapters/sqs-delivery';
 import { randomIds, systemClock } from '../adapters/system';
 import { JobCatalog } from '../core/catalog';
+import { processorMetrics } from '../job-metrics';
 import { jobTypes } from '../jobs/catalog';
-import { JOB_NAME_DIMENSION, METRICS_NAMESPACE } from '../metric-names';
 import { DAY_SECONDS, EnvReader, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { makeProcessorHandler, type ProcessorHandlerDeps } from './process-batch';
@@ -33,10 +32,7 @@ function fromEnvironment(): ProcessorHandlerDeps {
     ids: randomIds,
     retentionSeconds: retentionDays * DAY_SECONDS,
     logger: new Logger({ persistentKeys: { jobName } }),
-    metrics: new Metrics({
-      namespace: METRICS_NAMESPACE,
-      defaultDimensions: { [JOB_NAME_DIMENSION]: jobName },
-    }),
+    metrics: processorMetrics(jobName),
     deliveryFor: (record, jobId) => sqsDelivery(record, jobId, options),
   };
 }
