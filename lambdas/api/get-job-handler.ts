@@ -1,27 +1,19 @@
 /**
  * Lambda entry of `GET /jobs/{nameOrId}`, wired once per cold start.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { documentClient } from '../adapters/dynamodb-client';
-import { DynamoDbJobStore } from '../adapters/dynamodb-job-store';
-import { systemClock } from '../adapters/system';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
 import { EnvReader, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
-import { type GetJobHandlerDeps, makeGetJobHandler } from './get-job';
+import { wireGetJobHandler } from '../wiring';
 
-function fromEnvironment(): GetJobHandlerDeps {
-  const env = new EnvReader();
-  const tableName = env.string(Env.TableName);
-  const catalog = new JobCatalog(jobTypes, readSettingsOverrides(env));
-  env.done();
-  return {
-    catalog,
-    store: new DynamoDbJobStore(documentClient, tableName),
-    clock: systemClock,
-    logger: new Logger(),
-  };
-}
+const env = new EnvReader();
+const wiring = {
+  documentClient,
+  tableName: env.string(Env.TableName),
+  catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+};
+env.done();
 
-export const handler = makeGetJobHandler(fromEnvironment());
+export const handler = wireGetJobHandler(wiring);

@@ -1,0 +1,96 @@
+/**
+ * Builds each handler from SDK clients and plain settings. The Lambda entries (`*-handler.ts`)
+ * call these with the environment the stack sets; the local mode calls them with emulator
+ * clients. One wiring for both, so the two cannot drift.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbJobStore } from './adapters/dynamodb-job-store';
+import { sqsDelivery } from './adapters/sqs-delivery';
+import { SqsJobQueue } from './adapters/sqs-job-queue';
+import { randomIds, systemClock } from './adapters/system';
+import { makeGetJobHandler } from './api/get-job';
+import { makeSubmitHandler } from './api/submit';
+import type { JobCatalog } from './core/catalog';
+import { processorMetrics, submittedCounter } from './job-metrics';
+import { makeProcessorHandler } from './processor/process-batch';
+import { DAY_SECONDS } from './runtime-config';
+
+export interface SubmitWiring {
+  readonly catalog: JobCatalog;
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly sqsClient: SQSClient;
+  readonly tableName: string;
+  /** Job name -> queue URL. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  readonly retentionDays: number;
+  readonly maxBodyBytes: number;
+}
+
+export function wireSubmitHandler(wiring: SubmitWiring) {
+  const queues = new Map(
+    Object.entries(wiring.queueUrls).map(([name, url]) => [name, new SqsJobQueue(wiring.sqsClient, url)]),
+  );
+  return makeSubmitHandler({
+    catalog: wiring.catalog,
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    queueFor: (name) => {
+      const queue = queues.get(name);
+      if (!queue) throw new Error(`No queue URL is configured for job type '${name}'`);
+      return queue;
+    },
+    clock: systemClock,
+    ids: randomIds,
+    logger: new Logger(),
+    retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+    maxBodyBytes: wiring.maxBodyBytes,
+    countSubmitted: submittedCounter(),
+  });
+}
+
+export interface GetJobWiring {
+  readonly catalog: JobCatalog;
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export function wireGetJobHandler(wiring: GetJobWiring) {
+  return makeGetJobHandler({
+    catalog: wiring.catalog,
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    clock: systemClock,
+    logger: new Logger(),
+  });
+}
+
+export interface ProcessorWiring {
+  readonly catalog: JobCatalog;
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly sqsClient: SQSClient;
+  readonly tableName: string;
+  readonly jobName: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly retentionDays: number;
+}
+
+export function wireProcessorHandler(wiring: ProcessorWiring) {
+  const { jobName } = wiring;
+  const sqs = {
+    client: wiring.sqsClient,
+    queueUrl: wiring.queueUrl,
+    deadLetterQueueUrl: wiring.deadLetterQueueUrl,
+  };
+  return makeProcessorHandler({
+    catalog: wiring.catalog,
+    jobName,
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    clock: systemClock,
+    ids: randomIds,
+    retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+    logger: new Logger({ persistentKeys: { jobName } }),
+    metrics: processorMetrics(jobName),
+    deliveryFor: (record, jobId) => sqsDelivery(record, jobId, sqs),
+  });
+}
