@@ -1,8 +1,9 @@
 /**
- * One contract for every JobStore adapter: the in-memory one and the DynamoDB one (on dynalite,
- * which speaks DynamoDB's wire protocol, through the real SDK client).
+ * One contract for every JobStore adapter: the in-memory one and the DynamoDB one, through the
+ * real SDK client, on both emulators that speak DynamoDB's wire protocol: dynalite (in-process)
+ * and DynamoDB Local (AWS's own, a JVM: needs Java 17, and fails loudly without it).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../../lambdas/adapters/dynamodb-job-store';
 import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
 import { canClaim } from '../../../lambdas/core/claim';
@@ -10,24 +11,28 @@ import { JobAlreadyExistsError, JobVersionConflictError } from '../../../lambdas
 import type { Job } from '../../../lambdas/core/job';
 import type { JobStore } from '../../../lambdas/core/ports';
 import { transition } from '../../../lambdas/core/transition';
-import { startDynalite } from '../../support/dynalite-server';
+import { createJobTable, useDynamoDb } from '../../support/dynamodb-local';
 import { aJob, T0 } from '../../support/jobs';
 
 type Factory = () => Promise<JobStore>;
 
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.stop();
-});
+const dynalite = useDynamoDb('dynalite');
+const dynamoDbLocal = useDynamoDb('dynamodb-local');
 
 const adapters: [string, Factory][] = [
   ['InMemoryJobStore', async () => new InMemoryJobStore()],
   [
     'DynamoDbJobStore (dynalite)',
-    async () => new DynamoDbJobStore(dynalite.documentClient, await dynalite.createJobTable()),
+    async () =>
+      new DynamoDbJobStore(dynalite.current.documentClient, await createJobTable(dynalite.current.client)),
+  ],
+  [
+    'DynamoDbJobStore (DynamoDB Local)',
+    async () =>
+      new DynamoDbJobStore(
+        dynamoDbLocal.current.documentClient,
+        await createJobTable(dynamoDbLocal.current.client),
+      ),
   ],
 ];
 

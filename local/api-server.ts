@@ -1,0 +1,127 @@
+/**
+ * The local API Gateway: an HTTP server with the deployed API's routes, calling the same
+ * handlers with the same REST (v1 proxy) events.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { type LocalRequest, toApiGatewayEvent } from './api-gateway-event';
+import { safeDecode } from './safe-decode';
+
+export type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export interface ApiRoutes {
+  readonly submit: ApiHandler;
+  readonly getJob: ApiHandler;
+}
+
+/** API Gateway refuses payloads over 10 MB before any Lambda runs. */
+export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface ApiServer {
+  readonly url: string;
+  readonly server: Server;
+  stop(): Promise<void>;
+}
+
+export async function startApiServer(
+  routes: ApiRoutes,
+  options: { port: number; host?: string },
+): Promise<ApiServer> {
+  const server = createServer((req, res) => {
+    handle(routes, req, res).catch((error: unknown) => {
+      // The handlers answer their own errors; reaching here is a bug in this adapter.
+      console.error('local API server error', error);
+      if (!res.headersSent) send(res, problem(500, 'INTERNAL_ERROR', 'The local API server failed'));
+      else res.destroy();
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    server,
+    stop: () => {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      return stopped;
+    },
+  };
+}
+
+async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  if (body === 'too-large') {
+    send(res, problem(413, 'BODY_TOO_LARGE', `API Gateway accepts at most ${GATEWAY_MAX_BODY_BYTES} bytes`));
+    return;
+  }
+  const method = req.method ?? 'GET';
+  const request: LocalRequest = {
+    method,
+    url: req.url ?? '/',
+    headers: req.headers,
+    body,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+  };
+  const segments = new URL(request.url, 'http://localhost').pathname.split('/').filter(Boolean);
+
+  if (segments.length === 1 && segments[0] === 'health') {
+    if (method !== 'GET') return send(res, methodNotAllowed(['GET']));
+    return send(res, {
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"status":"ok"}',
+    });
+  }
+  if (segments.length === 2 && segments[0] === 'jobs') {
+    const pathParameters = { nameOrId: safeDecode(segments[1] ?? '') };
+    const event = toApiGatewayEvent(request, '/jobs/{nameOrId}', pathParameters);
+    if (method === 'POST') return send(res, await routes.submit(event));
+    if (method === 'GET') return send(res, await routes.getJob(event));
+    return send(res, methodNotAllowed(['GET', 'POST']));
+  }
+  send(res, problem(404, 'ROUTE_NOT_FOUND', `No route for ${method} ${request.url.split('?')[0]}`));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > GATEWAY_MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyResult): void {
+  res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>) });
+  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+function problem(status: number, code: string, detail: string): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/problem+json' },
+    body: JSON.stringify({ type: 'about:blank', title: code, status, detail, code }),
+  };
+}
+
+function methodNotAllowed(allowed: string[]): APIGatewayProxyResult {
+  const result = problem(405, 'METHOD_NOT_ALLOWED', `Use ${allowed.join(' or ')}`);
+  return { ...result, headers: { ...result.headers, Allow: allowed.join(', ') } };
+}

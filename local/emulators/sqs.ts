@@ -1,0 +1,49 @@
+/**
+ * SQS for the local mode: fauxqs 1.9.2 (SQS's awsJson1_0 wire protocol) inside this process,
+ * on a random loopback port, with a real SDK v3 client pointed at it.
+ */
+import type { AddressInfo } from 'node:net';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_AWS, type SqsEmulator } from './types';
+
+/**
+ * Starts fauxqs in-process on `127.0.0.1` (never on all interfaces) and returns a client bound to it.
+ *
+ * fauxqs names its queues `http://sqs.us-east-1.localhost:PORT/000000000000/<name>`, and
+ * `*.localhost` does not resolve on every host (ENOTFOUND on Debian). By default the SDK sends
+ * each request to the host of its `QueueUrl`, so the client is built with an explicit `endpoint`
+ * (which alone switches that off) and `useQueueUrlAsEndpoint: false` (so it stays off). Use this
+ * client, or one configured the same way, with the queue URLs fauxqs returns: a client that finds
+ * its endpoint only through `AWS_ENDPOINT_URL_SQS` still follows the queue URL and fails.
+ *
+ * @throws when fauxqs cannot be loaded or cannot listen
+ * @example
+ * const sqs = await startSqs();
+ * const { QueueUrl } = await sqs.client.send(new CreateQueueCommand({ QueueName: 'echo' }));
+ * await sqs.stop();
+ */
+export async function startSqs(): Promise<SqsEmulator> {
+  // fauxqs ships as ESM only; a dynamic import is the one way in from this CommonJS package.
+  const { buildApp } = await import('fauxqs');
+  const app = buildApp({ logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new SQSClient({ ...LOCAL_AWS, endpoint, useQueueUrlAsEndpoint: false });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    client,
+    name: 'fauxqs 1.9.2',
+    stop() {
+      // fauxqs' preClose hook ends every pending long poll with an empty answer, so close() does
+      // not wait up to 20 s for them.
+      stopping ??= (async () => {
+        await app.close();
+        client.destroy();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The whole system on one machine: emulators, provisioning, the API server and one event
+ * source per job type, all driving the same handlers the Lambdas run. `npm start` and the
+ * end-to-end tests both start it through here.
+ */
+import { JobCatalog } from '../lambdas/core/catalog';
+import { jobTypes } from '../lambdas/jobs/catalog';
+import { wireGetJobHandler, wireProcessorHandler, wireSubmitHandler } from '../lambdas/wiring';
+import type { StageConfig } from '../lib/config';
+import { type ApiServer, startApiServer } from './api-server';
+import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
+import { startSqs } from './emulators/sqs';
+import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
+import { type EventSource, startEventSource } from './event-source';
+import { type Provisioned, provision } from './provision';
+
+export interface LocalSystemOptions {
+  readonly config: StageConfig;
+  /** HTTP port; 0 picks a free one. */
+  readonly port: number;
+  readonly host?: string;
+  readonly dynamodb?: DynamoDbChoice;
+  /** Reports event-source errors (a thrown handler, an SQS call that failed). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface LocalSystem {
+  readonly url: string;
+  readonly config: StageConfig;
+  readonly dynamodb: DynamoDbEmulator;
+  readonly sqs: SqsEmulator;
+  readonly provisioned: Provisioned;
+  /** Event sources by job type name. */
+  readonly eventSources: Readonly<Record<string, EventSource>>;
+  /** Stops the API, lets in-flight batches finish, then stops the emulators. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const { config } = options;
+  const stack: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    for (const stop of stack.reverse()) await stop().catch(() => {});
+  };
+  try {
+    const [dynamodb, sqs] = await Promise.all([
+      startDynamoDb({ prefer: options.dynamodb ?? 'auto' }),
+      startSqs(),
+    ]);
+    stack.push(
+      () => dynamodb.stop(),
+      () => sqs.stop(),
+    );
+    const provisioned = await provision(config, { dynamodb: dynamodb.client, sqs: sqs.client });
+
+    const catalog = new JobCatalog(jobTypes, JSON.parse(config.jobSettingsJson));
+    const common = { catalog, documentClient: dynamodb.documentClient, tableName: provisioned.tableName };
+    const eventSources: Record<string, EventSource> = {};
+    for (const job of config.jobTypes) {
+      const queue = provisioned.queues[job.name];
+      if (!queue) throw new Error(`No queue was provisioned for ${job.name}`);
+      const handler = wireProcessorHandler({
+        ...common,
+        sqsClient: sqs.client,
+        jobName: job.name,
+        queueUrl: queue.queueUrl,
+        deadLetterQueueUrl: queue.deadLetterQueueUrl,
+        retentionDays: config.retentionDays,
+      });
+      eventSources[job.name] = startEventSource({
+        client: sqs.client,
+        queueUrl: queue.queueUrl,
+        queueArn: queue.queueArn,
+        batchSize: job.settings.batchSize,
+        maxBatchingWindowMs: job.settings.maxBatchingWindowSeconds * 1000,
+        maxConcurrency: job.settings.maxConcurrency,
+        functionTimeoutMs: job.settings.timeoutSeconds * 1000,
+        functionName: `${config.stackName}-${job.name}-processor`,
+        handler,
+        onError: options.onError,
+      });
+    }
+    const sources = Object.values(eventSources);
+    stack.push(async () => {
+      await Promise.all(sources.map((source) => source.stop()));
+    });
+
+    const api: ApiServer = await startApiServer(
+      {
+        submit: wireSubmitHandler({
+          ...common,
+          sqsClient: sqs.client,
+          queueUrls: Object.fromEntries(
+            Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
+          ),
+          retentionDays: config.retentionDays,
+          maxBodyBytes: config.maxBodyBytes,
+        }),
+        getJob: wireGetJobHandler(common),
+      },
+      { port: options.port, host: options.host },
+    );
+    stack.push(() => api.stop());
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url: api.url,
+      config,
+      dynamodb,
+      sqs,
+      provisioned,
+      eventSources,
+      stop: () => {
+        stopped ??= unwind();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Creates the job table and every job type's queue and DLQ on the emulators, from the same
+ * resolved config the stack provisions from: visibility timeout, redrive `maxReceiveCount`,
+ * retention and message size match what `cdk deploy` creates.
+ */
+import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { StageConfig } from '../lib/config';
+import { JOB_QUEUE_RETENTION_SECONDS } from '../lib/job-type-checks';
+
+export interface ProvisionedQueue {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueUrl: string;
+  readonly deadLetterQueueArn: string;
+}
+
+export interface Provisioned {
+  readonly tableName: string;
+  readonly queues: Readonly<Record<string, ProvisionedQueue>>;
+}
+
+const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+const MAX_MESSAGE_BYTES = 1_048_576;
+
+export async function provision(
+  config: StageConfig,
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient },
+): Promise<Provisioned> {
+  const tableName = `${config.stackName}-jobs`;
+  try {
+    await clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    // A persistent emulator may already hold it.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+
+  const queues: Record<string, ProvisionedQueue> = {};
+  for (const job of config.jobTypes) {
+    const base = `${config.stackName}-${job.name}`;
+    const dlq = await createQueue(clients.sqs, `${base}-dlq`, {
+      MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+    });
+    const main = await createQueue(clients.sqs, base, {
+      VisibilityTimeout: String(job.visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(JOB_QUEUE_RETENTION_SECONDS),
+      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: dlq.arn,
+        maxReceiveCount: job.settings.maxReceiveCount,
+      }),
+    });
+    queues[job.name] = {
+      queueUrl: main.url,
+      queueArn: main.arn,
+      deadLetterQueueUrl: dlq.url,
+      deadLetterQueueArn: dlq.arn,
+    };
+  }
+  return { tableName, queues };
+}
+
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>) {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!QueueUrl) throw new Error(`CreateQueue returned no URL for ${name}`);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`No ARN for queue ${name}`);
+  return { url: QueueUrl, arn };
+}
