@@ -3,9 +3,10 @@
  * over HTTP at a fixed client concurrency, and measures jobs/s from the first submit until every
  * job is Completed. Repeats and reports the median. Not part of `npm test`.
  *
- *   npm run bench:local -- [jobs=500] [runs=3] [clients=16]
+ *   [LOCAL_DYNAMODB=dynalite] npm run bench:local -- [jobs=500] [runs=3] [clients=16]
  */
 import { loadLocalConfig } from '../local/local-config';
+import type { DynamoDbChoice } from '../local/emulators/dynamodb';
 import { startLocalSystem } from '../local/local-system';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -47,7 +48,8 @@ async function waitAll(url: string, ids: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  const system = await startLocalSystem({ config: loadLocalConfig(), port: 0 });
+  const dynamodb = (process.env.LOCAL_DYNAMODB ?? 'auto') as DynamoDbChoice;
+  const system = await startLocalSystem({ config: loadLocalConfig(), port: 0, dynamodb });
   const readyMs = performance.now() - startedAt;
   console.log(`ready in ${(readyMs / 1000).toFixed(2)} s on ${system.dynamodb.kind} + ${system.sqs.name}`);
   const rates: number[] = [];

@@ -29,14 +29,7 @@ export async function provision(
 ): Promise<Provisioned> {
   const tableName = `${config.stackName}-jobs`;
   try {
-    await clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createJobTable(clients.dynamodb, tableName);
   } catch (error) {
     // A persistent emulator may already hold it.
     if (!(error instanceof ResourceInUseException)) throw error;
@@ -66,6 +59,18 @@ export async function provision(
     };
   }
   return { tableName, queues };
+}
+
+/** A job table with the stack's key schema: partition key `id` (string), on-demand. */
+export async function createJobTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
 }
 
 async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>) {

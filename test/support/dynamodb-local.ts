@@ -4,9 +4,10 @@
  * loudly (never skips), saying how to install it.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalDynamoDb, startDynamoDb } from '../../local/emulators/dynamodb';
+import { createJobTable as createProvisionedJobTable } from '../../local/provision';
 
 export type TestDynamoDbKind = 'dynamodb-local' | 'dynalite';
 
@@ -47,13 +48,6 @@ export function useDynamoDb(kind: TestDynamoDbKind): { readonly current: LocalDy
  */
 export async function createJobTable(client: DynamoDBClient, prefix = 'jobs'): Promise<string> {
   const name = `${prefix}-${randomUUID()}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createProvisionedJobTable(client, name);
   return name;
 }
