@@ -5,8 +5,9 @@
  *
  *   [LOCAL_DYNAMODB=dynalite] npm run bench:local -- [jobs=500] [runs=3] [clients=16]
  */
-import { loadLocalConfig } from '../local/local-config';
+
 import type { DynamoDbChoice } from '../local/emulators/dynamodb';
+import { loadLocalConfig } from '../local/local-config';
 import { startLocalSystem } from '../local/local-system';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
