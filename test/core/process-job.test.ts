@@ -100,6 +100,11 @@ describe('processJob', () => {
     expect(delivery.deadLetters).toHaveLength(1);
   });
 
+  it("retries as many times as the job's own maxRetries says", async () => {
+    const { run } = await setup(aJob({ name: 'fail', input: { permanent: false }, maxRetries: 0 }));
+    expect((await run()).kind).toBe('failed');
+  });
+
   it('fails permanently when the result is too large for the job record', async () => {
     const { run, delivery, store } = await setup(aJob({ input: { blob: 'x'.repeat(400_000) } }));
     expect(await run()).toMatchObject({ kind: 'failed', ack: true });

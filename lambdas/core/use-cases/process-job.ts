@@ -94,7 +94,9 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
     );
   } catch (error) {
     const info = toJobErrorInfo(error);
-    const decision = decideRetry(retryPolicyOf(settings), job.attempt, error, deps.random);
+    // The job's own maxRetries: the number its owner was shown when it was accepted.
+    const policy = { ...retryPolicyOf(settings), maxRetries: job.maxRetries };
+    const decision = decideRetry(policy, job.attempt, error, deps.random);
     deps.logger.warn('Job attempt failed', { attempt: job.attempt, error: info, decision });
     if (!decision.retry) return fail(deps, request, job, info);
     return scheduleRetry(deps, request, job, info, decision.delayMs);
