@@ -2,6 +2,7 @@
  * The job record: the AsyncEndpoints job fields plus what an at-least-once, multi-worker
  * system on AWS needs (owner, idempotency, lease, attempt, TTL, version).
  */
+import type { AttemptRecord } from './attempt-history';
 import type { JobStatus } from './job-status';
 
 /** What a failed attempt left on the job. Never a stack trace: logs keep those. */
@@ -44,11 +45,13 @@ export interface Job {
   readonly leaseExpiresAt?: string;
   /** Epoch seconds after which the record is gone (DynamoDB TTL; readers filter it too). */
   readonly expiresAt: number;
+  /** One entry per finished attempt, oldest first, bounded (see `attempt-history.ts`). */
+  readonly history?: readonly AttemptRecord[];
   /** Incremented by every write; conditional writes compare it. */
   readonly version: number;
 }
 
-/** The job JSON clients see: AsyncEndpoints' JobResponse, plus `attempt`. */
+/** The job JSON clients see: AsyncEndpoints' JobResponse, plus `attempt` and `history`. */
 export interface JobView {
   id: string;
   name: string;
@@ -63,6 +66,7 @@ export interface JobView {
   lastUpdatedAt: string;
   result: unknown;
   error: JobErrorInfo | null;
+  history: readonly AttemptRecord[];
 }
 
 export function toJobView(job: Job): JobView {
@@ -80,6 +84,7 @@ export function toJobView(job: Job): JobView {
     lastUpdatedAt: job.lastUpdatedAt,
     result: job.result ?? null,
     error: job.error ?? null,
+    history: job.history ?? [],
   };
 }
 

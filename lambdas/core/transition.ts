@@ -14,6 +14,7 @@ export type JobPatch = Partial<
     | 'leaseOwner'
     | 'leaseExpiresAt'
     | 'expiresAt'
+    | 'history'
   >
 >;
 

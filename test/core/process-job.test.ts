@@ -76,6 +76,11 @@ describe('processJob', () => {
       result: { succeededOnAttempt: 3 },
     });
     expect(job?.error).toBeUndefined();
+    expect(job?.history?.map((h) => [h.attempt, h.outcome, h.errorCode])).toEqual([
+      [1, 'retry-scheduled', 'ERROR'],
+      [2, 'retry-scheduled', 'ERROR'],
+      [3, 'completed', undefined],
+    ]);
   });
 
   it('fails a permanent error on the first attempt and dead-letters it', async () => {

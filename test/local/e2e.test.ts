@@ -56,6 +56,10 @@ describe('local system, end to end', () => {
       attempt: 3,
       result: { succeededOnAttempt: 3 },
     });
+    expect(job.history.map((h) => h.outcome)).toEqual(['retry-scheduled', 'retry-scheduled', 'completed']);
+    for (const h of job.history) {
+      expect(Date.parse(h.endedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(h.startedAt ?? ''));
+    }
   });
 
   it('fails a permanent failure on the first attempt and puts its message in the DLQ', async () => {

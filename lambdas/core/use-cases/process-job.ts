@@ -1,3 +1,4 @@
+import { withAttempt } from '../attempt-history';
 import type { JobCatalog } from '../catalog';
 import { JobVersionConflictError, toJobErrorInfo } from '../errors';
 import { expiryAfter, type Job, type JobErrorInfo } from '../job';
@@ -107,6 +108,7 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
     error: undefined,
     retryDelayUntil: undefined,
     expiresAt: expiryAfter(finishedAt, deps.retentionSeconds),
+    history: withAttempt(job, 'completed', finishedAt),
   });
   if (recordBytes(completed) > MAX_RECORD_BYTES) {
     // Storing it would fail on every attempt: fail now, and say why.
@@ -171,6 +173,7 @@ async function scheduleRetry(
     error,
     retryCount: job.retryCount + 1,
     retryDelayUntil: new Date(now.getTime() + delayMs).toISOString(),
+    history: withAttempt(job, 'retry-scheduled', now, error.code),
   });
   if (!(await write(deps, scheduled))) return lostLease(job);
   await request.delivery.retryAfter(Math.ceil(delayMs / 1000));
@@ -188,6 +191,7 @@ async function fail(
     error,
     retryDelayUntil: undefined,
     expiresAt: expiryAfter(now, deps.retentionSeconds),
+    history: withAttempt(job, 'failed', now, error.code),
   });
   if (!(await write(deps, failed))) return lostLease(job);
   // Record first, then the DLQ: if the send fails the message is redelivered, finds the job
