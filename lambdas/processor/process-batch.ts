@@ -9,8 +9,8 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { decodeJobMessage } from '../adapters/job-message';
 import type { Delivery } from '../core/ports';
-import { type ProcessJobDeps, processJob } from '../core/use-cases/process-job';
-import { LEASE_MARGIN_MS, outcomeReserveMs } from './deadline';
+import { type ProcessJobDeps, type ProcessOutcome, processJob } from '../core/use-cases/process-job';
+import { infrastructureRetrySeconds, LEASE_MARGIN_MS, outcomeReserveMs } from './deadline';
 import { recordOutcome } from './outcome-metrics';
 
 export interface ProcessorHandlerDeps extends Omit<ProcessJobDeps, 'logger'> {
@@ -52,10 +52,21 @@ export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
       }
       logger.appendKeys({ jobId: message.id, jobName: message.name });
       const began = deps.clock.now().getTime();
-      const outcome = await processJob(
-        { ...deps, logger },
-        { delivery: deps.deliveryFor(record, message.id), jobName: deps.jobName, deadlineAt, leaseMs },
-      );
+      const delivery = deps.deliveryFor(record, message.id);
+      let outcome: ProcessOutcome;
+      try {
+        outcome = await processJob(
+          { ...deps, logger },
+          { delivery, jobName: deps.jobName, deadlineAt, leaseMs },
+        );
+      } catch (error) {
+        // DynamoDB or SQS failed (throttling, an outage). Bring the message back after a short,
+        // growing pause instead of the queue's visibility timeout (6x the function timeout).
+        const seconds = infrastructureRetrySeconds(record);
+        logger.error('Delivery failed; it will be retried', { error, retryInSeconds: seconds });
+        await delivery.retryAfter(seconds).catch(() => {});
+        throw error;
+      }
       recordOutcome(deps.metrics, outcome, deps.clock.now().getTime() - began);
       logger.info('Delivery handled', {
         outcome: outcome.kind,

@@ -72,6 +72,23 @@ describe('processor handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
   });
 
+  it('brings a failed delivery back after a short, growing pause, not the visibility timeout', async () => {
+    const { handler, store, deliveries } = await setup();
+    store.claim = () => Promise.reject(new Error('ProvisionedThroughputExceededException'));
+    const first = sqsEvent(message(1));
+    await handler(first, lambdaContext());
+    const third = sqsEvent(message(1));
+    for (const record of third.Records) record.attributes.ApproximateReceiveCount = '3';
+    await handler(third, lambdaContext());
+    const many = sqsEvent(message(1));
+    for (const record of many.Records) record.attributes.ApproximateReceiveCount = '40';
+    await handler(many, lambdaContext());
+    const pauses = [first, third, many].map(
+      (event) => deliveries.get(event.Records[0]?.messageId ?? '')?.visibilityChanges,
+    );
+    expect(pauses).toEqual([[2], [8], [60]]);
+  });
+
   it('gives the handler a deadline inside the invocation', async () => {
     const { handler, store } = await setup();
     await store.create(aJob({ id: id(9), name: 'flaky', input: { failTimes: 0 } }));
