@@ -30,9 +30,10 @@ export class RedeliverLater extends Error {
 }
 
 export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
-  const processor = new BatchProcessor(EventType.SQS);
-
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    // One per invocation: a BatchProcessor holds the batch's state, and the local mode runs
+    // several invocations of one handler at once (Lambda never does, but it costs nothing).
+    const processor = new BatchProcessor(EventType.SQS);
     deps.logger.addContext(context);
     const remaining = context.getRemainingTimeInMillis();
     const start = deps.clock.now().getTime();

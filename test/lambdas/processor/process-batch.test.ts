@@ -98,3 +98,14 @@ describe('processor handler', () => {
     expect((await store.get(id(9)))?.status).toBe('Completed');
   });
 });
+
+describe('processor handler, concurrent invocations', () => {
+  it("keeps each invocation's batch item failures to its own batch", async () => {
+    const { handler } = await setup();
+    const a = sqsEvent(message(2));
+    const b = sqsEvent(message(1));
+    const [ra, rb] = await Promise.all([handler(a, lambdaContext()), handler(b, lambdaContext())]);
+    expect(ra.batchItemFailures).toEqual([{ itemIdentifier: a.Records[0]?.messageId }]);
+    expect(rb.batchItemFailures).toEqual([]);
+  });
+});
