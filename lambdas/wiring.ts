@@ -11,6 +11,7 @@ import { sqsDelivery } from './adapters/sqs-delivery';
 import { SqsJobQueue } from './adapters/sqs-job-queue';
 import { randomIds, systemClock } from './adapters/system';
 import { makeGetJobHandler } from './api/get-job';
+import { makeListJobsHandler } from './api/list-jobs';
 import { makeSubmitHandler } from './api/submit';
 import type { JobCatalog } from './core/catalog';
 import { processorMetrics, submittedCounter } from './job-metrics';
@@ -58,6 +59,19 @@ export interface GetJobWiring {
 export function wireGetJobHandler(wiring: GetJobWiring) {
   return makeGetJobHandler({
     catalog: wiring.catalog,
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    clock: systemClock,
+    logger: new Logger(),
+  });
+}
+
+export interface ListJobsWiring {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export function wireListJobsHandler(wiring: ListJobsWiring) {
+  return makeListJobsHandler({
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
     clock: systemClock,
     logger: new Logger(),

@@ -21,6 +21,19 @@ export interface LocalRequest {
 }
 
 /**
+ * The request target as a URL. A target in origin form (`/jobs/x`) is a path, whatever it
+ * starts with: resolved as a relative URL, `//jobs/x` would name the host `jobs` and `///x`
+ * would not parse at all. Never throws: a target that is no URL at all reads as `/`.
+ */
+export function requestUrl(target: string): URL {
+  try {
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
+  } catch {
+    return new URL('http://localhost/');
+  }
+}
+
+/**
  * @param resource the matched API Gateway resource, e.g. `/jobs/{nameOrId}`
  * @param pathParameters the values of its path variables
  */
@@ -29,32 +42,30 @@ export function toApiGatewayEvent(
   resource: string,
   pathParameters: Record<string, string> | null,
 ): APIGatewayProxyEvent {
-  const url = new URL(request.url, 'http://localhost');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const url = requestUrl(request.url);
+  // Names come from the client: collect them in Maps, not plain objects, where `__proto__` or
+  // `constructor` would hit Object.prototype; Object.fromEntries then makes each an own key.
+  const multiHeaders = new Map<string, string[]>();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined || name === LOCAL_PRINCIPAL_HEADER) continue;
-    const values = Array.isArray(value) ? value : [value];
-    headers[name] = values[values.length - 1] ?? '';
-    multiValueHeaders[name] = values;
+    multiHeaders.set(name, Array.isArray(value) ? value : [value]);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    multiQuery[name] = [...(multiQuery[name] ?? []), value];
-  }
+  const multiQuery = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams)
+    multiQuery.set(name, [...(multiQuery.get(name) ?? []), value]);
+  const headers = lastValues(multiHeaders);
+  const query = lastValues(multiQuery);
   const principal = principalOf(request.headers);
-  const hasQuery = Object.keys(query).length > 0;
+  const hasQuery = multiQuery.size > 0;
   const path = safeDecode(url.pathname);
   return {
     resource,
     path,
     httpMethod: request.method,
     headers,
-    multiValueHeaders,
+    multiValueHeaders: Object.fromEntries(multiHeaders),
     queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    multiValueQueryStringParameters: hasQuery ? Object.fromEntries(multiQuery) : null,
     pathParameters,
     stageVariables: null,
     body: request.body.byteLength > 0 ? request.body.toString('utf8') : null,
@@ -90,6 +101,11 @@ export function toApiGatewayEvent(
       },
     },
   };
+}
+
+/** API Gateway's single-value view: the last value of each name. */
+function lastValues(multi: ReadonlyMap<string, readonly string[]>): Record<string, string> {
+  return Object.fromEntries([...multi].map(([name, values]) => [name, values[values.length - 1] ?? '']));
 }
 
 function principalOf(headers: IncomingHttpHeaders): string {

@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { type LocalRequest, toApiGatewayEvent } from './api-gateway-event';
+import { problemResponse } from '../lambdas/api/problem';
+import { type LocalRequest, requestUrl, toApiGatewayEvent } from './api-gateway-event';
 import { safeDecode } from './safe-decode';
 
 export type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -13,6 +14,7 @@ export type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProx
 export interface ApiRoutes {
   readonly submit: ApiHandler;
   readonly getJob: ApiHandler;
+  readonly listJobs: ApiHandler;
 }
 
 /** API Gateway refuses payloads over 10 MB before any Lambda runs. */
@@ -73,7 +75,7 @@ async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerRespon
     body,
     sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
   };
-  const segments = new URL(request.url, 'http://localhost').pathname.split('/').filter(Boolean);
+  const segments = requestUrl(request.url).pathname.split('/').filter(Boolean);
 
   if (segments.length === 1 && segments[0] === 'health') {
     if (method !== 'GET') return send(res, methodNotAllowed(['GET']));
@@ -82,6 +84,10 @@ async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerRespon
       headers: { 'Content-Type': 'application/json' },
       body: '{"status":"ok"}',
     });
+  }
+  if (segments.length === 1 && segments[0] === 'jobs') {
+    if (method !== 'GET') return send(res, methodNotAllowed(['GET']));
+    return send(res, await routes.listJobs(toApiGatewayEvent(request, '/jobs', null)));
   }
   if (segments.length === 2 && segments[0] === 'jobs') {
     const pathParameters = { nameOrId: safeDecode(segments[1] ?? '') };
@@ -114,11 +120,7 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
 }
 
 function problem(status: number, code: string, detail: string): APIGatewayProxyResult {
-  return {
-    statusCode: status,
-    headers: { 'Content-Type': 'application/problem+json' },
-    body: JSON.stringify({ type: 'about:blank', title: code, status, detail, code }),
-  };
+  return problemResponse(status, code, detail);
 }
 
 function methodNotAllowed(allowed: string[]): APIGatewayProxyResult {

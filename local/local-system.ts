@@ -5,7 +5,12 @@
  */
 import { JobCatalog } from '../lambdas/core/catalog';
 import { jobTypes } from '../lambdas/jobs/catalog';
-import { wireGetJobHandler, wireProcessorHandler, wireSubmitHandler } from '../lambdas/wiring';
+import {
+  wireGetJobHandler,
+  wireListJobsHandler,
+  wireProcessorHandler,
+  wireSubmitHandler,
+} from '../lambdas/wiring';
 import type { StageConfig } from '../lib/config';
 import { type ApiServer, startApiServer } from './api-server';
 import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
@@ -97,6 +102,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           maxBodyBytes: config.maxBodyBytes,
         }),
         getJob: wireGetJobHandler(common),
+        listJobs: wireListJobsHandler(common),
       },
       { port: options.port, host: options.host },
     );

@@ -5,6 +5,7 @@
  */
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../lambdas/table-schema';
 import type { StageConfig } from '../lib/config';
 import { JOB_QUEUE_RETENTION_SECONDS } from '../lib/job-type-checks';
 
@@ -61,13 +62,30 @@ export async function provision(
   return { tableName, queues };
 }
 
-/** A job table with the stack's key schema: partition key `id` (string), on-demand. */
+/**
+ * A job table with the stack's key schema: partition key `id` (string), on-demand, and the
+ * ByOwner index (`owner`, `createdAt`, projection ALL; on-demand indexes take no throughput).
+ */
 export async function createJobTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamodb.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [
+        { AttributeName: JOB_TABLE_PARTITION_KEY, AttributeType: 'S' },
+        { AttributeName: BY_OWNER_INDEX.partitionKey, AttributeType: 'S' },
+        { AttributeName: BY_OWNER_INDEX.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: JOB_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: BY_OWNER_INDEX.indexName,
+          KeySchema: [
+            { AttributeName: BY_OWNER_INDEX.partitionKey, KeyType: 'HASH' },
+            { AttributeName: BY_OWNER_INDEX.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );

@@ -1,19 +1,50 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { JobAlreadyExistsError, JobVersionConflictError } from '../core/errors';
 import type { Job } from '../core/job';
-import type { ClaimRequest, ClaimResult, JobStore } from '../core/ports';
+import type { ClaimRequest, ClaimResult, JobPage, JobStore, ListJobsQuery } from '../core/ports';
+import { BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../table-schema';
+import { decodeCursor, encodeCursor, type JobPosition, positionOf } from './job-cursor';
 import { fromItem, toItem } from './job-item';
+
+/** How much one `list` call may read. */
+export interface ListBounds {
+  /**
+   * Query calls per page. DynamoDB applies `Limit` before the filter, so a selective filter can
+   * need several calls to fill a page; past this bound the page is returned short, with a cursor,
+   * so no request reads a caller's whole history.
+   * @default 5
+   */
+  readonly maxQueryCalls?: number;
+  /**
+   * Items a call evaluates when name or status filters (at least the jobs still wanted).
+   * @default 100
+   */
+  readonly filteredQueryLimit?: number;
+}
 
 /**
  * {@link JobStore} on one DynamoDB table keyed by `id`. Every write is a single-item
  * conditional write (no transactions), so it works on DynamoDB Local and dynalite alike.
  */
 export class DynamoDbJobStore implements JobStore {
+  private readonly maxQueryCalls: number;
+  private readonly filteredQueryLimit: number;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    bounds: ListBounds = {},
+  ) {
+    this.maxQueryCalls = bounds.maxQueryCalls ?? 5;
+    this.filteredQueryLimit = bounds.filteredQueryLimit ?? 100;
+  }
 
   async create(job: Job): Promise<void> {
     try {
@@ -94,4 +125,81 @@ export class DynamoDbJobStore implements JobStore {
       return job ? { claimed: false, job } : { claimed: false };
     }
   }
+
+  /**
+   * Queries the ByOwner index newest first. Name, status and expiry are a FilterExpression, so
+   * filtered-out items still cost reads; the loop stops at `limit` jobs or `maxQueryCalls` calls
+   * (see {@link ListBounds}). Each call asks for one job more than the page still needs, so a
+   * full page knows whether anything follows and the last page carries no cursor.
+   */
+  async list(query: ListJobsQuery): Promise<JobPage> {
+    const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const filtered = query.name !== undefined || query.status !== undefined;
+    const { expression, names, values } = listFilter(query);
+    const items: Job[] = [];
+    let startKey = start && this.indexKey(query.owner, start);
+    for (let call = 0; call < this.maxQueryCalls; call += 1) {
+      const wanted = query.limit - items.length + 1;
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_OWNER_INDEX.indexName,
+          KeyConditionExpression: '#owner = :owner',
+          FilterExpression: expression,
+          ExpressionAttributeNames: { '#owner': BY_OWNER_INDEX.partitionKey, ...names },
+          ExpressionAttributeValues: { ':owner': query.owner, ...values },
+          ScanIndexForward: false,
+          Limit: filtered ? Math.max(wanted, this.filteredQueryLimit) : wanted,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of Items) {
+        const last = items.at(-1);
+        if (items.length === query.limit && last)
+          return { items, nextCursor: encodeCursor(positionOf(last)) };
+        items.push(fromItem(item));
+      }
+      if (!LastEvaluatedKey) return { items };
+      startKey = LastEvaluatedKey;
+    }
+    // Out of calls: resume where the last one stopped (it may have evaluated past the last job).
+    return { items, nextCursor: encodeCursor(startPositionOf(startKey)) };
+  }
+
+  /** A position as the index's `ExclusiveStartKey`: the index key plus the table key. */
+  private indexKey(owner: string, position: JobPosition): Record<string, unknown> {
+    return {
+      [JOB_TABLE_PARTITION_KEY]: position.id,
+      [BY_OWNER_INDEX.partitionKey]: owner,
+      [BY_OWNER_INDEX.sortKey]: position.createdAt,
+    };
+  }
+}
+
+/** Name, status and "not expired" as one FilterExpression. */
+function listFilter(query: ListJobsQuery) {
+  const terms = ['#expiresAt > :now'];
+  const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
+  // Fractional seconds: `expiresAt > now` is exactly `!isExpired(job, now)`.
+  const values: Record<string, unknown> = { ':now': query.now.getTime() / 1000 };
+  if (query.name !== undefined) {
+    terms.push('#name = :name');
+    names['#name'] = 'name';
+    values[':name'] = query.name;
+  }
+  if (query.status !== undefined) {
+    terms.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = query.status;
+  }
+  return { expression: terms.join(' AND '), names, values };
+}
+
+function startPositionOf(key: Record<string, unknown> | undefined): JobPosition {
+  const createdAt = key?.[BY_OWNER_INDEX.sortKey];
+  const id = key?.[JOB_TABLE_PARTITION_KEY];
+  if (typeof createdAt !== 'string' || typeof id !== 'string') {
+    throw new Error(`Unexpected LastEvaluatedKey from ${BY_OWNER_INDEX.indexName}: ${JSON.stringify(key)}`);
+  }
+  return { createdAt, id };
 }

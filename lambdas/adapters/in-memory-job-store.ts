@@ -1,8 +1,9 @@
 import { canClaim } from '../core/claim';
 import { JobAlreadyExistsError, JobVersionConflictError } from '../core/errors';
-import type { Job } from '../core/job';
-import type { ClaimRequest, ClaimResult, JobStore } from '../core/ports';
+import { isExpired, type Job } from '../core/job';
+import type { ClaimRequest, ClaimResult, JobPage, JobStore, ListJobsQuery } from '../core/ports';
 import { transition } from '../core/transition';
+import { decodeCursor, encodeCursor, isAfter, positionOf } from './job-cursor';
 
 /**
  * {@link JobStore} in a Map, for unit tests. Same contract as the DynamoDB store (the contract
@@ -41,5 +42,25 @@ export class InMemoryJobStore implements JobStore {
     });
     this.jobs.set(claimed.id, claimed);
     return { claimed: true, job: structuredClone(claimed) };
+  }
+
+  /** The ByOwner query in memory: same order, filters and cursor as the DynamoDB store. */
+  async list(query: ListJobsQuery): Promise<JobPage> {
+    const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const matching = [...this.jobs.values()]
+      .filter(
+        (job) =>
+          job.owner === query.owner &&
+          (query.name === undefined || job.name === query.name) &&
+          (query.status === undefined || job.status === query.status) &&
+          !isExpired(job, query.now) &&
+          (start === undefined || isAfter(job, start)),
+      )
+      .sort((a, b) => (isAfter(a, positionOf(b)) ? 1 : -1));
+    const items = matching.slice(0, query.limit).map((job) => structuredClone(job));
+    const last = items.at(-1);
+    return matching.length > items.length && last
+      ? { items, nextCursor: encodeCursor(positionOf(last)) }
+      : { items };
   }
 }

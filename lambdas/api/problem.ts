@@ -2,8 +2,11 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   EnqueueFailedError,
   IdempotencyKeyMismatchError,
+  InvalidCursorError,
   InvalidInputError,
+  InvalidQueryError,
   JobNotFoundError,
+  JobTooLargeError,
   UnknownJobTypeError,
 } from '../core/errors';
 import type { JobLogger } from '../core/job-type';
@@ -69,7 +72,12 @@ export function errorResponse(error: unknown, logger: JobLogger): APIGatewayProx
   if (error instanceof InvalidInputError) {
     return problemResponse(400, error.code, error.message, { errors: error.issues });
   }
+  if (error instanceof InvalidQueryError) {
+    return problemResponse(400, error.code, error.message, { errors: error.issues });
+  }
+  if (error instanceof InvalidCursorError) return problemResponse(400, error.code, error.message);
   if (error instanceof UnknownJobTypeError) return problemResponse(404, error.code, error.message);
+  if (error instanceof JobTooLargeError) return problemResponse(413, error.code, error.message);
   if (error instanceof JobNotFoundError) return problemResponse(404, error.code, error.message);
   if (error instanceof IdempotencyKeyMismatchError) {
     return problemResponse(422, error.code, error.message, { jobId: error.jobId });

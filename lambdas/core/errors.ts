@@ -47,6 +47,25 @@ export class InvalidInputError extends DomainError {
   }
 }
 
+/** A query parameter is malformed or unknown; `issues` names each parameter (`path`). */
+export class InvalidQueryError extends DomainError {
+  readonly code = 'INVALID_QUERY';
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A page cursor that the store did not issue (mangled, truncated or forged). */
+export class InvalidCursorError extends DomainError {
+  readonly code = 'INVALID_CURSOR';
+  constructor(options?: { cause?: unknown }) {
+    super('The cursor is not valid: pass nextCursor from a previous page unchanged', options);
+  }
+}
+
 export class JobNotFoundError extends DomainError {
   readonly code = 'JOB_NOT_FOUND';
   constructor(readonly jobId: string) {
@@ -79,6 +98,17 @@ export class IdempotencyKeyMismatchError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_MISMATCH';
   constructor(readonly jobId: string) {
     super('This idempotency key was already used with a different request');
+  }
+}
+
+/** The job's record would not fit a DynamoDB item (the input is too large once stored). */
+export class JobTooLargeError extends DomainError {
+  readonly code = 'BODY_TOO_LARGE';
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`The job would take ${bytes} bytes once stored; the limit is ${limit}`);
   }
 }
 

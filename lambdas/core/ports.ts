@@ -3,6 +3,7 @@
  * DynamoDB and SQS, and in memory for tests.
  */
 import type { Job, JobErrorInfo } from './job';
+import type { JobStatus } from './job-status';
 
 export interface Clock {
   now(): Date;
@@ -25,6 +26,28 @@ export interface ClaimRequest {
   readonly now: Date;
 }
 
+/** One page of a caller's jobs, newest first. */
+export interface ListJobsQuery {
+  /** Only this caller's jobs. */
+  readonly owner: string;
+  /** Only jobs of this type. */
+  readonly name?: string;
+  /** Only jobs in this state. */
+  readonly status?: JobStatus;
+  /** At most this many jobs (1..100). */
+  readonly limit: number;
+  /** Where the previous page stopped: `JobPage.nextCursor`, as the client sent it back. */
+  readonly cursor?: string;
+  /** Jobs that expired by then are left out (TTL deletes them lazily). */
+  readonly now: Date;
+}
+
+export interface JobPage {
+  readonly items: Job[];
+  /** Opaque position after the last item; absent when nothing follows. */
+  readonly nextCursor?: string;
+}
+
 export interface JobStore {
   /** @throws JobAlreadyExistsError carrying the stored record when the id is taken. */
   create(job: Job): Promise<void>;
@@ -40,6 +63,13 @@ export interface JobStore {
    * incrementing `attempt` and `version`, in one conditional write.
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
+  /**
+   * The owner's unexpired jobs, newest first (`createdAt` descending), filtered by name and
+   * status. A page may hold fewer than `limit` jobs and still carry a `nextCursor` (a store may
+   * bound the work per call); only a page without one is the last.
+   * @throws InvalidCursorError when `cursor` is not one this store issued
+   */
+  list(query: ListJobsQuery): Promise<JobPage>;
 }
 
 /** The producer side of a job type's queue. */

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Env } from '../../lambdas/runtime-env';
+import { BY_OWNER_INDEX } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 import { JobFunction } from './job-function';
 
@@ -13,6 +14,8 @@ import { JobFunction } from './job-function';
 export const SUBMIT_ENTRY = 'lambdas/api/submit-handler.ts';
 /** Get-job handler entry, relative to the repository root. */
 export const GET_JOB_ENTRY = 'lambdas/api/get-job-handler.ts';
+/** List-jobs handler entry, relative to the repository root. */
+export const LIST_JOBS_ENTRY = 'lambdas/api/list-jobs-handler.ts';
 
 /**
  * RFC 9457 problem body for API Gateway's own errors (auth, throttling, integration failures).
@@ -62,15 +65,18 @@ export interface JobApiProps {
 /**
  * The REST API: `POST /jobs/{nameOrId}` submits a job of type `nameOrId`, `GET /jobs/{nameOrId}`
  * reads job `nameOrId` (one path variable, because API Gateway REST does not allow two
- * differently named sibling variables), both IAM-authorized; `GET /health` is open.
+ * differently named sibling variables), `GET /jobs` lists the caller's jobs, all IAM-authorized;
+ * `GET /health` is open.
  */
 export class JobApi extends Construct {
   public readonly api: apigateway.RestApi;
   public readonly accessLogGroup: logs.LogGroup;
   public readonly submitFunction: JobFunction;
   public readonly getJobFunction: JobFunction;
+  public readonly listJobsFunction: JobFunction;
   public readonly submitMethod: apigateway.Method;
   public readonly getJobMethod: apigateway.Method;
+  public readonly listJobsMethod: apigateway.Method;
   public readonly healthMethod: apigateway.Method;
   /** The API Gateway CloudWatch role, when `manageApiGatewayAccount`. */
   public readonly cloudWatchRole?: iam.Role;
@@ -128,6 +134,20 @@ export class JobApi extends Construct {
     });
     this.getJobFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }),
+    );
+
+    this.listJobsFunction = new JobFunction(this, 'ListJobs', {
+      ...common,
+      entry: LIST_JOBS_ENTRY,
+      description: "Lists the caller's jobs, newest first, from the ByOwner index",
+      environment: { [Env.TableName]: props.table.tableName },
+    });
+    // The index only: no read of the table itself, so no path to other callers' jobs by id.
+    this.listJobsFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.table.tableArn}/index/${BY_OWNER_INDEX.indexName}`],
+      }),
     );
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
@@ -205,7 +225,15 @@ export class JobApi extends Construct {
       });
     }
 
-    const jobs = this.api.root.addResource('jobs').addResource('{nameOrId}');
+    const jobList = this.api.root.addResource('jobs');
+    this.listJobsMethod = jobList.addMethod(
+      'GET',
+      new apigateway.LambdaIntegration(this.listJobsFunction.function),
+      {
+        authorizationType: apigateway.AuthorizationType.IAM,
+      },
+    );
+    const jobs = jobList.addResource('{nameOrId}');
     this.submitMethod = jobs.addMethod(
       'POST',
       new apigateway.LambdaIntegration(this.submitFunction.function),
@@ -220,7 +248,7 @@ export class JobApi extends Construct {
         authorizationType: apigateway.AuthorizationType.IAM,
       },
     );
-    for (const method of [this.submitMethod, this.getJobMethod]) {
+    for (const method of [this.submitMethod, this.getJobMethod, this.listJobsMethod]) {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
         reason:

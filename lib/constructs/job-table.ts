@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 
 /** Attribute holding a finished job's expiry (epoch seconds); DynamoDB TTL deletes it later. */
@@ -18,6 +19,9 @@ export interface JobTableProps {
 /**
  * The job records: one item per job, keyed by `id`, on-demand, with point-in-time recovery and
  * a TTL on finished jobs. A `Table` (not `TableV2`) so cdk-nag's DynamoDB rules apply.
+ *
+ * The `ByOwner` global secondary index (`owner`, `createdAt`; projection ALL) serves `GET /jobs`:
+ * a caller's jobs newest first, without a Scan.
  */
 export class JobTable extends Construct {
   public readonly table: dynamodb.Table;
@@ -26,13 +30,19 @@ export class JobTable extends Construct {
     super(scope, id);
     const retain = (props.removalPolicy ?? 'retain') === 'retain';
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: JOB_TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: JOB_TTL_ATTRIBUTE,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: retain,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: BY_OWNER_INDEX.indexName,
+      partitionKey: { name: BY_OWNER_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: BY_OWNER_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
     });
   }
 }

@@ -6,6 +6,7 @@ import {
   EnqueueFailedError,
   IdempotencyKeyMismatchError,
   InvalidInputError,
+  JobTooLargeError,
   UnknownJobTypeError,
 } from '../../lambdas/core/errors';
 import { ENQUEUE_FAILED, type SubmitJobDeps, submitJob } from '../../lambdas/core/use-cases/submit-job';
@@ -75,6 +76,16 @@ describe('submitJob', () => {
     expect(error.issues).toEqual([expect.objectContaining({ path: '$.ms' })]);
     expect(error.message).toContain('$.ms');
     expect(store.jobs.size).toBe(0);
+  });
+
+  it('refuses a job whose record would not fit a DynamoDB item, before storing anything', async () => {
+    const { deps, store, queue } = setup();
+    const big = { blob: 'x'.repeat(400_000) };
+    await expect(submitJob(deps, { owner: alice, name: 'echo', input: big })).rejects.toThrow(
+      JobTooLargeError,
+    );
+    expect(store.jobs.size).toBe(0);
+    expect(queue.sent).toEqual([]);
   });
 
   describe('with an idempotency key', () => {

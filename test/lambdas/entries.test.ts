@@ -20,6 +20,7 @@ describe.each([
     { ...common, ...retention, [Env.QueueUrls]: '{"echo":"https://q/echo"}', [Env.MaxBodyBytes]: '1024' },
   ],
   ['../../lambdas/api/get-job-handler', common],
+  ['../../lambdas/api/list-jobs-handler', { [Env.TableName]: 'jobs' }],
   [
     '../../lambdas/processor/handler',
     {

@@ -159,7 +159,7 @@ describe('job types', () => {
 describe('functions', () => {
   it('run Node.js 24 on arm64, each with its own role and log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(config.jobTypes.length + 2);
+    expect(functions).toHaveLength(config.jobTypes.length + 3); // + submit, get-job, list-jobs
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -3,11 +3,13 @@ import {
   EnqueueFailedError,
   IdempotencyKeyMismatchError,
   JobAlreadyExistsError,
+  JobTooLargeError,
   JobVersionConflictError,
 } from '../errors';
 import { expiryAfter, type Job } from '../job';
 import type { JobLogger } from '../job-type';
 import type { Clock, Ids, JobQueue, JobStore } from '../ports';
+import { MAX_RECORD_BYTES, recordBytes } from '../record-size';
 import { idFromIdempotencyKey, requestHash } from '../request-hash';
 import { transition } from '../transition';
 import { validateInput } from '../validate-input';
@@ -54,7 +56,8 @@ export const ENQUEUE_FAILED = 'ENQUEUE_FAILED';
  *                                            SendMessage fails -> mark Failed(ENQUEUE_FAILED), throw
  * ```
  *
- * @throws UnknownJobTypeError, InvalidInputError, IdempotencyKeyMismatchError, EnqueueFailedError
+ * @throws UnknownJobTypeError, InvalidInputError, JobTooLargeError, IdempotencyKeyMismatchError,
+ *   EnqueueFailedError
  */
 export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<SubmitJobResult> {
   const { definition, settings } = deps.catalog.get(request.name);
@@ -82,6 +85,9 @@ export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest):
     ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
   };
 
+  const bytes = recordBytes(job);
+  // The API limits the body, but a schema may enlarge what it returns (defaults, transforms).
+  if (bytes > MAX_RECORD_BYTES) throw new JobTooLargeError(bytes, MAX_RECORD_BYTES);
   try {
     await deps.store.create(job);
   } catch (error) {

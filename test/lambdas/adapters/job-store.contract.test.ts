@@ -7,9 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../../lambdas/adapters/dynamodb-job-store';
 import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
 import { canClaim } from '../../../lambdas/core/claim';
-import { JobAlreadyExistsError, JobVersionConflictError } from '../../../lambdas/core/errors';
+import {
+  InvalidCursorError,
+  JobAlreadyExistsError,
+  JobVersionConflictError,
+} from '../../../lambdas/core/errors';
 import type { Job } from '../../../lambdas/core/job';
-import type { JobStore } from '../../../lambdas/core/ports';
+import type { JobPage, JobStore, ListJobsQuery } from '../../../lambdas/core/ports';
 import { transition } from '../../../lambdas/core/transition';
 import { createJobTable, useDynamoDb } from '../../support/dynamodb-local';
 import { aJob, T0 } from '../../support/jobs';
@@ -135,4 +139,176 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
     const results = await Promise.allSettled(Array.from({ length: 12 }, () => store.create(aJob())));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
+
+  describe('list', () => {
+    it("lists only the owner's jobs, newest first, as stored", async () => {
+      const store = await makeStore();
+      const jobs = [0, 1, 2, 3].map((n) => ownJob(n, { result: { n } }));
+      await createAll(store, [...jobs, ownJob(9, { owner: BOB }), ownJob(10, { owner: `${ALICE}-2` })]);
+      const page = await store.list(listQuery());
+      expect(page).toEqual({ items: [...jobs].reverse() });
+    });
+
+    it('lists nothing for an owner without jobs', async () => {
+      const store = await makeStore();
+      await createAll(store, [ownJob(0)]);
+      expect(await store.list(listQuery({ owner: BOB }))).toEqual({ items: [] });
+    });
+
+    it.each<[string, Partial<ListJobsQuery>, number[]]>([
+      ['name', { name: 'sleep' }, [5, 3, 1]],
+      ['status', { status: 'Failed' }, [4, 3]],
+      ['name and status', { name: 'sleep', status: 'Failed' }, [3]],
+      ['a name no job has', { name: 'thumbnail' }, []],
+    ])('filters by %s', async (_label, filter, expected) => {
+      const store = await makeStore();
+      await createAll(
+        store,
+        [0, 1, 2, 3, 4, 5].map((n) =>
+          ownJob(n, {
+            name: n % 2 === 1 ? 'sleep' : 'echo',
+            ...(n === 3 || n === 4 ? { status: 'Failed', error: { code: 'X', message: 'x' } } : {}),
+          }),
+        ),
+      );
+      const page = await store.list(listQuery(filter));
+      expect(page.items.map((job) => job.id)).toEqual(expected.map(idOf));
+      expect(page.nextCursor).toBeUndefined();
+    });
+
+    it('hides jobs past their expiry, before TTL has deleted them', async () => {
+      const store = await makeStore();
+      const nowSeconds = now.getTime() / 1000;
+      await createAll(store, [
+        ownJob(0, { expiresAt: nowSeconds - 1 }),
+        ownJob(1, { expiresAt: nowSeconds }),
+        ownJob(2, { expiresAt: nowSeconds + 1 }),
+      ]);
+      expect((await store.list(listQuery())).items.map((job) => job.id)).toEqual([idOf(2)]);
+    });
+
+    it.each([1, 7, 25, 100])(
+      'pages through 25 jobs %i at a time without duplicates or gaps',
+      async (limit) => {
+        const store = await makeStore();
+        const jobs = Array.from({ length: 25 }, (_, n) => ownJob(n));
+        await createAll(store, [...jobs, ...[0, 1, 2].map((n) => ownJob(100 + n, { owner: BOB }))]);
+        const pages = await allPages(store, listQuery({ limit }));
+        expect(pages.flatMap((page) => page.items.map((job) => job.id))).toEqual(
+          [...jobs].reverse().map((job) => job.id),
+        );
+        for (const page of pages) expect(page.items.length).toBeLessThanOrEqual(limit);
+        expect(pages.length).toBe(Math.max(1, Math.ceil(25 / limit)));
+      },
+    );
+
+    it('pages through jobs created in the same millisecond', async () => {
+      const store = await makeStore();
+      const jobs = Array.from({ length: 9 }, (_, n) => ownJob(n, { createdAt: T0.toISOString() }));
+      await createAll(store, jobs);
+      const pages = await allPages(store, listQuery({ limit: 2 }));
+      const ids = pages.flatMap((page) => page.items.map((job) => job.id));
+      expect([...ids].sort()).toEqual(jobs.map((job) => job.id).sort());
+    });
+
+    it('pages through a filter with no duplicates or gaps', async () => {
+      const store = await makeStore();
+      const jobs = Array.from({ length: 30 }, (_, n) => ownJob(n, { name: n % 3 === 0 ? 'sleep' : 'echo' }));
+      await createAll(store, jobs);
+      const pages = await allPages(store, listQuery({ name: 'sleep', limit: 4 }));
+      expect(pages.flatMap((page) => page.items.map((job) => job.id))).toEqual(
+        [27, 24, 21, 18, 15, 12, 9, 6, 3, 0].map(idOf),
+      );
+    });
+
+    it("keeps a cursor to its caller: with another owner's cursor, they see only their own jobs", async () => {
+      const store = await makeStore();
+      await createAll(
+        store,
+        [0, 1, 2, 3, 4, 5].map((n) => ownJob(n, n % 2 === 0 ? {} : { owner: BOB })),
+      );
+      const alicePage = await store.list(listQuery({ limit: 1 }));
+      expect(alicePage.items.map((job) => job.id)).toEqual([idOf(4)]);
+      const bobPage = await store.list(listQuery({ owner: BOB, cursor: alicePage.nextCursor }));
+      expect(bobPage.items.map((job) => job.id)).toEqual([idOf(3), idOf(1)]);
+    });
+
+    it.each([
+      ['not base64url', '!!!'],
+      ['not JSON', Buffer.from('{"c":').toString('base64url')],
+      ['a JSON array', Buffer.from('[1,2]').toString('base64url')],
+      ['missing the id', Buffer.from(JSON.stringify({ c: T0.toISOString() })).toString('base64url')],
+      ['a bad timestamp', Buffer.from(JSON.stringify({ c: 'yesterday', i: 'x' })).toString('base64url')],
+      [
+        'an extra field',
+        Buffer.from(JSON.stringify({ c: T0.toISOString(), i: 'x', o: BOB })).toString('base64url'),
+      ],
+      ['too long', 'A'.repeat(10_000)],
+    ])('refuses a malformed cursor: %s', async (_label, cursor) => {
+      const store = await makeStore();
+      await createAll(store, [ownJob(0)]);
+      await expect(store.list(listQuery({ cursor }))).rejects.toThrow(InvalidCursorError);
+    });
+  });
 });
+
+describe('DynamoDbJobStore list bounds', () => {
+  it('returns a short page with a cursor after maxQueryCalls, and resumes from it', async () => {
+    const store = new DynamoDbJobStore(
+      dynalite.current.documentClient,
+      await createJobTable(dynalite.current.client),
+      {
+        maxQueryCalls: 2,
+        filteredQueryLimit: 3,
+      },
+    );
+    // The only Failed job is the oldest of 10: two calls of 3 do not reach it.
+    await createAll(store, [
+      ownJob(0, { status: 'Failed', error: { code: 'X', message: 'x' } }),
+      ...Array.from({ length: 9 }, (_, n) => ownJob(n + 1)),
+    ]);
+    const first = await store.list(listQuery({ status: 'Failed', limit: 1 }));
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const pages = await allPages(store, listQuery({ status: 'Failed', limit: 1, cursor: first.nextCursor }));
+    expect(pages.flatMap((page) => page.items.map((job) => job.id))).toEqual([idOf(0)]);
+  });
+});
+
+const ALICE = aJob().owner;
+const BOB = 'arn:aws:iam::111111111111:user/bob';
+
+/** Job `n` of the listing tests: a distinct id, created `n` seconds after T0 (later is newer). */
+function ownJob(n: number, fields: Partial<Job> = {}): Job {
+  return aJob({
+    id: idOf(n),
+    owner: ALICE,
+    createdAt: new Date(T0.getTime() + n * 1000).toISOString(),
+    ...fields,
+  });
+}
+
+function idOf(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+function listQuery(fields: Partial<ListJobsQuery> = {}): ListJobsQuery {
+  return { owner: ALICE, limit: 100, now, ...fields };
+}
+
+async function createAll(store: JobStore, jobs: readonly Job[]): Promise<void> {
+  await Promise.all(jobs.map((job) => store.create(job)));
+}
+
+/** Every page from `query` on, following nextCursor until a page has none. */
+async function allPages(store: JobStore, query: ListJobsQuery): Promise<JobPage[]> {
+  const pages: JobPage[] = [];
+  let cursor = query.cursor;
+  do {
+    const page = await store.list({ ...query, ...(cursor === undefined ? {} : { cursor }) });
+    pages.push(page);
+    cursor = page.nextCursor;
+    if (pages.length > 100) throw new Error('no last page after 100 pages');
+  } while (cursor !== undefined);
+  return pages;
+}

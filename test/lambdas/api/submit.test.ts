@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryJobQueue } from '../../../lambdas/adapters/in-memory-job-queue';
 import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
+import { MAX_CALLER_BYTES } from '../../../lambdas/api/caller';
+import { MAX_JSON_DEPTH } from '../../../lambdas/api/parse-body';
 import { makeSubmitHandler, type SubmitHandlerDeps } from '../../../lambdas/api/submit';
 import { JobCatalog } from '../../../lambdas/core/catalog';
 import { jobTypes } from '../../../lambdas/jobs/catalog';
@@ -54,6 +56,18 @@ describe('POST /jobs/{name}', () => {
       await handler(apiEvent({ caller, headers: { 'content-type': 'application/json', 'x-owner': 'x' } })),
     );
     expect((await store.get(job.id))?.owner).toBe('arn:aws:sts::111111111111:assumed-role/Client');
+  });
+
+  it('answers 403 for a caller identity longer than an index key may be, storing nothing', async () => {
+    // The owner keys the ByOwner index: DynamoDB refuses a partition key over 2,048 bytes (a 500).
+    const { handler, store } = setup();
+    const caller = `arn:aws:iam::111111111111:user/${'p'.repeat(MAX_CALLER_BYTES)}`;
+    const response = await handler(apiEvent({ caller }));
+    expect(response.statusCode).toBe(403);
+    expect(body(response)).toMatchObject({ status: 403, code: 'INVALID_CALLER_IDENTITY' });
+    expect(store.jobs.size).toBe(0);
+    const longest = await handler(apiEvent({ caller: 'a'.repeat(MAX_CALLER_BYTES) }));
+    expect(longest.statusCode).toBe(202);
   });
 
   it('answers 403 without an IAM identity', async () => {
@@ -190,6 +204,47 @@ describe('POST /jobs/{name}', () => {
     const problem = body(response);
     expect(problem.code).toBe('ENQUEUE_FAILED');
     expect((await store.get(problem.jobId))?.status).toBe('Failed');
+  });
+
+  it('answers 413 for a body under the limit whose numbers outgrow it as stored, storing nothing', async () => {
+    // 200 x `1e20,` is 1,000 bytes as sent, 4,400 once written out: the record would be larger
+    // than the body limit promises (with the default limit, larger than DynamoDB takes: a 500).
+    const { handler, store } = setup();
+    const numbers = `{"a":[${Array(200).fill('1e20').join(',')}]}`;
+    expect(numbers.length).toBeLessThan(1_024);
+    const response = await handler(apiEvent({ body: numbers }));
+    expect(response.statusCode).toBe(413);
+    expect(body(response)).toMatchObject({ status: 413, code: 'BODY_TOO_LARGE' });
+    expect(store.jobs.size).toBe(0);
+  });
+
+  describe('deeply nested JSON', () => {
+    // Nesting that JSON.parse takes in its stride overflows the stack of recursive code after
+    // it (the request hash, JSON.stringify of the record): it must be refused up front, not 500.
+    const deep = (depth: number) => `{"a":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+
+    it.each([64, 65, 4_000, 100_000])('refuses %i levels with 400 JSON_TOO_DEEP past 64', async (depth) => {
+      const { handler, store, errors } = setup({ maxBodyBytes: 1_000_000 });
+      const response = await handler(apiEvent({ body: deep(depth) }));
+      if (depth <= MAX_JSON_DEPTH) {
+        expect(response.statusCode).toBe(202);
+        return;
+      }
+      expect(response.statusCode).toBe(400);
+      expect(body(response)).toMatchObject({
+        status: 400,
+        code: 'JSON_TOO_DEEP',
+        detail: expect.any(String),
+      });
+      expect(store.jobs.size).toBe(0);
+      expect(errors).toEqual([]);
+    });
+
+    it('counts only brackets outside strings', async () => {
+      const { handler } = setup({ maxBodyBytes: 1_000_000 });
+      const brackets = JSON.stringify({ a: `${'['.repeat(500)}\\"{`.repeat(10) });
+      expect((await handler(apiEvent({ body: brackets }))).statusCode).toBe(202);
+    });
   });
 
   it('answers a bare 500 for an unexpected error, logging it and leaking nothing', async () => {

@@ -1,0 +1,13 @@
+/**
+ * Lambda entry of `GET /jobs`, wired once per cold start.
+ */
+import { documentClient } from '../adapters/dynamodb-client';
+import { EnvReader } from '../runtime-config';
+import { Env } from '../runtime-env';
+import { wireListJobsHandler } from '../wiring';
+
+const env = new EnvReader();
+const wiring = { documentClient, tableName: env.string(Env.TableName) };
+env.done();
+
+export const handler = wireListJobsHandler(wiring);

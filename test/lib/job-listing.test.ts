@@ -1,0 +1,108 @@
+/**
+ * `GET /jobs` in the stack: the ByOwner index, the IAM-authorized route, and a function that may
+ * Query that index and nothing else.
+ */
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Env } from '../../lambdas/runtime-env';
+import { BY_OWNER_INDEX } from '../../lambdas/table-schema';
+import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
+import { LIST_JOBS_ENTRY } from '../../lib/constructs/job-api';
+import { createTestStack } from '../support/cdk-app';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, probed field by field
+type Json = Record<string, any>;
+
+let stack: AsyncEndpointsStack;
+let template: Template;
+let resources: Record<string, { Type: string; Properties?: Json }>;
+
+beforeAll(() => {
+  ({ stack } = createTestStack());
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('job listing', () => {
+  it('indexes the job table by owner and createdAt, projecting whole jobs, on demand', () => {
+    const table = resources[idOf(stack.table.table)]?.Properties ?? {};
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'ByOwner',
+        KeySchema: [
+          { AttributeName: 'owner', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'owner', AttributeType: 'S' },
+        { AttributeName: 'createdAt', AttributeType: 'S' },
+      ]),
+    );
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(BY_OWNER_INDEX.indexName).toBe('ByOwner');
+  });
+
+  it('routes GET /jobs, IAM-authorized, to its own function through a proxy integration', () => {
+    const [jobsId] =
+      ofType('AWS::ApiGateway::Resource').find(([, r]) => r.Properties?.PathPart === 'jobs') ?? [];
+    expect(jobsId).toBeDefined();
+    const methods = ofType('AWS::ApiGateway::Method').filter(
+      ([, m]) => m.Properties?.ResourceId?.Ref === jobsId,
+    );
+    expect(methods.map(([, m]) => m.Properties?.HttpMethod)).toEqual(['GET']);
+    const method = methods[0]?.[1].Properties ?? {};
+    expect(method).toMatchObject({ AuthorizationType: 'AWS_IAM', Integration: { Type: 'AWS_PROXY' } });
+    expect(JSON.stringify(method.Integration.Uri)).toContain(
+      `"${idOf(stack.api.listJobsFunction.function)}"`,
+    );
+  });
+
+  it('gives the function the table name and nothing it does not read', () => {
+    const fn = resources[idOf(stack.api.listJobsFunction.function)]?.Properties ?? {};
+    expect(fn.Environment.Variables).toEqual({
+      [Env.TableName]: { Ref: idOf(stack.table.table) },
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'AsyncEndpoints',
+    });
+    expect(fn.Description).toMatch(/ByOwner/);
+    expect(LIST_JOBS_ENTRY).toBe('lambdas/api/list-jobs-handler.ts');
+  });
+
+  it('lets the function Query exactly the ByOwner index ARN, and touch no other table or index', () => {
+    const roleId = idOf(stack.api.listJobsFunction.role);
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties?.Roles ?? []).some((r: Json) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties?.PolicyDocument.Statement as Json[]);
+    const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamo).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] }, '/index/ByOwner']],
+        },
+      },
+    ]);
+    // Besides that, only its own log group (as every function).
+    const others = statements.filter((s) => !JSON.stringify(s.Action).includes('dynamodb:'));
+    for (const s of others) expect(JSON.stringify(s.Action)).toMatch(/^\[?"logs:/);
+  });
+
+  it('is the only function that may Query the table', () => {
+    const queriers = ofType('AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Properties?.PolicyDocument).includes('dynamodb:Query'),
+    );
+    expect(queriers.flatMap(([, p]) => p.Properties?.Roles)).toEqual([
+      { Ref: idOf(stack.api.listJobsFunction.role) },
+    ]);
+  });
+});
