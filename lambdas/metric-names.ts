@@ -13,6 +13,8 @@ export const JobMetric = {
   Completed: 'JobsCompleted',
   Retried: 'JobsRetried',
   Failed: 'JobsFailed',
+  /** Attempts that ended Canceled by their owner (not failures: nothing is dead-lettered). */
+  Canceled: 'JobsCanceled',
   DeadLettered: 'JobsDeadLettered',
   /** Milliseconds from claim to outcome. */
   ProcessingTime: 'JobProcessingTime',

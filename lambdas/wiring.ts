@@ -10,6 +10,7 @@ import { DynamoDbJobStore } from './adapters/dynamodb-job-store';
 import { sqsDelivery } from './adapters/sqs-delivery';
 import { SqsJobQueue } from './adapters/sqs-job-queue';
 import { randomIds, systemClock } from './adapters/system';
+import { makeCancelJobHandler } from './api/cancel-job';
 import { makeGetJobHandler } from './api/get-job';
 import { makeListJobsHandler } from './api/list-jobs';
 import { makeSubmitHandler } from './api/submit';
@@ -65,6 +66,21 @@ export function wireGetJobHandler(wiring: GetJobWiring) {
   });
 }
 
+export interface CancelJobWiring {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly retentionDays: number;
+}
+
+export function wireCancelJobHandler(wiring: CancelJobWiring) {
+  return makeCancelJobHandler({
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    clock: systemClock,
+    logger: new Logger(),
+    retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+  });
+}
+
 export interface ListJobsWiring {
   readonly documentClient: DynamoDBDocumentClient;
   readonly tableName: string;
@@ -87,6 +103,11 @@ export interface ProcessorWiring {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly retentionDays: number;
+  /**
+   * Longest lease, ms (renewed every third of it while a handler runs).
+   * @default LEASE_MS (60 s)
+   */
+  readonly leaseMs?: number;
 }
 
 export function wireProcessorHandler(wiring: ProcessorWiring) {
@@ -103,6 +124,7 @@ export function wireProcessorHandler(wiring: ProcessorWiring) {
     clock: systemClock,
     ids: randomIds,
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+    ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
     logger: new Logger({ persistentKeys: { jobName } }),
     metrics: processorMetrics(jobName),
     deliveryFor: (record, jobId) => sqsDelivery(record, jobId, sqs),

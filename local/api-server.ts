@@ -15,6 +15,7 @@ export interface ApiRoutes {
   readonly submit: ApiHandler;
   readonly getJob: ApiHandler;
   readonly listJobs: ApiHandler;
+  readonly cancelJob: ApiHandler;
 }
 
 /** API Gateway refuses payloads over 10 MB before any Lambda runs. */
@@ -94,7 +95,8 @@ async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerRespon
     const event = toApiGatewayEvent(request, '/jobs/{nameOrId}', pathParameters);
     if (method === 'POST') return send(res, await routes.submit(event));
     if (method === 'GET') return send(res, await routes.getJob(event));
-    return send(res, methodNotAllowed(['GET', 'POST']));
+    if (method === 'DELETE') return send(res, await routes.cancelJob(event));
+    return send(res, methodNotAllowed(['GET', 'POST', 'DELETE']));
   }
   send(res, problem(404, 'ROUTE_NOT_FOUND', `No route for ${method} ${request.url.split('?')[0]}`));
 }

@@ -6,6 +6,7 @@
 import { JobCatalog } from '../lambdas/core/catalog';
 import { jobTypes } from '../lambdas/jobs/catalog';
 import {
+  wireCancelJobHandler,
   wireGetJobHandler,
   wireListJobsHandler,
   wireProcessorHandler,
@@ -27,6 +28,8 @@ export interface LocalSystemOptions {
   readonly dynamodb?: DynamoDbChoice;
   /** Reports event-source errors (a thrown handler, an SQS call that failed). */
   readonly onError?: (error: unknown) => void;
+  /** Longest processor lease, ms (tests shorten it so heartbeats come sooner). @default 60 s */
+  readonly leaseMs?: number;
 }
 
 export interface LocalSystem {
@@ -71,6 +74,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         queueUrl: queue.queueUrl,
         deadLetterQueueUrl: queue.deadLetterQueueUrl,
         retentionDays: config.retentionDays,
+        ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
       });
       eventSources[job.name] = startEventSource({
         client: sqs.client,
@@ -103,6 +107,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         }),
         getJob: wireGetJobHandler(common),
         listJobs: wireListJobsHandler(common),
+        cancelJob: wireCancelJobHandler({ ...common, retentionDays: config.retentionDays }),
       },
       { port: options.port, host: options.host },
     );

@@ -8,10 +8,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { JobAlreadyExistsError, JobVersionConflictError } from '../core/errors';
 import type { Job } from '../core/job';
-import type { ClaimRequest, ClaimResult, JobPage, JobStore, ListJobsQuery } from '../core/ports';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  HeartbeatRequest,
+  JobPage,
+  JobStore,
+  ListJobsQuery,
+} from '../core/ports';
 import { BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../table-schema';
 import { decodeCursor, encodeCursor, type JobPosition, positionOf } from './job-cursor';
-import { fromItem, toItem } from './job-item';
+import { fromItem, progressOf, toItem } from './job-item';
 
 /** How much one `list` call may read. */
 export interface ListBounds {
@@ -123,6 +130,40 @@ export class DynamoDbJobStore implements JobStore {
       // AWS, but dynalite does not return the item; this path is rare.)
       const job = await this.get(request.id);
       return job ? { claimed: false, job } : { claimed: false };
+    }
+  }
+
+  /** One UpdateItem, conditional on the lease still being `leaseOwner`'s. */
+  async heartbeat(request: HeartbeatRequest): Promise<Job | undefined> {
+    const now = request.now.toISOString();
+    const values: Record<string, unknown> = {
+      ':inProgress': 'InProgress',
+      ':owner': request.leaseOwner,
+      ':leaseEnd': request.leaseExpiresAt.toISOString(),
+      ':now': now,
+      ':one': 1,
+    };
+    let update = 'SET leaseExpiresAt = :leaseEnd, lastUpdatedAt = :now, version = version + :one';
+    if (request.progress) {
+      update += ', progress = :progress';
+      values[':progress'] = progressOf(request.progress, now);
+    }
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id: request.id },
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(id) AND #status = :inProgress AND leaseOwner = :owner',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
     }
   }
 

@@ -1,9 +1,17 @@
 import { canClaim } from '../core/claim';
 import { JobAlreadyExistsError, JobVersionConflictError } from '../core/errors';
 import { isExpired, type Job } from '../core/job';
-import type { ClaimRequest, ClaimResult, JobPage, JobStore, ListJobsQuery } from '../core/ports';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  HeartbeatRequest,
+  JobPage,
+  JobStore,
+  ListJobsQuery,
+} from '../core/ports';
 import { transition } from '../core/transition';
 import { decodeCursor, encodeCursor, isAfter, positionOf } from './job-cursor';
+import { progressOf } from './job-item';
 
 /**
  * {@link JobStore} in a Map, for unit tests. Same contract as the DynamoDB store (the contract
@@ -42,6 +50,21 @@ export class InMemoryJobStore implements JobStore {
     });
     this.jobs.set(claimed.id, claimed);
     return { claimed: true, job: structuredClone(claimed) };
+  }
+
+  async heartbeat(request: HeartbeatRequest): Promise<Job | undefined> {
+    const job = this.jobs.get(request.id);
+    if (job?.status !== 'InProgress' || job.leaseOwner !== request.leaseOwner) return undefined;
+    const at = request.now.toISOString();
+    const renewed: Job = {
+      ...job,
+      leaseExpiresAt: request.leaseExpiresAt.toISOString(),
+      lastUpdatedAt: at,
+      ...(request.progress ? { progress: progressOf(request.progress, at) } : {}),
+      version: job.version + 1,
+    };
+    this.jobs.set(renewed.id, renewed);
+    return structuredClone(renewed);
   }
 
   /** The ByOwner query in memory: same order, filters and cursor as the DynamoDB store. */

@@ -1,4 +1,4 @@
-import type { Job } from '../core/job';
+import type { Job, JobProgress } from '../core/job';
 
 /**
  * The DynamoDB item of a job. Input and result are stored as JSON strings, not maps: any valid
@@ -21,5 +21,14 @@ export function fromItem(item: JobItem): Job {
     ...(rest as Omit<Job, 'input' | 'result'>),
     input: typeof input === 'string' ? JSON.parse(input) : null,
     ...(typeof result === 'string' ? { result: JSON.parse(result) } : {}),
+  };
+}
+
+/** The stored progress: only the fields reported, stamped `updatedAt`. */
+export function progressOf(progress: { percent?: number; message?: string }, updatedAt: string): JobProgress {
+  return {
+    ...(progress.percent !== undefined ? { percent: progress.percent } : {}),
+    ...(progress.message !== undefined ? { message: progress.message } : {}),
+    updatedAt,
   };
 }

@@ -15,7 +15,8 @@ export interface GetJobHandlerDeps extends GetJobDeps {
   readonly logger: JobLogger;
 }
 
-const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Job ids are UUIDs. */
+export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function makeGetJobHandler(deps: GetJobHandlerDeps) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

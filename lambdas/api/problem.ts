@@ -5,6 +5,7 @@ import {
   InvalidCursorError,
   InvalidInputError,
   InvalidQueryError,
+  JobAlreadyFinishedError,
   JobNotFoundError,
   JobTooLargeError,
   UnknownJobTypeError,
@@ -34,6 +35,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -79,6 +81,9 @@ export function errorResponse(error: unknown, logger: JobLogger): APIGatewayProx
   if (error instanceof UnknownJobTypeError) return problemResponse(404, error.code, error.message);
   if (error instanceof JobTooLargeError) return problemResponse(413, error.code, error.message);
   if (error instanceof JobNotFoundError) return problemResponse(404, error.code, error.message);
+  if (error instanceof JobAlreadyFinishedError) {
+    return problemResponse(409, error.code, error.message, { jobId: error.jobId, jobStatus: error.status });
+  }
   if (error instanceof IdempotencyKeyMismatchError) {
     return problemResponse(422, error.code, error.message, { jobId: error.jobId });
   }

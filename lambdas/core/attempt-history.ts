@@ -4,7 +4,7 @@
  */
 import type { Job } from './job';
 
-export type AttemptOutcome = 'completed' | 'retry-scheduled' | 'failed' | 'abandoned';
+export type AttemptOutcome = 'completed' | 'retry-scheduled' | 'failed' | 'canceled' | 'abandoned';
 
 export interface AttemptRecord {
   readonly attempt: number;

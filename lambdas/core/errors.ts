@@ -93,6 +93,17 @@ export class JobVersionConflictError extends DomainError {
   }
 }
 
+/** The job already finished (Completed, Failed or Canceled): there is nothing left to cancel. */
+export class JobAlreadyFinishedError extends DomainError {
+  readonly code = 'JOB_ALREADY_FINISHED';
+  constructor(
+    readonly jobId: string,
+    readonly status: JobStatus,
+  ) {
+    super(`Job ${jobId} already finished (${status})`);
+  }
+}
+
 /** The same idempotency key was used with a different request. */
 export class IdempotencyKeyMismatchError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_MISMATCH';
@@ -142,6 +153,30 @@ export class JobTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`The job handler did not finish within ${timeoutMs} ms`);
     this.name = 'JobTimeoutError';
+  }
+}
+
+/**
+ * The abort reason a handler's signal carries when its owner canceled the job. The attempt
+ * ends `Canceled`, never retried or dead-lettered.
+ */
+export class JobCanceledError extends Error {
+  readonly code = 'CANCELED';
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} was canceled by its owner`);
+    this.name = 'JobCanceledError';
+  }
+}
+
+/**
+ * The abort reason a handler's signal carries when its worker lost the lease (another worker
+ * re-claimed the job): this attempt's outcome will not be recorded.
+ */
+export class LeaseLostError extends Error {
+  readonly code = 'LEASE_LOST';
+  constructor(readonly jobId: string) {
+    super(`The lease on job ${jobId} was lost to another worker`);
+    this.name = 'LeaseLostError';
   }
 }
 

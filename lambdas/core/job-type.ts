@@ -26,11 +26,20 @@ export interface JobContext {
   readonly jobName: string;
   /** 1 on the first attempt. */
   readonly attempt: number;
-  /** Fires when the deadline passes; stop work and return or throw. */
+  /**
+   * Fires when the deadline passes, when the owner cancels the job, or when this worker lost
+   * the job to another; stop work and return or throw (the reason says which).
+   */
   readonly signal: AbortSignal;
   /** When the attempt is cut off. */
   readonly deadline: Date;
   readonly logger: JobLogger;
+  /**
+   * Reports progress (`percent` 0..100, a short `message`; shown on `GET /jobs/{id}`) and
+   * renews the lease at once. The lease is also renewed on a timer, so call it for progress,
+   * not to stay alive. Never throws.
+   */
+  heartbeat(progress?: { percent?: number; message?: string }): Promise<void>;
 }
 
 export type JobHandler<I, O> = (input: I, context: JobContext) => Promise<O>;

@@ -11,6 +11,15 @@ export interface JobErrorInfo {
   readonly message: string;
 }
 
+/** What a running job last reported through its handler's `heartbeat`. */
+export interface JobProgress {
+  /** 0..100, when the handler knows it. */
+  readonly percent?: number;
+  readonly message?: string;
+  /** When the heartbeat that carried it was written (ISO). */
+  readonly updatedAt: string;
+}
+
 /** A JSON value as accepted from clients and returned by handlers. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -45,13 +54,20 @@ export interface Job {
   readonly leaseExpiresAt?: string;
   /** Epoch seconds after which the record is gone (DynamoDB TTL; readers filter it too). */
   readonly expiresAt: number;
+  /** When the owner asked to cancel the job while it ran (ISO); its worker then stops it. */
+  readonly cancelRequestedAt?: string;
+  /** The running handler's last reported progress. */
+  readonly progress?: JobProgress;
   /** One entry per finished attempt, oldest first, bounded (see `attempt-history.ts`). */
   readonly history?: readonly AttemptRecord[];
   /** Incremented by every write; conditional writes compare it. */
   readonly version: number;
 }
 
-/** The job JSON clients see: AsyncEndpoints' JobResponse, plus `attempt` and `history`. */
+/**
+ * The job JSON clients see: AsyncEndpoints' JobResponse, plus `attempt`, `history`, `progress`
+ * and `cancelRequested`.
+ */
 export interface JobView {
   id: string;
   name: string;
@@ -67,6 +83,8 @@ export interface JobView {
   result: unknown;
   error: JobErrorInfo | null;
   history: readonly AttemptRecord[];
+  progress: JobProgress | null;
+  cancelRequested: boolean;
 }
 
 export function toJobView(job: Job): JobView {
@@ -85,6 +103,8 @@ export function toJobView(job: Job): JobView {
     result: job.result ?? null,
     error: job.error ?? null,
     history: job.history ?? [],
+    progress: job.progress ?? null,
+    cancelRequested: job.cancelRequestedAt !== undefined,
   };
 }
 

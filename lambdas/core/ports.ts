@@ -26,6 +26,17 @@ export interface ClaimRequest {
   readonly now: Date;
 }
 
+/** A renewal of the lease a worker holds, with the progress its handler reported. */
+export interface HeartbeatRequest {
+  readonly id: string;
+  /** The worker's lease owner: the write succeeds only while it still holds the job. */
+  readonly leaseOwner: string;
+  readonly leaseExpiresAt: Date;
+  /** Stamps `lastUpdatedAt` and the progress' `updatedAt`. */
+  readonly now: Date;
+  readonly progress?: { readonly percent?: number; readonly message?: string };
+}
+
 /** One page of a caller's jobs, newest first. */
 export interface ListJobsQuery {
   /** Only this caller's jobs. */
@@ -63,6 +74,12 @@ export interface JobStore {
    * incrementing `attempt` and `version`, in one conditional write.
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
+  /**
+   * Renews a lease in one conditional write (status InProgress and `leaseOwner` unchanged):
+   * sets `leaseExpiresAt`, `lastUpdatedAt`, `progress` when given, and bumps `version`.
+   * @returns the updated record, or undefined when the lease is no longer held (or no record)
+   */
+  heartbeat(request: HeartbeatRequest): Promise<Job | undefined>;
   /**
    * The owner's unexpired jobs, newest first (`createdAt` descending), filtered by name and
    * status. A page may hold fewer than `limit` jobs and still carry a `nextCursor` (a store may

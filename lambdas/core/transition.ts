@@ -15,6 +15,8 @@ export type JobPatch = Partial<
     | 'leaseExpiresAt'
     | 'expiresAt'
     | 'history'
+    | 'cancelRequestedAt'
+    | 'progress'
   >
 >;
 

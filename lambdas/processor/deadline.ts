@@ -6,9 +6,11 @@ export function outcomeReserveMs(remainingMs: number): number {
 }
 
 /**
- * Margin added to the lease past the invocation's end. A lease must outlive its invocation, or
- * a live worker could be overtaken; the queue's visibility timeout (>= 6x the function timeout)
- * is far longer, so a dead worker's job is always re-claimable when its message returns.
+ * Margin added past the invocation's end to give the lease's upper bound. The lease actually
+ * taken is shorter (at most `LEASE_MS`) and renewed while the handler runs, so a live worker is
+ * not overtaken; the bound keeps a short invocation from holding a lease past its own end plus
+ * this margin. The queue's visibility timeout (>= 6x the function timeout) is far longer, so a
+ * dead worker's job is always re-claimable when its message returns.
  */
 export const LEASE_MARGIN_MS = 10_000;
 

@@ -18,5 +18,8 @@ export function recordOutcome(metrics: Metrics, outcome: ProcessOutcome, elapsed
       metrics.addMetric(JobMetric.Failed, MetricUnit.Count, 1);
       metrics.addMetric(JobMetric.DeadLettered, MetricUnit.Count, 1);
       break;
+    case 'canceled':
+      metrics.addMetric(JobMetric.Canceled, MetricUnit.Count, 1);
+      break;
   }
 }

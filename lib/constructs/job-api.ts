@@ -14,6 +14,8 @@ import { JobFunction } from './job-function';
 export const SUBMIT_ENTRY = 'lambdas/api/submit-handler.ts';
 /** Get-job handler entry, relative to the repository root. */
 export const GET_JOB_ENTRY = 'lambdas/api/get-job-handler.ts';
+/** Cancel-job handler entry, relative to the repository root. */
+export const CANCEL_JOB_ENTRY = 'lambdas/api/cancel-job-handler.ts';
 /** List-jobs handler entry, relative to the repository root. */
 export const LIST_JOBS_ENTRY = 'lambdas/api/list-jobs-handler.ts';
 
@@ -65,7 +67,8 @@ export interface JobApiProps {
 /**
  * The REST API: `POST /jobs/{nameOrId}` submits a job of type `nameOrId`, `GET /jobs/{nameOrId}`
  * reads job `nameOrId` (one path variable, because API Gateway REST does not allow two
- * differently named sibling variables), `GET /jobs` lists the caller's jobs, all IAM-authorized;
+ * differently named sibling variables), `DELETE /jobs/{nameOrId}` cancels job `nameOrId`,
+ * `GET /jobs` lists the caller's jobs, all IAM-authorized;
  * `GET /health` is open.
  */
 export class JobApi extends Construct {
@@ -74,9 +77,11 @@ export class JobApi extends Construct {
   public readonly submitFunction: JobFunction;
   public readonly getJobFunction: JobFunction;
   public readonly listJobsFunction: JobFunction;
+  public readonly cancelJobFunction: JobFunction;
   public readonly submitMethod: apigateway.Method;
   public readonly getJobMethod: apigateway.Method;
   public readonly listJobsMethod: apigateway.Method;
+  public readonly cancelJobMethod: apigateway.Method;
   public readonly healthMethod: apigateway.Method;
   /** The API Gateway CloudWatch role, when `manageApiGatewayAccount`. */
   public readonly cloudWatchRole?: iam.Role;
@@ -134,6 +139,23 @@ export class JobApi extends Construct {
     });
     this.getJobFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }),
+    );
+
+    this.cancelJobFunction = new JobFunction(this, 'CancelJob', {
+      ...common,
+      entry: CANCEL_JOB_ENTRY,
+      description: 'Cancels a job: at once when it waits, through its worker when it runs',
+      environment: {
+        [Env.TableName]: props.table.tableName,
+        [Env.RetentionDays]: String(props.retentionDays),
+      },
+    });
+    // A read, then a write conditional on the version read: nothing else.
+    this.cancelJobFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [props.table.tableArn],
+      }),
     );
 
     this.listJobsFunction = new JobFunction(this, 'ListJobs', {
@@ -248,7 +270,14 @@ export class JobApi extends Construct {
         authorizationType: apigateway.AuthorizationType.IAM,
       },
     );
-    for (const method of [this.submitMethod, this.getJobMethod, this.listJobsMethod]) {
+    this.cancelJobMethod = jobs.addMethod(
+      'DELETE',
+      new apigateway.LambdaIntegration(this.cancelJobFunction.function),
+      {
+        authorizationType: apigateway.AuthorizationType.IAM,
+      },
+    );
+    for (const method of [this.submitMethod, this.getJobMethod, this.cancelJobMethod, this.listJobsMethod]) {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
         reason:

@@ -207,6 +207,7 @@ export class JobMonitoring extends Construct {
         this.jobMetric(n, JobMetric.Retried, { label: 'Retried' }),
         this.jobMetric(n, JobMetric.Failed, { label: 'Failed' }),
         this.jobMetric(n, JobMetric.DeadLettered, { label: 'Dead-lettered' }),
+        this.jobMetric(n, JobMetric.Canceled, { label: 'Canceled' }),
       ]),
       graph(`${n}: job processing time (ms)`, [
         this.jobMetric(n, JobMetric.ProcessingTime, { label: 'p50', statistic: cloudwatch.Stats.p(50) }),

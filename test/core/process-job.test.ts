@@ -143,15 +143,26 @@ describe('processJob', () => {
       expect(await run()).toMatchObject({ kind: 'skipped', reason: 'missing', ack: true });
     });
 
-    it('hides a duplicate of a leased job until the lease ends, without running it', async () => {
-      const leaseEnd = new Date(T0.getTime() + 20_000).toISOString();
-      const { run, delivery, store } = await setup(
-        aJob({ status: 'InProgress', attempt: 1, leaseOwner: 'other', leaseExpiresAt: leaseEnd }),
-      );
-      expect(await run()).toMatchObject({ kind: 'skipped', reason: 'leased', ack: false });
-      expect(delivery.visibilityChanges).toEqual([21]);
-      expect((await store.get(aJob().id))?.attempt).toBe(1);
-    });
+    it.each([
+      ['the lease ends last', -25_000, 20_000, 21],
+      ["the other worker's invocation (start + 30 s timeout) ends last", 0, 20_000, 31],
+    ])(
+      'hides a duplicate of a leased job until %s, without running it',
+      async (_l, startMs, leaseMs, hidden) => {
+        const { run, delivery, store } = await setup(
+          aJob({
+            status: 'InProgress',
+            attempt: 1,
+            leaseOwner: 'other',
+            startedAt: new Date(T0.getTime() + startMs).toISOString(),
+            leaseExpiresAt: new Date(T0.getTime() + leaseMs).toISOString(),
+          }),
+        );
+        expect(await run()).toMatchObject({ kind: 'skipped', reason: 'leased', ack: false });
+        expect(delivery.visibilityChanges).toEqual([hidden]);
+        expect((await store.get(aJob().id))?.attempt).toBe(1);
+      },
+    );
 
     it('re-claims a job whose worker died (lease expired)', async () => {
       const leaseEnd = new Date(T0.getTime() - 1).toISOString();

@@ -21,6 +21,7 @@ describe.each([
   ],
   ['../../lambdas/api/get-job-handler', common],
   ['../../lambdas/api/list-jobs-handler', { [Env.TableName]: 'jobs' }],
+  ['../../lambdas/api/cancel-job-handler', { [Env.TableName]: 'jobs', ...retention }],
   [
     '../../lambdas/processor/handler',
     {

@@ -43,17 +43,19 @@ describe('job metrics', () => {
     const metrics = processorMetrics('flaky');
     recordOutcome(metrics, { kind: 'completed', job: aJob(), ack: true }, 12);
     recordOutcome(metrics, { kind: 'failed', job: aJob(), ack: true }, 3);
+    recordOutcome(metrics, { kind: 'canceled', job: aJob(), ack: true }, 5);
     metrics.publishStoredMetrics();
     const [blob] = blobs();
     expect(blob._aws.CloudWatchMetrics[0].Dimensions).toEqual(DASHBOARD_DIMENSIONS);
     expect(blob).toMatchObject({
       service: 'MyStack',
       JobName: 'flaky',
-      JobsStarted: [1, 1],
+      JobsStarted: [1, 1, 1],
       JobsCompleted: 1,
       JobsFailed: 1,
       JobsDeadLettered: 1,
-      JobProcessingTime: [12, 3],
+      JobsCanceled: 1,
+      JobProcessingTime: [12, 3, 5],
     });
   });
 

@@ -159,7 +159,7 @@ describe('job types', () => {
 describe('functions', () => {
   it('run Node.js 24 on arm64, each with its own role and log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(config.jobTypes.length + 3); // + submit, get-job, list-jobs
+    expect(functions).toHaveLength(config.jobTypes.length + 4); // + submit, get-job, list-jobs, cancel-job
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -212,6 +212,21 @@ describe('functions', () => {
     const dynamo = getJob.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(dynamo).toEqual([expect.objectContaining({ Action: 'dynamodb:GetItem', Resource: tableArn })]);
   });
+
+  it('let the cancel-job function read and conditionally put on the table ARN, and nothing else', () => {
+    const tableArn = { 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] };
+    const statements = policyStatementsOfRole(idOf(stack.api.cancelJobFunction.role));
+    const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamo).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
+    ]);
+    expect(statements.some((s) => JSON.stringify(s.Action).includes('sqs:'))).toBe(false);
+    const env = resources[idOf(stack.api.cancelJobFunction.function)]?.Properties?.Environment.Variables;
+    expect(env).toMatchObject({
+      [Env.TableName]: { Ref: idOf(stack.table.table) },
+      [Env.RetentionDays]: '30',
+    });
+  });
 });
 
 describe('job table', () => {
@@ -256,7 +271,14 @@ describe('REST API', () => {
     });
   });
 
-  it('authorizes POST and GET /jobs/{nameOrId} with IAM through Lambda proxy integrations', () => {
+  it('authorizes POST, GET and DELETE /jobs/{nameOrId} with IAM through Lambda proxy integrations', () => {
+    expect(methodFor('DELETE', '{nameOrId}')).toMatchObject({
+      AuthorizationType: 'AWS_IAM',
+      Integration: { Type: 'AWS_PROXY' },
+    });
+    expect(JSON.stringify(methodFor('DELETE', '{nameOrId}')?.Integration.Uri)).toContain(
+      `"${idOf(stack.api.cancelJobFunction.function)}"`,
+    );
     expect(methodFor('POST', '{nameOrId}')).toMatchObject({
       AuthorizationType: 'AWS_IAM',
       Integration: { Type: 'AWS_PROXY' },
@@ -454,6 +476,7 @@ describe('monitoring', () => {
           JobMetric.Retried,
           JobMetric.Failed,
           JobMetric.DeadLettered,
+          JobMetric.Canceled,
         ],
         [`${n}: job processing time (ms)`]: [JobMetric.ProcessingTime, 'p50', 'p99'],
       };

@@ -67,6 +67,7 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-COG4',
       'AwsSolutions-COG4',
       'AwsSolutions-COG4',
+      'AwsSolutions-COG4',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:*]',
     ]);
     for (const ack of acks) {

@@ -186,13 +186,13 @@ async function checkContract(request: GeneratedRequest): Promise<void> {
       break;
   }
 
-  if (request.method === 'GET') {
+  if (request.method === 'GET' || request.method === 'DELETE') {
     // Generated ids never name a stored job (ours are random or derived from a key).
     const [callerProblem = 'JOB_NOT_FOUND'] = callerProblems(request);
     expect(problem?.code, where).toBe(callerProblem);
     return;
   }
-  if (request.method !== 'POST') return notAllowed('GET, POST');
+  if (request.method !== 'POST') return notAllowed('GET, POST, DELETE');
 
   const problems = submitProblems(route.nameOrId, request);
   if (answer.status < 300) {

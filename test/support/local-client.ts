@@ -34,6 +34,11 @@ export function localClient(baseUrl: string) {
     get(id: string, principal?: string) {
       return request('GET', `/jobs/${id}`, { headers: principal ? { 'X-Local-Principal': principal } : {} });
     },
+    cancel(id: string, principal?: string) {
+      return request('DELETE', `/jobs/${id}`, {
+        headers: principal ? { 'X-Local-Principal': principal } : {},
+      });
+    },
     /** Polls until the job is finished; returns every distinct state seen on the way. */
     async waitFor(id: string, { timeoutMs = 30_000, intervalMs = 25 } = {}) {
       const seen: JobView[] = [];

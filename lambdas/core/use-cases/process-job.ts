@@ -4,12 +4,14 @@ import { JobVersionConflictError, toJobErrorInfo } from '../errors';
 import { expiryAfter, type Job, type JobErrorInfo } from '../job';
 import { retryPolicyOf } from '../job-settings';
 import type { JobLogger } from '../job-type';
+import { LEASE_MS, LeaseKeeper } from '../lease-keeper';
 import type { Clock, Delivery, Ids, JobStore } from '../ports';
 import { MAX_RECORD_BYTES, recordBytes } from '../record-size';
 import { decideRetry } from '../retry-policy';
 import { runWithDeadline } from '../run-with-deadline';
 import { transition } from '../transition';
 import { validateInput } from '../validate-input';
+import { canceledError } from './cancel-job';
 import { ENQUEUE_FAILED } from './submit-job';
 
 export interface ProcessJobDeps {
@@ -22,6 +24,11 @@ export interface ProcessJobDeps {
   readonly retentionSeconds: number;
   /** Source of jitter, in [0, 1). */
   readonly random?: () => number;
+  /**
+   * Longest lease, ms; renewed every third of it while the handler runs.
+   * @default LEASE_MS (60 s)
+   */
+  readonly leaseMs?: number;
 }
 
 export interface ProcessJobRequest {
@@ -30,7 +37,10 @@ export interface ProcessJobRequest {
   readonly jobName: string;
   /** When the handler must have finished (epoch ms), leaving time to record the outcome. */
   readonly deadlineAt: number;
-  /** How long the lease lasts: past the function timeout, so only a dead worker's lease expires. */
+  /**
+   * The longest the lease may last (past the function timeout, so only a dead worker's lease
+   * expires); the lease taken is the shorter of this and `ProcessJobDeps.leaseMs`, and renewed.
+   */
   readonly leaseMs: number;
 }
 
@@ -42,9 +52,13 @@ export type ProcessOutcome =
   | { readonly kind: 'completed'; readonly job: Job; readonly ack: true }
   | { readonly kind: 'retry-scheduled'; readonly job: Job; readonly delayMs: number; readonly ack: false }
   | { readonly kind: 'failed'; readonly job: Job; readonly ack: true }
+  | { readonly kind: 'canceled'; readonly job: Job; readonly ack: true }
   | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly job?: Job; readonly ack: boolean };
 
 export type SkipReason = 'missing' | 'finished' | 'dead-letter-resent' | 'not-due' | 'leased' | 'lease-lost';
+
+/** Outcome writes tried before giving up on a record that keeps changing under this worker. */
+const OUTCOME_WRITE_ATTEMPTS = 5;
 
 /**
  * Runs one delivery of a job, at least once, recording exactly one outcome per attempt.
@@ -52,26 +66,36 @@ export type SkipReason = 'missing' | 'finished' | 'dead-letter-resent' | 'not-du
  * ```
  * claim (conditional: claimable -> InProgress, new lease, attempt+1)
  *   |- not claimable: finished -> ack | not due / leased -> hide until then, release
- *   '- claimed -> validate input -> handler (with deadline)
- *        |- ok        -> Completed              -> ack
- *        |- transient -> Scheduled (+delay)     -> hide for the delay, release
- *        '- permanent / exhausted -> Failed     -> copy to DLQ -> ack
+ *   |- claimed with a cancel request (its last worker died) -> Canceled -> ack
+ *   '- claimed -> validate input -> handler (deadline; lease renewed every lease/3)
+ *        |- cancel requested -> Canceled           -> ack (no DLQ)
+ *        |- ok               -> Completed          -> ack
+ *        |- transient        -> Scheduled (+delay) -> hide for the delay, release
+ *        '- permanent / exhausted -> Failed        -> copy to DLQ -> ack
  * ```
- * Every outcome write is conditional on the claimed version, so a worker that lost its lease
- * cannot overwrite the job.
+ * Every outcome write is conditional on the newest version this worker saw (the claim or its
+ * last heartbeat). On a conflict the record is read again: another lease holder means this
+ * worker lost the job and records nothing; a cancel request written meanwhile turns the outcome
+ * into Canceled.
  */
 export async function processJob(deps: ProcessJobDeps, request: ProcessJobRequest): Promise<ProcessOutcome> {
   const { delivery } = request;
+  const leaseMs = Math.max(1, Math.min(request.leaseMs, deps.leaseMs ?? LEASE_MS));
   const now = deps.clock.now();
   const claim = await deps.store.claim({
     id: delivery.jobId,
     leaseOwner: deps.ids.newId(),
-    leaseExpiresAt: new Date(now.getTime() + request.leaseMs),
+    leaseExpiresAt: new Date(now.getTime() + leaseMs),
     now,
   });
   if (!claim.claimed) return notClaimed(deps, request, claim.job);
 
   const job = claim.job;
+  if (job.cancelRequestedAt) {
+    // Canceled while its last worker ran, and that worker died: end it without running it.
+    const written = await record(deps, job, (current, at) => canceled(deps, current, at));
+    return written ? { kind: 'canceled', job: written, ack: true } : lostLease(job);
+  }
   if (job.name !== request.jobName) {
     return fail(deps, request, job, {
       code: 'WRONG_QUEUE',
@@ -79,46 +103,72 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
     });
   }
   const { definition, settings } = deps.catalog.get(job.name);
-  const started = deps.clock.now().getTime();
+  const lease = new LeaseKeeper({
+    store: deps.store,
+    clock: deps.clock,
+    logger: deps.logger,
+    delivery,
+    job,
+    leaseMs,
+    deadlineAt: request.deadlineAt,
+  });
   let result: unknown;
+  let failure: { error: unknown } | undefined;
   try {
     const input = validateInput(definition.input, job.input);
-    result = await runWithDeadline(request.deadlineAt - started, (signal) =>
-      definition.handler(input, {
-        jobId: job.id,
-        jobName: job.name,
-        attempt: job.attempt,
-        signal,
-        deadline: new Date(request.deadlineAt),
-        logger: deps.logger,
-      }),
+    lease.start();
+    const started = deps.clock.now().getTime();
+    result = await runWithDeadline(
+      request.deadlineAt - started,
+      (signal) =>
+        definition.handler(input, {
+          jobId: job.id,
+          jobName: job.name,
+          attempt: job.attempt,
+          signal,
+          deadline: new Date(request.deadlineAt),
+          logger: deps.logger,
+          heartbeat: (progress) => lease.heartbeat(progress),
+        }),
+      lease.signal,
     );
   } catch (error) {
+    failure = { error };
+  } finally {
+    await lease.stop();
+  }
+  // The newest record this worker wrote: outcome writes are conditional on its version.
+  const latest = lease.job;
+  if (lease.leaseLost) return lostLease(latest);
+  if (failure && !latest.cancelRequestedAt) {
+    const { error } = failure;
     const info = toJobErrorInfo(error);
     // The job's own maxRetries: the number its owner was shown when it was accepted.
     const policy = { ...retryPolicyOf(settings), maxRetries: job.maxRetries };
     const decision = decideRetry(policy, job.attempt, error, deps.random);
     deps.logger.warn('Job attempt failed', { attempt: job.attempt, error: info, decision });
-    if (!decision.retry) return fail(deps, request, job, info);
-    return scheduleRetry(deps, request, job, info, decision.delayMs);
+    if (!decision.retry) return fail(deps, request, latest, info);
+    return scheduleRetry(deps, request, latest, info, decision.delayMs);
   }
-  const finishedAt = deps.clock.now();
-  const completed = transition(job, 'Completed', finishedAt, {
-    result: result ?? null,
-    error: undefined,
-    retryDelayUntil: undefined,
-    expiresAt: expiryAfter(finishedAt, deps.retentionSeconds),
-    history: withAttempt(job, 'completed', finishedAt),
-  });
-  if (recordBytes(completed) > MAX_RECORD_BYTES) {
+  const completedAt = deps.clock.now();
+  const completed = (current: Job, at: Date) =>
+    transition(current, 'Completed', at, {
+      result: result ?? null,
+      error: undefined,
+      retryDelayUntil: undefined,
+      expiresAt: expiryAfter(at, deps.retentionSeconds),
+      history: withAttempt(current, 'completed', at),
+    });
+  if (!latest.cancelRequestedAt && recordBytes(completed(latest, completedAt)) > MAX_RECORD_BYTES) {
     // Storing it would fail on every attempt: fail now, and say why.
-    return fail(deps, request, job, {
+    return fail(deps, request, latest, {
       code: 'RESULT_TOO_LARGE',
       message: `The result does not fit the job record (${MAX_RECORD_BYTES} bytes with the input)`,
     });
   }
-  if (!(await write(deps, completed))) return lostLease(job);
-  return { kind: 'completed', job: completed, ack: true };
+  const written = await record(deps, latest, completed);
+  if (!written) return lostLease(latest);
+  return { kind: written.status === 'Canceled' ? 'canceled' : 'completed', job: written, ack: true };
 }
 
 async function notClaimed(
@@ -146,10 +196,16 @@ async function notClaimed(
       return { kind: 'skipped', reason: 'finished', job, ack: true };
     case 'InProgress': {
       // Another worker holds a live lease. Deleting this duplicate would delete the one SQS
-      // message both deliveries share, so hide it until the lease ends instead: if that worker
-      // dies, this delivery comes back and re-claims the job.
+      // message both deliveries share, so hide it instead: if that worker dies, this delivery
+      // comes back and re-claims the job. Hide it until that worker's invocation has surely
+      // ended (its start plus the function timeout), not just the current lease: leases are
+      // renewed, and every early return would count toward the queue's maxReceiveCount.
       const leaseEnd = Date.parse(job.leaseExpiresAt ?? '') || now;
-      await request.delivery.retryAfter(secondsUntil(leaseEnd, now) + 1);
+      const timeoutMs = deps.catalog.has(job.name)
+        ? deps.catalog.get(job.name).settings.timeoutSeconds * 1000
+        : 0;
+      const runEnd = (Date.parse(job.startedAt ?? '') || now) + timeoutMs;
+      await request.delivery.retryAfter(secondsUntil(Math.max(leaseEnd, runEnd), now) + 1);
       return { kind: 'skipped', reason: 'leased', job, ack: false };
     }
     default: {
@@ -168,16 +224,18 @@ async function scheduleRetry(
   error: JobErrorInfo,
   delayMs: number,
 ): Promise<ProcessOutcome> {
-  const now = deps.clock.now();
-  const scheduled = transition(job, 'Scheduled', now, {
-    error,
-    retryCount: job.retryCount + 1,
-    retryDelayUntil: new Date(now.getTime() + delayMs).toISOString(),
-    history: withAttempt(job, 'retry-scheduled', now, error.code),
-  });
-  if (!(await write(deps, scheduled))) return lostLease(job);
+  const written = await record(deps, job, (current, now) =>
+    transition(current, 'Scheduled', now, {
+      error,
+      retryCount: current.retryCount + 1,
+      retryDelayUntil: new Date(now.getTime() + delayMs).toISOString(),
+      history: withAttempt(current, 'retry-scheduled', now, error.code),
+    }),
+  );
+  if (!written) return lostLease(job);
+  if (written.status === 'Canceled') return { kind: 'canceled', job: written, ack: true };
   await request.delivery.retryAfter(Math.ceil(delayMs / 1000));
-  return { kind: 'retry-scheduled', job: scheduled, delayMs, ack: false };
+  return { kind: 'retry-scheduled', job: written, delayMs, ack: false };
 }
 
 async function fail(
@@ -186,32 +244,69 @@ async function fail(
   job: Job,
   error: JobErrorInfo,
 ): Promise<ProcessOutcome> {
-  const now = deps.clock.now();
-  const failed = transition(job, 'Failed', now, {
-    error,
-    retryDelayUntil: undefined,
-    expiresAt: expiryAfter(now, deps.retentionSeconds),
-    history: withAttempt(job, 'failed', now, error.code),
-  });
-  if (!(await write(deps, failed))) return lostLease(job);
+  const written = await record(deps, job, (current, now) =>
+    transition(current, 'Failed', now, {
+      error,
+      retryDelayUntil: undefined,
+      expiresAt: expiryAfter(now, deps.retentionSeconds),
+      history: withAttempt(current, 'failed', now, error.code),
+    }),
+  );
+  if (!written) return lostLease(job);
+  // A canceled job is not a failure: nothing to dead-letter.
+  if (written.status === 'Canceled') return { kind: 'canceled', job: written, ack: true };
   // Record first, then the DLQ: if the send fails the message is redelivered, finds the job
   // Failed, and the send is repeated (see notClaimed), so record and DLQ end up agreeing.
   await request.delivery.deadLetter(error);
-  return { kind: 'failed', job: failed, ack: true };
+  return { kind: 'failed', job: written, ack: true };
 }
 
-/** Writes an outcome; false when the lease was lost to another worker meanwhile. */
-async function write(deps: ProcessJobDeps, next: Job): Promise<boolean> {
-  try {
-    await deps.store.update(next);
-    return true;
-  } catch (error) {
-    if (error instanceof JobVersionConflictError) {
-      deps.logger.warn('Lost the lease before recording the outcome; the new holder decides');
-      return false;
+/** The Canceled record of a job whose owner asked to cancel it while it ran. */
+function canceled(deps: ProcessJobDeps, job: Job, now: Date): Job {
+  const error = canceledError(job.id);
+  return transition(job, 'Canceled', now, {
+    error,
+    retryDelayUntil: undefined,
+    expiresAt: expiryAfter(now, deps.retentionSeconds),
+    history: withAttempt(job, 'canceled', now, error.code),
+  });
+}
+
+/**
+ * Writes the outcome `build` makes from `job`, or Canceled when a cancel was requested. On a
+ * version conflict it reads the record again: if this worker still holds the lease (the other
+ * write was a cancel request), it decides again from the fresh record; if not, the new holder
+ * decides, and it returns undefined.
+ *
+ * ```
+ * worker:  heartbeat v5 ........ update(v6 Completed)  -> conflict -> get v6 -> update(v7 Canceled)
+ * owner:           DELETE -> update(v6 cancelRequestedAt)
+ * ```
+ */
+async function record(
+  deps: ProcessJobDeps,
+  job: Job,
+  build: (job: Job, now: Date) => Job,
+): Promise<Job | undefined> {
+  let current = job;
+  for (let round = 1; round <= OUTCOME_WRITE_ATTEMPTS; round++) {
+    const now = deps.clock.now();
+    const next = current.cancelRequestedAt ? canceled(deps, current, now) : build(current, now);
+    try {
+      await deps.store.update(next);
+      return next;
+    } catch (error) {
+      if (!(error instanceof JobVersionConflictError)) throw error;
     }
-    throw error;
+    const fresh = await deps.store.get(job.id);
+    if (fresh?.status !== 'InProgress' || fresh.leaseOwner !== job.leaseOwner) {
+      deps.logger.warn('Lost the lease before recording the outcome; the new holder decides');
+      return undefined;
+    }
+    current = fresh;
   }
+  deps.logger.warn('The outcome write kept conflicting; the job runs again once its lease ends');
+  return undefined;
 }
 
 function lostLease(job: Job): ProcessOutcome {

@@ -134,6 +134,76 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
     expect((await store.get(job.id))?.attempt).toBe(1);
   });
 
+  describe('heartbeat', () => {
+    const beatOf = (job: Job, owner = 'worker-1', progress?: { percent?: number; message?: string }) => ({
+      id: job.id,
+      leaseOwner: owner,
+      leaseExpiresAt: new Date(now.getTime() + 60_000),
+      now,
+      ...(progress ? { progress } : {}),
+    });
+
+    it("extends the holder's lease, stores progress and bumps the version", async () => {
+      const store = await makeStore();
+      const job = aJob({ status: 'InProgress', attempt: 1, leaseOwner: 'worker-1', leaseExpiresAt: future });
+      await store.create(job);
+      const renewed = await store.heartbeat(beatOf(job, 'worker-1', { percent: 40, message: 'halfway' }));
+      const expected: Job = {
+        ...job,
+        leaseExpiresAt: new Date(now.getTime() + 60_000).toISOString(),
+        lastUpdatedAt: now.toISOString(),
+        progress: { percent: 40, message: 'halfway', updatedAt: now.toISOString() },
+        version: job.version + 1,
+      };
+      expect(renewed).toEqual(expected);
+      expect(await store.get(job.id)).toEqual(expected);
+    });
+
+    it('keeps the last progress when a heartbeat carries none', async () => {
+      const store = await makeStore();
+      const progress = { percent: 10, updatedAt: T0.toISOString() };
+      const job = aJob({
+        status: 'InProgress',
+        attempt: 1,
+        leaseOwner: 'worker-1',
+        leaseExpiresAt: past,
+        progress,
+      });
+      await store.create(job);
+      const renewed = await store.heartbeat(beatOf(job));
+      // An expired lease that nobody re-claimed is still this worker's to renew.
+      expect(renewed).toMatchObject({ progress, version: job.version + 1, leaseOwner: 'worker-1' });
+    });
+
+    it('returns the cancel request written since the claim', async () => {
+      const store = await makeStore();
+      const job = aJob({ status: 'InProgress', attempt: 1, leaseOwner: 'worker-1', leaseExpiresAt: future });
+      await store.create(job);
+      await store.update({ ...job, cancelRequestedAt: now.toISOString(), version: job.version + 1 });
+      expect((await store.heartbeat(beatOf(job)))?.cancelRequestedAt).toBe(now.toISOString());
+    });
+
+    it.each<[string, Partial<Job>]>([
+      [
+        'another worker holds the lease',
+        { status: 'InProgress', leaseOwner: 'worker-2', leaseExpiresAt: future },
+      ],
+      ['the job is no longer running', { status: 'Canceled' }],
+      ['the job was rescheduled', { status: 'Scheduled', retryDelayUntil: future }],
+    ])('changes nothing and returns undefined when %s', async (_label, fields) => {
+      const store = await makeStore();
+      const job = aJob({ attempt: 1, ...fields });
+      await store.create(job);
+      expect(await store.heartbeat(beatOf(job, 'worker-1', { percent: 1 }))).toBeUndefined();
+      expect(await store.get(job.id)).toEqual(job);
+    });
+
+    it('returns undefined for an unknown id', async () => {
+      const store = await makeStore();
+      expect(await store.heartbeat(beatOf(aJob()))).toBeUndefined();
+    });
+  });
+
   it('lets exactly one of many concurrent creates win', async () => {
     const store = await makeStore();
     const results = await Promise.allSettled(Array.from({ length: 12 }, () => store.create(aJob())));

@@ -1,0 +1,17 @@
+/**
+ * Lambda entry of `DELETE /jobs/{nameOrId}`, wired once per cold start.
+ */
+import { documentClient } from '../adapters/dynamodb-client';
+import { EnvReader } from '../runtime-config';
+import { Env } from '../runtime-env';
+import { wireCancelJobHandler } from '../wiring';
+
+const env = new EnvReader();
+const wiring = {
+  documentClient,
+  tableName: env.string(Env.TableName),
+  retentionDays: env.positiveNumber(Env.RetentionDays),
+};
+env.done();
+
+export const handler = wireCancelJobHandler(wiring);
