@@ -19,6 +19,12 @@ export const Env = {
   RetentionDays: 'JOB_RETENTION_DAYS',
   /** Largest accepted request body, bytes. */
   MaxBodyBytes: 'MAX_BODY_BYTES',
+  /** JSON object: job name -> dead-letter queue URL (recovery sweeper, admin redrive). */
+  DeadLetterQueueUrls: 'JOB_DLQ_URLS',
+  /** JSON object: job name -> seconds after which a waiting job's message counts as lost. */
+  SweeperStaleAfterSeconds: 'SWEEPER_STALE_AFTER_SECONDS',
+  /** Most jobs one sweep examines. */
+  SweeperMaxJobsPerRun: 'SWEEPER_MAX_JOBS_PER_RUN',
 } as const;
 
 export type EnvName = (typeof Env)[keyof typeof Env];

@@ -16,3 +16,21 @@ export const BY_OWNER_INDEX = {
   partitionKey: 'owner',
   sortKey: 'createdAt',
 } as const;
+
+/**
+ * `Active`: a sparse index of the jobs that are not finished, oldest update first, for the
+ * recovery sweeper. `activeShard` exists only on Queued, Scheduled and InProgress items, so
+ * finished jobs drop out of the index by themselves and the sweeper never scans.
+ *
+ * One constant shard value: every active job shares one index partition, which holds about
+ * 1,000 writes per second (each write of an active job writes the index too). Past that, shard
+ * it: `activeShard = "active#" + hash(id) % N`, and let the sweeper query the N partitions.
+ */
+export const ACTIVE_INDEX = {
+  indexName: 'Active',
+  partitionKey: 'activeShard',
+  sortKey: 'lastUpdatedAt',
+} as const;
+
+/** The one `activeShard` value while a job is not terminal. */
+export const ACTIVE_SHARD = 'active';

@@ -7,17 +7,22 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbJobStore } from './adapters/dynamodb-job-store';
+import { SqsDeadLetterQueue } from './adapters/sqs-dead-letter-queue';
+import { SqsDeadLetters } from './adapters/sqs-dead-letters';
 import { sqsDelivery } from './adapters/sqs-delivery';
 import { SqsJobQueue } from './adapters/sqs-job-queue';
 import { randomIds, systemClock } from './adapters/system';
 import { makeCancelJobHandler } from './api/cancel-job';
 import { makeGetJobHandler } from './api/get-job';
 import { makeListJobsHandler } from './api/list-jobs';
+import { makeRedriveHandler } from './api/redrive';
+import { makeRetryJobHandler } from './api/retry-job';
 import { makeSubmitHandler } from './api/submit';
 import type { JobCatalog } from './core/catalog';
 import { processorMetrics, submittedCounter } from './job-metrics';
 import { makeProcessorHandler } from './processor/process-batch';
 import { DAY_SECONDS } from './runtime-config';
+import { makeSweeperHandler } from './sweeper/sweeper';
 
 export interface SubmitWiring {
   readonly catalog: JobCatalog;
@@ -128,5 +133,106 @@ export function wireProcessorHandler(wiring: ProcessorWiring) {
     logger: new Logger({ persistentKeys: { jobName } }),
     metrics: processorMetrics(jobName),
     deliveryFor: (record, jobId) => sqsDelivery(record, jobId, sqs),
+  });
+}
+
+export interface SweeperWiring {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly sqsClient: SQSClient;
+  readonly tableName: string;
+  /** Job name -> queue URL. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  /** Job name -> dead-letter queue URL. */
+  readonly deadLetterQueueUrls: Readonly<Record<string, string>>;
+  /** Job name -> seconds after which a Queued or Scheduled job's message counts as lost. */
+  readonly staleAfterSeconds: Readonly<Record<string, number>>;
+  readonly maxJobsPerRun: number;
+  readonly retentionDays: number;
+}
+
+export function wireSweeperHandler(wiring: SweeperWiring) {
+  const queues = new Map(
+    Object.entries(wiring.queueUrls).map(([name, url]) => [name, new SqsJobQueue(wiring.sqsClient, url)]),
+  );
+  const deadLetterQueues = new Map(
+    Object.entries(wiring.deadLetterQueueUrls).map(([name, url]) => [
+      name,
+      new SqsDeadLetterQueue(wiring.sqsClient, url),
+    ]),
+  );
+  const staleAfter = new Map(Object.entries(wiring.staleAfterSeconds));
+  return makeSweeperHandler({
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    clock: systemClock,
+    logger: new Logger({ persistentKeys: { component: 'sweeper' } }),
+    queueFor: (name) => queues.get(name),
+    deadLetterQueueFor: (name) => deadLetterQueues.get(name),
+    staleAfterSecondsFor: (name) => staleAfter.get(name),
+    retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+    maxJobsPerRun: wiring.maxJobsPerRun,
+  });
+}
+
+export interface RetryJobWiring {
+  readonly catalog: JobCatalog;
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly sqsClient: SQSClient;
+  readonly tableName: string;
+  /** Job name -> queue URL. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  readonly retentionDays: number;
+}
+
+export function wireRetryJobHandler(wiring: RetryJobWiring) {
+  const queues = new Map(
+    Object.entries(wiring.queueUrls).map(([name, url]) => [name, new SqsJobQueue(wiring.sqsClient, url)]),
+  );
+  return makeRetryJobHandler({
+    catalog: wiring.catalog,
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    queueFor: (name) => {
+      const queue = queues.get(name);
+      if (!queue) throw new Error(`No queue URL is configured for job type '${name}'`);
+      return queue;
+    },
+    clock: systemClock,
+    logger: new Logger(),
+    retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+  });
+}
+
+export interface RedriveWiring {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly sqsClient: SQSClient;
+  readonly tableName: string;
+  /** Job name -> queue URL. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  /** Job name -> dead-letter queue URL. */
+  readonly deadLetterQueueUrls: Readonly<Record<string, string>>;
+  readonly retentionDays: number;
+  /** Time budget of one request, ms. @default REDRIVE_TIME_BUDGET_MS (20 s) */
+  readonly timeBudgetMs?: number;
+}
+
+export function wireRedriveHandler(wiring: RedriveWiring) {
+  const queues = new Map(
+    Object.entries(wiring.queueUrls).flatMap(([name, url]) => {
+      const dlqUrl = wiring.deadLetterQueueUrls[name];
+      if (!dlqUrl) return [];
+      const pair = {
+        queue: new SqsJobQueue(wiring.sqsClient, url),
+        deadLetters: new SqsDeadLetters(wiring.sqsClient, dlqUrl),
+      };
+      return [[name, pair] as const];
+    }),
+  );
+  return makeRedriveHandler({
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    queuesFor: (name) => queues.get(name),
+    clock: systemClock,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    logger: new Logger(),
+    retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+    ...(wiring.timeBudgetMs !== undefined ? { timeBudgetMs: wiring.timeBudgetMs } : {}),
   });
 }

@@ -1,9 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../lambdas/metric-names';
-import type { StageConfig } from './config';
+import { type StageConfig, sweeperStaleAfterSeconds } from './config';
 import { JobApi } from './constructs/job-api';
 import { JobMonitoring } from './constructs/job-monitoring';
+import { JobSweeper } from './constructs/job-sweeper';
 import { JobTable } from './constructs/job-table';
 import { JobTypeProcessor } from './constructs/job-type-processor';
 
@@ -23,6 +24,7 @@ export class AsyncEndpointsStack extends Stack {
   public readonly processors: Readonly<Record<string, JobTypeProcessor>>;
   public readonly api: JobApi;
   public readonly monitoring: JobMonitoring;
+  public readonly sweeper: JobSweeper;
 
   constructor(scope: Construct, id: string, props: AsyncEndpointsStackProps) {
     super(scope, id, {
@@ -55,10 +57,28 @@ export class AsyncEndpointsStack extends Stack {
       ...shared,
       table: this.table.table,
       queues: Object.fromEntries(Object.entries(processors).map(([name, p]) => [name, p.queue])),
+      deadLetterQueues: Object.fromEntries(
+        Object.entries(processors).map(([name, p]) => [name, p.deadLetterQueue]),
+      ),
       maxBodyBytes: config.maxBodyBytes,
       stageName: config.apiStageName,
       throttle: config.apiThrottle,
       manageApiGatewayAccount: config.manageApiGatewayAccount,
+    });
+
+    this.sweeper = new JobSweeper(this, 'Sweeper', {
+      table: this.table.table,
+      queues: Object.fromEntries(Object.entries(processors).map(([name, p]) => [name, p.queue])),
+      deadLetterQueues: Object.fromEntries(
+        Object.entries(processors).map(([name, p]) => [name, p.deadLetterQueue]),
+      ),
+      staleAfterSeconds: sweeperStaleAfterSeconds(config),
+      intervalMinutes: config.sweeper.intervalMinutes,
+      maxJobsPerRun: config.sweeper.maxJobsPerRun,
+      retentionDays: config.retentionDays,
+      serviceName: config.stackName,
+      logRetention: config.logRetentionDays,
+      removalPolicy: config.removalPolicy,
     });
 
     this.monitoring = new JobMonitoring(this, 'Monitoring', {

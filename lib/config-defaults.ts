@@ -14,6 +14,7 @@ export const CONFIG_DEFAULTS = {
   accountConcurrency: 1000,
   manageApiGatewayAccount: true,
   apiStageName: 'prod',
+  sweeper: { intervalMinutes: 5, maxJobsPerRun: 500 },
 } as const;
 
 /** Shortest alarm threshold on the age of a job queue's oldest message, seconds. */

@@ -47,6 +47,20 @@ export interface ApiThrottleInput {
   readonly burstLimit?: number;
 }
 
+/** The recovery sweeper's schedule and bound. */
+export interface SweeperInput {
+  /**
+   * Minutes between runs (EventBridge rate; the local mode's timer), an integer >= 1.
+   * @default 5
+   */
+  readonly intervalMinutes?: number;
+  /**
+   * Most unfinished jobs one run examines (and at most repairs), an integer >= 1.
+   * @default 500
+   */
+  readonly maxJobsPerRun?: number;
+}
+
 /**
  * Per-job-type overrides: any {@link JobSettings} field (applied over the job file's own
  * settings) plus fields only the infrastructure uses.
@@ -123,6 +137,11 @@ export interface StageConfigInput {
    */
   readonly apiStageName?: string;
   /**
+   * The recovery sweeper.
+   * @default { intervalMinutes: 5, maxJobsPerRun: 500 }
+   */
+  readonly sweeper?: SweeperInput;
+  /**
    * Overrides per job type name (must name a job type of `lambdas/jobs/catalog.ts`).
    * @default {}
    */
@@ -141,6 +160,7 @@ export interface StageConfig {
   readonly alarmEmail?: string;
   readonly manageApiGatewayAccount: boolean;
   readonly apiStageName: string;
+  readonly sweeper: { readonly intervalMinutes: number; readonly maxJobsPerRun: number };
   /** In catalog order. */
   readonly jobTypes: readonly JobTypeConfig[];
   /**
@@ -175,10 +195,11 @@ const TOP_LEVEL_KEYS = [
   'alarmEmail',
   'manageApiGatewayAccount',
   'apiStageName',
+  'sweeper',
   'jobTypes',
 ] as const;
 /** Fields that may also be set one by one with `-c asyncEndpoints.<field>=<value>`. */
-const SCALAR_KEYS = TOP_LEVEL_KEYS.filter((k) => k !== 'apiThrottle' && k !== 'jobTypes');
+const SCALAR_KEYS = TOP_LEVEL_KEYS.filter((k) => k !== 'apiThrottle' && k !== 'jobTypes' && k !== 'sweeper');
 
 const ALLOWED_LOG_RETENTION = Object.values(logs.RetentionDays).filter(
   (v): v is number => typeof v === 'number',
@@ -289,6 +310,21 @@ export function resolveConfig(
     }),
   };
 
+  const sweeperRaw = p.obj(raw, 'sweeper');
+  p.unknownKeys(sweeperRaw, ['intervalMinutes', 'maxJobsPerRun'], 'sweeper');
+  const sweeper = {
+    intervalMinutes: p.num(sweeperRaw, 'intervalMinutes', CONFIG_DEFAULTS.sweeper.intervalMinutes, {
+      integer: true,
+      min: 1,
+      at: 'sweeper',
+    }),
+    maxJobsPerRun: p.num(sweeperRaw, 'maxJobsPerRun', CONFIG_DEFAULTS.sweeper.maxJobsPerRun, {
+      integer: true,
+      min: 1,
+      at: 'sweeper',
+    }),
+  };
+
   // Per-job-type overrides: check names, keys and types here, ranges after resolution below.
   const knownNames = new Set(definitions.map((d) => d.name));
   const jobTypesRaw = p.obj(raw, 'jobTypes');
@@ -362,7 +398,18 @@ export function resolveConfig(
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     manageApiGatewayAccount,
     apiStageName,
+    sweeper,
     jobTypes: jobs,
     jobSettingsJson: JSON.stringify(settingsOverrides),
   };
+}
+
+/**
+ * Job name -> seconds after its last update that a Queued or Scheduled job counts as lost (its
+ * message may be gone) and the sweeper sends its message again: the job type's
+ * `maxMessageAgeSeconds`, the longest a healthy message may wait, so a long but healthy backlog
+ * is not duplicated.
+ */
+export function sweeperStaleAfterSeconds(config: Pick<StageConfig, 'jobTypes'>): Record<string, number> {
+  return Object.fromEntries(config.jobTypes.map((job) => [job.name, job.maxMessageAgeSeconds]));
 }

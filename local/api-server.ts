@@ -16,6 +16,8 @@ export interface ApiRoutes {
   readonly getJob: ApiHandler;
   readonly listJobs: ApiHandler;
   readonly cancelJob: ApiHandler;
+  readonly retryJob: ApiHandler;
+  readonly redrive: ApiHandler;
 }
 
 /** API Gateway refuses payloads over 10 MB before any Lambda runs. */
@@ -97,6 +99,27 @@ async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerRespon
     if (method === 'GET') return send(res, await routes.getJob(event));
     if (method === 'DELETE') return send(res, await routes.cancelJob(event));
     return send(res, methodNotAllowed(['GET', 'POST', 'DELETE']));
+  }
+  if (segments.length === 3 && segments[0] === 'jobs' && segments[2] === 'retry') {
+    if (method !== 'POST') return send(res, methodNotAllowed(['POST']));
+    const pathParameters = { nameOrId: safeDecode(segments[1] ?? '') };
+    return send(
+      res,
+      await routes.retryJob(toApiGatewayEvent(request, '/jobs/{nameOrId}/retry', pathParameters)),
+    );
+  }
+  if (
+    segments.length === 4 &&
+    segments[0] === 'admin' &&
+    segments[1] === 'jobs' &&
+    segments[3] === 'redrive'
+  ) {
+    if (method !== 'POST') return send(res, methodNotAllowed(['POST']));
+    const pathParameters = { name: safeDecode(segments[2] ?? '') };
+    return send(
+      res,
+      await routes.redrive(toApiGatewayEvent(request, '/admin/jobs/{name}/redrive', pathParameters)),
+    );
   }
   send(res, problem(404, 'ROUTE_NOT_FOUND', `No route for ${method} ${request.url.split('?')[0]}`));
 }

@@ -4,15 +4,19 @@
  * end-to-end tests both start it through here.
  */
 import { JobCatalog } from '../lambdas/core/catalog';
+import type { SweepResult } from '../lambdas/core/use-cases/sweep-jobs';
 import { jobTypes } from '../lambdas/jobs/catalog';
 import {
   wireCancelJobHandler,
   wireGetJobHandler,
   wireListJobsHandler,
   wireProcessorHandler,
+  wireRedriveHandler,
+  wireRetryJobHandler,
   wireSubmitHandler,
+  wireSweeperHandler,
 } from '../lambdas/wiring';
-import type { StageConfig } from '../lib/config';
+import { type StageConfig, sweeperStaleAfterSeconds } from '../lib/config';
 import { type ApiServer, startApiServer } from './api-server';
 import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
 import { startSqs } from './emulators/sqs';
@@ -30,6 +34,11 @@ export interface LocalSystemOptions {
   readonly onError?: (error: unknown) => void;
   /** Longest processor lease, ms (tests shorten it so heartbeats come sooner). @default 60 s */
   readonly leaseMs?: number;
+  /**
+   * Milliseconds between recovery sweeps; 0 turns the timer off (call `sweep()` instead).
+   * @default config.sweeper.intervalMinutes
+   */
+  readonly sweepIntervalMs?: number;
 }
 
 export interface LocalSystem {
@@ -40,6 +49,8 @@ export interface LocalSystem {
   readonly provisioned: Provisioned;
   /** Event sources by job type name. */
   readonly eventSources: Readonly<Record<string, EventSource>>;
+  /** Runs one recovery sweep now (the timer runs them on its own). */
+  sweep(): Promise<SweepResult>;
   /** Stops the API, lets in-flight batches finish, then stops the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -108,10 +119,64 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         getJob: wireGetJobHandler(common),
         listJobs: wireListJobsHandler(common),
         cancelJob: wireCancelJobHandler({ ...common, retentionDays: config.retentionDays }),
+        retryJob: wireRetryJobHandler({
+          ...common,
+          sqsClient: sqs.client,
+          queueUrls: Object.fromEntries(
+            Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
+          ),
+          retentionDays: config.retentionDays,
+        }),
+        redrive: wireRedriveHandler({
+          ...common,
+          sqsClient: sqs.client,
+          queueUrls: Object.fromEntries(
+            Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
+          ),
+          deadLetterQueueUrls: Object.fromEntries(
+            Object.entries(provisioned.queues).map(([name, q]) => [name, q.deadLetterQueueUrl]),
+          ),
+          retentionDays: config.retentionDays,
+        }),
       },
       { port: options.port, host: options.host },
     );
     stack.push(() => api.stop());
+
+    // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
+    const sweeper = wireSweeperHandler({
+      documentClient: dynamodb.documentClient,
+      sqsClient: sqs.client,
+      tableName: provisioned.tableName,
+      queueUrls: Object.fromEntries(
+        Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
+      ),
+      deadLetterQueueUrls: Object.fromEntries(
+        Object.entries(provisioned.queues).map(([name, q]) => [name, q.deadLetterQueueUrl]),
+      ),
+      staleAfterSeconds: sweeperStaleAfterSeconds(config),
+      maxJobsPerRun: config.sweeper.maxJobsPerRun,
+      retentionDays: config.retentionDays,
+    });
+    let running: Promise<SweepResult> | undefined;
+    const sweep = () => {
+      running ??= sweeper().finally(() => {
+        running = undefined;
+      });
+      return running;
+    };
+    const intervalMs = options.sweepIntervalMs ?? config.sweeper.intervalMinutes * 60_000;
+    const timer =
+      intervalMs > 0
+        ? setInterval(() => {
+            sweep().catch((error: unknown) => options.onError?.(error));
+          }, intervalMs)
+        : undefined;
+    timer?.unref();
+    stack.push(async () => {
+      clearInterval(timer);
+      await running?.catch(() => {});
+    });
 
     let stopped: Promise<void> | undefined;
     return {
@@ -121,6 +186,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sqs,
       provisioned,
       eventSources,
+      sweep,
       stop: () => {
         stopped ??= unwind();
         return stopped;

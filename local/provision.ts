@@ -5,7 +5,7 @@
  */
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../lambdas/table-schema';
+import { ACTIVE_INDEX, BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../lambdas/table-schema';
 import type { StageConfig } from '../lib/config';
 import { JOB_QUEUE_RETENTION_SECONDS } from '../lib/job-type-checks';
 
@@ -64,7 +64,8 @@ export async function provision(
 
 /**
  * A job table with the stack's key schema: partition key `id` (string), on-demand, and the
- * ByOwner index (`owner`, `createdAt`, projection ALL; on-demand indexes take no throughput).
+ * ByOwner index (`owner`, `createdAt`, projection ALL; on-demand indexes take no throughput), and
+ * the sparse Active index (`activeShard`, `lastUpdatedAt`, projection ALL) for the sweeper.
  */
 export async function createJobTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamodb.send(
@@ -74,6 +75,8 @@ export async function createJobTable(dynamodb: DynamoDBClient, tableName: string
         { AttributeName: JOB_TABLE_PARTITION_KEY, AttributeType: 'S' },
         { AttributeName: BY_OWNER_INDEX.partitionKey, AttributeType: 'S' },
         { AttributeName: BY_OWNER_INDEX.sortKey, AttributeType: 'S' },
+        { AttributeName: ACTIVE_INDEX.partitionKey, AttributeType: 'S' },
+        { AttributeName: ACTIVE_INDEX.sortKey, AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: JOB_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -82,6 +85,14 @@ export async function createJobTable(dynamodb: DynamoDBClient, tableName: string
           KeySchema: [
             { AttributeName: BY_OWNER_INDEX.partitionKey, KeyType: 'HASH' },
             { AttributeName: BY_OWNER_INDEX.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: ACTIVE_INDEX.indexName,
+          KeySchema: [
+            { AttributeName: ACTIVE_INDEX.partitionKey, KeyType: 'HASH' },
+            { AttributeName: ACTIVE_INDEX.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

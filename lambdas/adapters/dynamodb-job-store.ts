@@ -15,8 +15,10 @@ import type {
   JobPage,
   JobStore,
   ListJobsQuery,
+  StaleJobPage,
+  StaleJobsQuery,
 } from '../core/ports';
-import { BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../table-schema';
+import { ACTIVE_INDEX, ACTIVE_SHARD, BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../table-schema';
 import { decodeCursor, encodeCursor, type JobPosition, positionOf } from './job-cursor';
 import { fromItem, progressOf, toItem } from './job-item';
 
@@ -105,13 +107,16 @@ export class DynamoDbJobStore implements JobStore {
           Key: { id: request.id },
           UpdateExpression:
             'SET #status = :inProgress, leaseOwner = :owner, leaseExpiresAt = :leaseEnd, ' +
-            'startedAt = :now, lastUpdatedAt = :now, attempt = attempt + :one, version = version + :one',
+            'startedAt = :now, lastUpdatedAt = :now, attempt = attempt + :one, version = version + :one, ' +
+            // A claimed job is still unfinished: it stays in the sweeper's sparse index.
+            '#activeShard = :activeShard',
           ConditionExpression:
             'attribute_exists(id) AND (' +
             '(#status IN (:queued, :scheduled) AND (attribute_not_exists(retryDelayUntil) OR retryDelayUntil <= :now)) OR ' +
             '(#status = :inProgress AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :now)))',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', '#activeShard': ACTIVE_INDEX.partitionKey },
           ExpressionAttributeValues: {
+            ':activeShard': ACTIVE_SHARD,
             ':inProgress': 'InProgress',
             ':queued': 'Queued',
             ':scheduled': 'Scheduled',
@@ -205,6 +210,38 @@ export class DynamoDbJobStore implements JobStore {
     }
     // Out of calls: resume where the last one stopped (it may have evaluated past the last job).
     return { items, nextCursor: encodeCursor(startPositionOf(startKey)) };
+  }
+
+  /**
+   * Queries the sparse `Active` index oldest update first: one Query of at most `limit` items,
+   * no filter. The index is eventually consistent, so an item may show a state the job has
+   * already left: callers write conditionally on its version.
+   */
+  async listStale(query: StaleJobsQuery): Promise<StaleJobPage> {
+    const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: ACTIVE_INDEX.indexName,
+        KeyConditionExpression: '#shard = :shard AND #updated < :before',
+        ExpressionAttributeNames: { '#shard': ACTIVE_INDEX.partitionKey, '#updated': ACTIVE_INDEX.sortKey },
+        ExpressionAttributeValues: { ':shard': ACTIVE_SHARD, ':before': query.updatedBefore.toISOString() },
+        ScanIndexForward: true,
+        Limit: query.limit,
+        ExclusiveStartKey: start && {
+          [JOB_TABLE_PARTITION_KEY]: start.id,
+          [ACTIVE_INDEX.partitionKey]: ACTIVE_SHARD,
+          [ACTIVE_INDEX.sortKey]: start.createdAt,
+        },
+      }),
+    );
+    const items = Items.map(fromItem);
+    const last = LastEvaluatedKey?.[ACTIVE_INDEX.sortKey];
+    const lastId = LastEvaluatedKey?.[JOB_TABLE_PARTITION_KEY];
+    // The cursor holds the index position (lastUpdatedAt, id) in the list cursor's encoding.
+    return typeof last === 'string' && typeof lastId === 'string'
+      ? { items, nextCursor: encodeCursor({ createdAt: last, id: lastId }) }
+      : { items };
   }
 
   /** A position as the index's `ExclusiveStartKey`: the index key plus the table key. */

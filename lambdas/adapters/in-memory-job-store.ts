@@ -1,6 +1,7 @@
 import { canClaim } from '../core/claim';
 import { JobAlreadyExistsError, JobVersionConflictError } from '../core/errors';
 import { isExpired, type Job } from '../core/job';
+import { isTerminal } from '../core/job-status';
 import type {
   ClaimRequest,
   ClaimResult,
@@ -8,6 +9,8 @@ import type {
   JobPage,
   JobStore,
   ListJobsQuery,
+  StaleJobPage,
+  StaleJobsQuery,
 } from '../core/ports';
 import { transition } from '../core/transition';
 import { decodeCursor, encodeCursor, isAfter, positionOf } from './job-cursor';
@@ -84,6 +87,27 @@ export class InMemoryJobStore implements JobStore {
     const last = items.at(-1);
     return matching.length > items.length && last
       ? { items, nextCursor: encodeCursor(positionOf(last)) }
+      : { items };
+  }
+
+  /** The Active index in memory: unfinished jobs, `(lastUpdatedAt, id)` ascending. */
+  async listStale(query: StaleJobsQuery): Promise<StaleJobPage> {
+    const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const before = query.updatedBefore.toISOString();
+    const key = (job: Job) => ({ createdAt: job.lastUpdatedAt, id: job.id });
+    // "After" in ascending order is "before" in the list's descending order, with roles swapped.
+    const matching = [...this.jobs.values()]
+      .filter(
+        (job) =>
+          !isTerminal(job.status) &&
+          job.lastUpdatedAt < before &&
+          (start === undefined || isAfter(start, key(job))),
+      )
+      .sort((a, b) => (isAfter(key(b), key(a)) ? 1 : -1));
+    const items = matching.slice(0, query.limit).map((job) => structuredClone(job));
+    const last = items.at(-1);
+    return matching.length > items.length && last
+      ? { items, nextCursor: encodeCursor(key(last)) }
       : { items };
   }
 }

@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   InvalidQueryError,
   JobAlreadyFinishedError,
+  JobNotFailedError,
   JobNotFoundError,
   JobTooLargeError,
   UnknownJobTypeError,
@@ -82,6 +83,9 @@ export function errorResponse(error: unknown, logger: JobLogger): APIGatewayProx
   if (error instanceof JobTooLargeError) return problemResponse(413, error.code, error.message);
   if (error instanceof JobNotFoundError) return problemResponse(404, error.code, error.message);
   if (error instanceof JobAlreadyFinishedError) {
+    return problemResponse(409, error.code, error.message, { jobId: error.jobId, jobStatus: error.status });
+  }
+  if (error instanceof JobNotFailedError) {
     return problemResponse(409, error.code, error.message, { jobId: error.jobId, jobStatus: error.status });
   }
   if (error instanceof IdempotencyKeyMismatchError) {

@@ -26,7 +26,8 @@ export const MAX_HISTORY = 25;
  */
 export function withAttempt(
   job: Job,
-  outcome: Exclude<AttemptOutcome, 'abandoned'>,
+  /** `abandoned` here: the recovery sweeper found the worker dead (its lease ran out). */
+  outcome: AttemptOutcome,
   now: Date,
   errorCode?: string,
 ) {

@@ -104,6 +104,17 @@ export class JobAlreadyFinishedError extends DomainError {
   }
 }
 
+/** Only a Failed job can be retried or redriven; this one is in another state. */
+export class JobNotFailedError extends DomainError {
+  readonly code = 'JOB_NOT_FAILED';
+  constructor(
+    readonly jobId: string,
+    readonly status: JobStatus,
+  ) {
+    super(`Job ${jobId} is ${status}; only a Failed job can be retried`);
+  }
+}
+
 /** The same idempotency key was used with a different request. */
 export class IdempotencyKeyMismatchError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_MISMATCH';

@@ -60,6 +60,11 @@ export interface Job {
   readonly progress?: JobProgress;
   /** One entry per finished attempt, oldest first, bounded (see `attempt-history.ts`). */
   readonly history?: readonly AttemptRecord[];
+  /**
+   * `attempt` when the job was last re-queued from Failed (owner retry, DLQ redrive): the retry
+   * policy counts attempts from there, so a retried job gets its full `maxRetries` again.
+   */
+  readonly requeuedAtAttempt?: number;
   /** Incremented by every write; conditional writes compare it. */
   readonly version: number;
 }

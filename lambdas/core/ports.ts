@@ -59,6 +59,23 @@ export interface JobPage {
   readonly nextCursor?: string;
 }
 
+/** Unfinished jobs not updated since a time, for the recovery sweeper. */
+export interface StaleJobsQuery {
+  /** Only jobs whose `lastUpdatedAt` is before this. */
+  readonly updatedBefore: Date;
+  /** At most this many jobs. */
+  readonly limit: number;
+  /** Where the previous page stopped: `StaleJobPage.nextCursor`. */
+  readonly cursor?: string;
+}
+
+export interface StaleJobPage {
+  /** Queued, Scheduled and InProgress jobs, oldest `lastUpdatedAt` first. */
+  readonly items: Job[];
+  /** Opaque position after the last item; absent when nothing follows. */
+  readonly nextCursor?: string;
+}
+
 export interface JobStore {
   /** @throws JobAlreadyExistsError carrying the stored record when the id is taken. */
   create(job: Job): Promise<void>;
@@ -87,12 +104,28 @@ export interface JobStore {
    * @throws InvalidCursorError when `cursor` is not one this store issued
    */
   list(query: ListJobsQuery): Promise<JobPage>;
+  /**
+   * Unfinished jobs (Queued, Scheduled, InProgress) last updated before `updatedBefore`, oldest
+   * first, from the sparse `Active` index: never a Scan. Like `list`, a page may be short and
+   * still carry a cursor.
+   * @throws InvalidCursorError when `cursor` is not one this store issued
+   */
+  listStale(query: StaleJobsQuery): Promise<StaleJobPage>;
 }
 
 /** The producer side of a job type's queue. */
 export interface JobQueue {
   /** Sends the job's message; resolves only once SQS has stored it. */
   enqueue(job: Pick<Job, 'id' | 'name'>): Promise<void>;
+}
+
+/** A job type's dead-letter queue, for writers other than the processor (the sweeper). */
+export interface DeadLetterQueue {
+  /**
+   * Sends the same copy the processor's `Delivery.deadLetter` sends: the job's message with the
+   * error as attributes. Send only for a job already recorded Failed.
+   */
+  send(job: Pick<Job, 'id' | 'name'>, error: JobErrorInfo): Promise<void>;
 }
 
 /** Control over one received message, for the processor. */
@@ -102,4 +135,27 @@ export interface Delivery {
   retryAfter(seconds: number): Promise<void>;
   /** Copies the message to the dead-letter queue with the job's error; the caller then acks it. */
   deadLetter(error: JobErrorInfo): Promise<void>;
+}
+
+/** One message received from a job type's dead-letter queue, hidden from other receivers. */
+export interface DeadLetter {
+  /** What `release` and `remove` act on (an SQS receipt handle). */
+  readonly handle: string;
+  /** The job the message belongs to; undefined when its body is not a job message. */
+  readonly jobId?: string;
+  /** When the message was sent to the DLQ, when known. */
+  readonly sentAt?: Date;
+}
+
+/** The consumer side of one job type's dead-letter queue, for redrive. */
+export interface DeadLetterSource {
+  /**
+   * Receives up to `max` (1..10) messages and hides them long enough for one redrive run.
+   * @returns an empty array once nothing is visible
+   */
+  receive(max: number): Promise<DeadLetter[]>;
+  /** Makes a received message visible again, left in the queue. */
+  release(handle: string): Promise<void>;
+  /** Deletes a received message. */
+  remove(handle: string): Promise<void>;
 }

@@ -17,6 +17,7 @@ export type JobPatch = Partial<
     | 'history'
     | 'cancelRequestedAt'
     | 'progress'
+    | 'requeuedAtAttempt'
   >
 >;
 

@@ -18,6 +18,15 @@ export const GET_JOB_ENTRY = 'lambdas/api/get-job-handler.ts';
 export const CANCEL_JOB_ENTRY = 'lambdas/api/cancel-job-handler.ts';
 /** List-jobs handler entry, relative to the repository root. */
 export const LIST_JOBS_ENTRY = 'lambdas/api/list-jobs-handler.ts';
+/** Retry-job handler entry, relative to the repository root. */
+export const RETRY_JOB_ENTRY = 'lambdas/api/retry-job-handler.ts';
+/** Admin redrive handler entry, relative to the repository root. */
+export const REDRIVE_ENTRY = 'lambdas/api/redrive-handler.ts';
+/**
+ * The redrive function's timeout: above its 20 s time budget plus its last SQS calls, under
+ * API Gateway's 29 s integration timeout.
+ */
+export const REDRIVE_TIMEOUT_SECONDS = 28;
 
 /**
  * RFC 9457 problem body for API Gateway's own errors (auth, throttling, integration failures).
@@ -33,6 +42,8 @@ export interface JobApiProps {
   readonly table: dynamodb.ITable;
   /** Job queues by job type name: submit sends to them. */
   readonly queues: Readonly<Record<string, sqs.IQueue>>;
+  /** Dead-letter queues by job type name: the admin redrive receives from them. */
+  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** JSON of every job type's settings overrides (the same string on every function). */
   readonly jobSettingsJson: string;
   /** Days a finished job stays readable. */
@@ -68,7 +79,9 @@ export interface JobApiProps {
  * The REST API: `POST /jobs/{nameOrId}` submits a job of type `nameOrId`, `GET /jobs/{nameOrId}`
  * reads job `nameOrId` (one path variable, because API Gateway REST does not allow two
  * differently named sibling variables), `DELETE /jobs/{nameOrId}` cancels job `nameOrId`,
- * `GET /jobs` lists the caller's jobs, all IAM-authorized;
+ * `GET /jobs` lists the caller's jobs, `POST /jobs/{nameOrId}/retry` re-queues a Failed job,
+ * `POST /admin/jobs/{name}/redrive` moves a job type's dead letters back (its own `/admin`
+ * path, so granting it is a separate `execute-api:Invoke` statement), all IAM-authorized;
  * `GET /health` is open.
  */
 export class JobApi extends Construct {
@@ -78,10 +91,14 @@ export class JobApi extends Construct {
   public readonly getJobFunction: JobFunction;
   public readonly listJobsFunction: JobFunction;
   public readonly cancelJobFunction: JobFunction;
+  public readonly retryJobFunction: JobFunction;
+  public readonly redriveFunction: JobFunction;
   public readonly submitMethod: apigateway.Method;
   public readonly getJobMethod: apigateway.Method;
   public readonly listJobsMethod: apigateway.Method;
   public readonly cancelJobMethod: apigateway.Method;
+  public readonly retryJobMethod: apigateway.Method;
+  public readonly redriveMethod: apigateway.Method;
   public readonly healthMethod: apigateway.Method;
   /** The API Gateway CloudWatch role, when `manageApiGatewayAccount`. */
   public readonly cloudWatchRole?: iam.Role;
@@ -155,6 +172,72 @@ export class JobApi extends Construct {
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [props.table.tableArn],
+      }),
+    );
+
+    const queueUrlsJson = Stack.of(this).toJsonString(
+      Object.fromEntries(Object.entries(props.queues).map(([name, q]) => [name, q.queueUrl])),
+    );
+    this.retryJobFunction = new JobFunction(this, 'RetryJob', {
+      ...common,
+      entry: RETRY_JOB_ENTRY,
+      description: "Re-queues its owner's Failed job",
+      environment: {
+        [Env.TableName]: props.table.tableName,
+        [Env.QueueUrls]: queueUrlsJson,
+        [Env.JobSettings]: props.jobSettingsJson,
+        [Env.RetentionDays]: String(props.retentionDays),
+      },
+    });
+    // A read, a version-conditional put, and the job's message.
+    this.retryJobFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    this.retryJobFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: Object.values(props.queues).map((q) => q.queueArn),
+      }),
+    );
+
+    this.redriveFunction = new JobFunction(this, 'Redrive', {
+      ...common,
+      timeout: Duration.seconds(REDRIVE_TIMEOUT_SECONDS),
+      entry: REDRIVE_ENTRY,
+      description: "Admin: moves a job type's dead letters back to its queue, re-queuing their jobs",
+      environment: {
+        [Env.TableName]: props.table.tableName,
+        [Env.QueueUrls]: queueUrlsJson,
+        [Env.DeadLetterQueueUrls]: Stack.of(this).toJsonString(
+          Object.fromEntries(Object.entries(props.deadLetterQueues).map(([name, q]) => [name, q.queueUrl])),
+        ),
+        [Env.RetentionDays]: String(props.retentionDays),
+      },
+    });
+    this.redriveFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    this.redriveFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: Object.values(props.deadLetterQueues).map((q) => q.queueArn),
+      }),
+    );
+    this.redriveFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: Object.values(props.queues).map((q) => q.queueArn),
       }),
     );
 
@@ -277,7 +360,28 @@ export class JobApi extends Construct {
         authorizationType: apigateway.AuthorizationType.IAM,
       },
     );
-    for (const method of [this.submitMethod, this.getJobMethod, this.cancelJobMethod, this.listJobsMethod]) {
+    this.retryJobMethod = jobs
+      .addResource('retry')
+      .addMethod('POST', new apigateway.LambdaIntegration(this.retryJobFunction.function), {
+        authorizationType: apigateway.AuthorizationType.IAM,
+      });
+    // A separate tree, so an admin grant is its own statement on `.../POST/admin/*`.
+    this.redriveMethod = this.api.root
+      .addResource('admin')
+      .addResource('jobs')
+      .addResource('{name}')
+      .addResource('redrive')
+      .addMethod('POST', new apigateway.LambdaIntegration(this.redriveFunction.function), {
+        authorizationType: apigateway.AuthorizationType.IAM,
+      });
+    for (const method of [
+      this.submitMethod,
+      this.getJobMethod,
+      this.cancelJobMethod,
+      this.listJobsMethod,
+      this.retryJobMethod,
+      this.redriveMethod,
+    ]) {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
         reason:

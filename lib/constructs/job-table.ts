@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../../lambdas/table-schema';
+import { ACTIVE_INDEX, BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 
 /** Attribute holding a finished job's expiry (epoch seconds); DynamoDB TTL deletes it later. */
@@ -21,7 +21,8 @@ export interface JobTableProps {
  * a TTL on finished jobs. A `Table` (not `TableV2`) so cdk-nag's DynamoDB rules apply.
  *
  * The `ByOwner` global secondary index (`owner`, `createdAt`; projection ALL) serves `GET /jobs`:
- * a caller's jobs newest first, without a Scan.
+ * a caller's jobs newest first, without a Scan. The sparse `Active` index (`activeShard`,
+ * `lastUpdatedAt`; projection ALL) holds only unfinished jobs, for the recovery sweeper.
  */
 export class JobTable extends Construct {
   public readonly table: dynamodb.Table;
@@ -42,6 +43,14 @@ export class JobTable extends Construct {
       indexName: BY_OWNER_INDEX.indexName,
       partitionKey: { name: BY_OWNER_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: BY_OWNER_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    // ALL: the sweeper rewrites whole records (version-conditional PutItem), so it needs every
+    // attribute; KEYS_ONLY would cost a GetItem per examined job. Only unfinished jobs are in it.
+    this.table.addGlobalSecondaryIndex({
+      indexName: ACTIVE_INDEX.indexName,
+      partitionKey: { name: ACTIVE_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: ACTIVE_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
   }

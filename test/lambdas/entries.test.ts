@@ -21,6 +21,17 @@ describe.each([
   ],
   ['../../lambdas/api/get-job-handler', common],
   ['../../lambdas/api/list-jobs-handler', { [Env.TableName]: 'jobs' }],
+  [
+    '../../lambdas/sweeper/handler',
+    {
+      [Env.TableName]: 'jobs',
+      ...retention,
+      [Env.QueueUrls]: '{"echo":"https://q/echo"}',
+      [Env.DeadLetterQueueUrls]: '{"echo":"https://q/dlq"}',
+      [Env.SweeperStaleAfterSeconds]: '{"echo":900}',
+      [Env.SweeperMaxJobsPerRun]: '500',
+    },
+  ],
   ['../../lambdas/api/cancel-job-handler', { [Env.TableName]: 'jobs', ...retention }],
   [
     '../../lambdas/processor/handler',

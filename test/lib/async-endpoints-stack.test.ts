@@ -159,7 +159,8 @@ describe('job types', () => {
 describe('functions', () => {
   it('run Node.js 24 on arm64, each with its own role and log group', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(config.jobTypes.length + 4); // + submit, get-job, list-jobs, cancel-job
+    // + submit, get-job, list-jobs, cancel-job, retry-job, redrive (admin), sweeper
+    expect(functions).toHaveLength(config.jobTypes.length + 7);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -68,6 +68,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-COG4',
       'AwsSolutions-COG4',
       'AwsSolutions-COG4',
+      'AwsSolutions-COG4', // POST /jobs/{nameOrId}/retry
+      'AwsSolutions-COG4', // POST /admin/jobs/{name}/redrive
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:*]',
     ]);
     for (const ack of acks) {

@@ -145,7 +145,8 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
     const info = toJobErrorInfo(error);
     // The job's own maxRetries: the number its owner was shown when it was accepted.
     const policy = { ...retryPolicyOf(settings), maxRetries: job.maxRetries };
-    const decision = decideRetry(policy, job.attempt, error, deps.random);
+    // Attempts since the last retry or redrive: a re-queued job gets its whole budget again.
+    const decision = decideRetry(policy, job.attempt - (job.requeuedAtAttempt ?? 0), error, deps.random);
     deps.logger.warn('Job attempt failed', { attempt: job.attempt, error: info, decision });
     if (!decision.retry) return fail(deps, request, latest, info);
     return scheduleRetry(deps, request, latest, info, decision.delayMs);

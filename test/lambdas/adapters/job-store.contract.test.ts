@@ -210,6 +210,70 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 
+  describe('listStale', () => {
+    const updatedAt = (n: number) => new Date(T0.getTime() + n * 1000).toISOString();
+    const ids = (page: { items: Job[] }) => page.items.map((job) => job.id);
+
+    it('lists unfinished jobs updated before the time, oldest first, as stored', async () => {
+      const store = await makeStore();
+      const active = [
+        ownJob(1, {
+          status: 'InProgress',
+          lastUpdatedAt: updatedAt(30),
+          leaseOwner: 'w',
+          leaseExpiresAt: past,
+        }),
+        ownJob(2, { status: 'Queued', lastUpdatedAt: updatedAt(10) }),
+        ownJob(3, { status: 'Scheduled', lastUpdatedAt: updatedAt(20), retryDelayUntil: past }),
+      ];
+      await createAll(store, [
+        ...active,
+        ownJob(4, { status: 'Completed', lastUpdatedAt: updatedAt(1) }),
+        ownJob(5, { status: 'Failed', lastUpdatedAt: updatedAt(2), error: { code: 'X', message: 'x' } }),
+        ownJob(6, { status: 'Canceled', lastUpdatedAt: updatedAt(3) }),
+        ownJob(7, { status: 'Queued', lastUpdatedAt: updatedAt(40) }),
+      ]);
+      const page = await store.listStale({ updatedBefore: new Date(updatedAt(40)), limit: 10 });
+      expect(ids(page)).toEqual([idOf(2), idOf(3), idOf(1)]);
+      expect(page.items).toEqual([active[1], active[2], active[0]]);
+    });
+
+    it('pages through stale jobs with no duplicates or gaps', async () => {
+      const store = await makeStore();
+      await createAll(
+        store,
+        Array.from({ length: 5 }, (_, n) => ownJob(n, { lastUpdatedAt: updatedAt(10 - n) })),
+      );
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listStale({ updatedBefore: now, limit: 2, ...(cursor ? { cursor } : {}) });
+        seen.push(...ids(page));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      expect(seen).toEqual([4, 3, 2, 1, 0].map(idOf));
+    });
+
+    it('keeps a claimed job listed and drops a finished one', async () => {
+      const store = await makeStore();
+      const job = ownJob(1, { lastUpdatedAt: updatedAt(1) });
+      await store.create(job);
+      const claim = await store.claim(claimOf(job));
+      const later = new Date(now.getTime() + 1);
+      expect(ids(await store.listStale({ updatedBefore: later, limit: 10 }))).toEqual([idOf(1)]);
+      if (!claim.claimed) throw new Error('not claimed');
+      await store.update(transition(claim.job, 'Completed', now, { result: 1 }));
+      expect(ids(await store.listStale({ updatedBefore: later, limit: 10 }))).toEqual([]);
+    });
+
+    it('refuses a malformed cursor', async () => {
+      const store = await makeStore();
+      await expect(store.listStale({ updatedBefore: now, limit: 1, cursor: '!!!' })).rejects.toThrow(
+        InvalidCursorError,
+      );
+    });
+  });
+
   describe('list', () => {
     it("lists only the owner's jobs, newest first, as stored", async () => {
       const store = await makeStore();

@@ -1,0 +1,23 @@
+/**
+ * Lambda entry of `POST /jobs/{nameOrId}/retry`, wired once per cold start.
+ */
+import { documentClient } from '../adapters/dynamodb-client';
+import { sqsClient } from '../adapters/sqs-client';
+import { JobCatalog } from '../core/catalog';
+import { jobTypes } from '../jobs/catalog';
+import { EnvReader, readSettingsOverrides } from '../runtime-config';
+import { Env } from '../runtime-env';
+import { wireRetryJobHandler } from '../wiring';
+
+const env = new EnvReader();
+const wiring = {
+  documentClient,
+  sqsClient,
+  tableName: env.string(Env.TableName),
+  queueUrls: env.json<Record<string, string>>(Env.QueueUrls),
+  retentionDays: env.positiveNumber(Env.RetentionDays),
+  catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+};
+env.done();
+
+export const handler = wireRetryJobHandler(wiring);

@@ -1,0 +1,162 @@
+import { withAttempt } from '../attempt-history';
+import { JobVersionConflictError } from '../errors';
+import { expiryAfter, type Job, type JobErrorInfo } from '../job';
+import type { JobLogger } from '../job-type';
+import { LEASE_MS } from '../lease-keeper';
+import type { Clock, DeadLetterQueue, JobQueue, JobStore } from '../ports';
+import { transition } from '../transition';
+
+/** The error a job gets when its worker died (its lease ran out without a heartbeat). */
+export const WORKER_LOST = 'WORKER_LOST';
+
+export interface SweepJobsDeps {
+  readonly store: JobStore;
+  readonly clock: Clock;
+  readonly logger: JobLogger;
+  /** The job type's queue, or undefined for a type this deployment has no queue for. */
+  readonly queueFor: (name: string) => JobQueue | undefined;
+  /** The job type's dead-letter queue, or undefined as above. */
+  readonly deadLetterQueueFor: (name: string) => DeadLetterQueue | undefined;
+  /**
+   * Seconds after its last update that a Queued or Scheduled job of this type counts as lost
+   * (its message may be gone); undefined for an unknown type, which is left alone. Make it the
+   * longest a healthy message can wait, so a long backlog is not sent twice.
+   */
+  readonly staleAfterSecondsFor: (name: string) => number | undefined;
+  /** How long finished records are kept, seconds: the TTL restarts when a job fails. */
+  readonly retentionSeconds: number;
+  /** Most jobs one run examines. */
+  readonly maxJobsPerRun: number;
+  /**
+   * Jobs updated within this window are not examined: a live worker renews its lease (and
+   * `lastUpdatedAt`) more often, so nothing younger can have a lost worker.
+   * @default LEASE_MS (60 s)
+   */
+  readonly leaseMs?: number;
+  /** Jobs asked of the store per query. @default 100 */
+  readonly pageSize?: number;
+}
+
+/** What one sweep did. */
+export interface SweepResult {
+  /** Unfinished jobs read from the index. */
+  readonly examined: number;
+  /** Dead worker, retries left: Scheduled again and re-enqueued. */
+  readonly rescheduled: number;
+  /** Dead worker, no retries left: Failed and copied to the DLQ. */
+  readonly failed: number;
+  /** Queued or Scheduled for too long: message sent again. */
+  readonly requeued: number;
+  /** Left alone: healthy, not stale yet, unknown type, moved by another writer, or an error. */
+  readonly skipped: number;
+}
+
+type Action = 'rescheduled' | 'failed' | 'requeued' | 'skipped';
+
+/**
+ * Repairs jobs whose worker or message was lost, reading the sparse Active index oldest first,
+ * at most `maxJobsPerRun` jobs per run:
+ *
+ * ```
+ * InProgress, lease expired (worker died) |- retries left -> Scheduled (WORKER_LOST), enqueue
+ *                                         '- exhausted    -> Failed (WORKER_LOST), DLQ copy
+ * Queued/Scheduled, due, not updated for staleAfter -> touch lastUpdatedAt, enqueue again
+ * ```
+ * Every write is conditional on the version read: a conflict means a worker, the owner or
+ * another sweep moved the job, and it is skipped. A duplicate message is harmless: claims are
+ * conditional. The state is written before the message is sent; if the send fails, the next
+ * sweep (after staleAfter) sends it again.
+ */
+export async function sweepJobs(deps: SweepJobsDeps): Promise<SweepResult> {
+  const counts = { examined: 0, rescheduled: 0, failed: 0, requeued: 0, skipped: 0 };
+  const now = deps.clock.now();
+  const updatedBefore = new Date(now.getTime() - (deps.leaseMs ?? LEASE_MS));
+  let cursor: string | undefined;
+  do {
+    const limit = Math.min(deps.pageSize ?? 100, deps.maxJobsPerRun - counts.examined);
+    const page = await deps.store.listStale({ updatedBefore, limit, ...(cursor ? { cursor } : {}) });
+    for (const job of page.items.slice(0, limit)) {
+      counts.examined += 1;
+      counts[await sweepOne(deps, job, now)] += 1;
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && counts.examined < deps.maxJobsPerRun);
+  deps.logger.info('Sweep finished', { ...counts, bounded: cursor !== undefined });
+  return counts;
+}
+
+async function sweepOne(deps: SweepJobsDeps, job: Job, now: Date): Promise<Action> {
+  try {
+    if (job.status === 'InProgress') return await recoverLostWorker(deps, job, now);
+    if (job.status === 'Queued' || job.status === 'Scheduled') return await requeueIfStale(deps, job, now);
+    return 'skipped';
+  } catch (error) {
+    if (error instanceof JobVersionConflictError) return 'skipped';
+    // One job's failure (an SQS outage, say) must not stop the sweep; the next run retries it.
+    deps.logger.error('Could not repair a job', { jobId: job.id, error });
+    return 'skipped';
+  }
+}
+
+async function recoverLostWorker(deps: SweepJobsDeps, job: Job, now: Date): Promise<Action> {
+  if (job.leaseExpiresAt !== undefined && job.leaseExpiresAt >= now.toISOString()) return 'skipped';
+  const queue = deps.queueFor(job.name);
+  const deadLetterQueue = deps.deadLetterQueueFor(job.name);
+  if (!queue || !deadLetterQueue) return unknownType(deps, job);
+  const error: JobErrorInfo = {
+    code: WORKER_LOST,
+    message: `The worker of attempt ${job.attempt} stopped without recording an outcome (its lease expired at ${job.leaseExpiresAt ?? 'an unknown time'})`,
+  };
+  const history = withAttempt(job, 'abandoned', now, error.code);
+  // A cancel request goes the retry way too: the next claim records Canceled without running it.
+  if (job.retryCount < job.maxRetries || job.cancelRequestedAt !== undefined) {
+    await deps.store.update(
+      transition(job, 'Scheduled', now, {
+        error,
+        retryCount: job.retryCount + 1,
+        retryDelayUntil: now.toISOString(),
+        history,
+      }),
+    );
+    await queue.enqueue(job);
+    deps.logger.warn('Rescheduled a job whose worker died', { jobId: job.id, attempt: job.attempt });
+    return 'rescheduled';
+  }
+  await deps.store.update(
+    transition(job, 'Failed', now, {
+      error,
+      retryDelayUntil: undefined,
+      expiresAt: expiryAfter(now, deps.retentionSeconds),
+      history,
+    }),
+  );
+  // Recorded Failed first, so every DLQ message belongs to a Failed job.
+  await deadLetterQueue.send(job, error);
+  deps.logger.warn('Failed a job whose worker died with no retries left', { jobId: job.id });
+  return 'failed';
+}
+
+async function requeueIfStale(deps: SweepJobsDeps, job: Job, now: Date): Promise<Action> {
+  const staleAfterSeconds = deps.staleAfterSecondsFor(job.name);
+  const queue = deps.queueFor(job.name);
+  if (staleAfterSeconds === undefined || !queue) return unknownType(deps, job);
+  const at = now.toISOString();
+  const staleBefore = new Date(now.getTime() - staleAfterSeconds * 1000).toISOString();
+  if (job.lastUpdatedAt >= staleBefore) return 'skipped';
+  // A Scheduled job waiting for its backoff still has its message hidden in the queue.
+  if (job.retryDelayUntil !== undefined && job.retryDelayUntil > at) return 'skipped';
+  // Same state, newer lastUpdatedAt: the next sweeps leave it alone for another staleAfter.
+  await deps.store.update({ ...job, lastUpdatedAt: at, version: job.version + 1 });
+  await queue.enqueue(job);
+  deps.logger.warn('Re-enqueued a job whose message may have been lost', {
+    jobId: job.id,
+    status: job.status,
+    lastUpdatedAt: job.lastUpdatedAt,
+  });
+  return 'requeued';
+}
+
+function unknownType(deps: SweepJobsDeps, job: Job): Action {
+  deps.logger.warn('No queue for this job type; leaving the job alone', { jobId: job.id, jobName: job.name });
+  return 'skipped';
+}

@@ -1,0 +1,97 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { Env } from '../../lambdas/runtime-env';
+import { ACTIVE_INDEX } from '../../lambdas/table-schema';
+import type { RemovalPolicyName } from '../config';
+import { JobFunction } from './job-function';
+
+/** Sweeper function timeout: a run of 500 jobs takes a few seconds; this leaves ample room. */
+export const SWEEPER_TIMEOUT = Duration.minutes(1);
+
+/** Props of {@link JobSweeper}. */
+export interface JobSweeperProps {
+  /** The job table; the sweeper queries its `Active` index and rewrites records. */
+  readonly table: dynamodb.ITable;
+  /** Queue per job type name: a lost job's message is sent again here. */
+  readonly queues: Readonly<Record<string, sqs.IQueue>>;
+  /** Dead-letter queue per job type name: a lost job with no retries left is copied here. */
+  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** Job name -> seconds after which a Queued or Scheduled job's message counts as lost. */
+  readonly staleAfterSeconds: Readonly<Record<string, number>>;
+  /** Minutes between runs (an EventBridge rate), >= 1. */
+  readonly intervalMinutes: number;
+  /** Most jobs one run examines. */
+  readonly maxJobsPerRun: number;
+  /** Days a finished job stays readable (a failed job's TTL restarts). */
+  readonly retentionDays: number;
+  /** Powertools service name (the stack name). */
+  readonly serviceName: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicyName;
+}
+
+/**
+ * The recovery sweeper: a function on an EventBridge schedule that repairs jobs whose worker or
+ * message was lost. Its role may Query only the `Active` index, GetItem and PutItem on the table,
+ * and SendMessage to the job queues and DLQs. Its timeout (1 min) is below the shortest interval,
+ * so runs do not overlap; if they did, their version-conditional writes would keep them apart.
+ */
+export class JobSweeper extends Construct {
+  public readonly function: JobFunction;
+  public readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: JobSweeperProps) {
+    super(scope, id);
+    const urls = (queues: Readonly<Record<string, sqs.IQueue>>) =>
+      JSON.stringify(Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.queueUrl])));
+    this.function = new JobFunction(this, 'Sweeper', {
+      entry: 'lambdas/sweeper/handler.ts',
+      description: 'Recovery sweeper: re-runs jobs whose worker died or whose message was lost',
+      timeout: SWEEPER_TIMEOUT,
+      memoryMiB: 256,
+      serviceName: props.serviceName,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      environment: {
+        [Env.TableName]: props.table.tableName,
+        [Env.QueueUrls]: urls(props.queues),
+        [Env.DeadLetterQueueUrls]: urls(props.deadLetterQueues),
+        [Env.SweeperStaleAfterSeconds]: JSON.stringify(props.staleAfterSeconds),
+        [Env.SweeperMaxJobsPerRun]: String(props.maxJobsPerRun),
+        [Env.RetentionDays]: String(props.retentionDays),
+      },
+    });
+    const role = this.function.role;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.table.tableArn}/index/${ACTIVE_INDEX.indexName}`],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [...Object.values(props.queues), ...Object.values(props.deadLetterQueues)].map(
+          (q) => q.queueArn,
+        ),
+      }),
+    );
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'Runs the job recovery sweeper',
+      schedule: events.Schedule.rate(Duration.minutes(props.intervalMinutes)),
+      targets: [new targets.LambdaFunction(this.function.function, { retryAttempts: 0 })],
+    });
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Owner retry and admin redrive in the stack: IAM-authorized routes (the admin one under its
+ * own `/admin` tree), and functions that may do exactly what their use-cases need.
+ */
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Env } from '../../lambdas/runtime-env';
+import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
+import { REDRIVE_ENTRY, REDRIVE_TIMEOUT_SECONDS, RETRY_JOB_ENTRY } from '../../lib/constructs/job-api';
+import { createTestStack } from '../support/cdk-app';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, probed field by field
+type Json = Record<string, any>;
+
+let stack: AsyncEndpointsStack;
+let resources: Record<string, { Type: string; Properties?: Json }>;
+
+beforeAll(() => {
+  ({ stack } = createTestStack());
+  resources = Template.fromStack(stack).toJSON().Resources;
+});
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const names = () => Object.keys(stack.processors);
+/** Exactly these ARNs, in any order (CDK sorts them). */
+const exactly = (arns: Json[]) =>
+  expect.toSatisfy(
+    (r: unknown[]) =>
+      r.length === arns.length && arns.every((a) => JSON.stringify(r).includes(JSON.stringify(a))),
+  );
+const queueArns = () => exactly(names().map((n) => arnOf(idOf(stack.processors[n]?.queue as never))));
+const dlqArns = () => exactly(names().map((n) => arnOf(idOf(stack.processors[n]?.deadLetterQueue as never))));
+
+function statementsOf(roleId: string): Json[] {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties?.Roles ?? []).some((r: Json) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties?.PolicyDocument.Statement as Json[]);
+}
+
+/** The resource whose path is `parts`, from the API's root. */
+function resourceAt(...parts: string[]): string | undefined {
+  const rootId = { 'Fn::GetAtt': [idOf(stack.api.api), 'RootResourceId'] };
+  let parent: unknown = rootId;
+  let id: string | undefined;
+  for (const part of parts) {
+    id = ofType('AWS::ApiGateway::Resource').find(
+      ([, r]) =>
+        r.Properties?.PathPart === part && JSON.stringify(r.Properties?.ParentId) === JSON.stringify(parent),
+    )?.[0];
+    if (!id) return undefined;
+    parent = { Ref: id };
+  }
+  return id;
+}
+
+function methodsOn(resourceId: string | undefined) {
+  return ofType('AWS::ApiGateway::Method')
+    .filter(([, m]) => m.Properties?.ResourceId?.Ref === resourceId)
+    .map(([, m]) => m.Properties ?? {});
+}
+
+describe('owner retry', () => {
+  it('routes POST /jobs/{nameOrId}/retry, IAM-authorized, to its own function', () => {
+    const methods = methodsOn(resourceAt('jobs', '{nameOrId}', 'retry'));
+    expect(methods.map((m) => m.HttpMethod)).toEqual(['POST']);
+    expect(methods[0]).toMatchObject({ AuthorizationType: 'AWS_IAM', Integration: { Type: 'AWS_PROXY' } });
+    expect(JSON.stringify(methods[0]?.Integration.Uri)).toContain(
+      `"${idOf(stack.api.retryJobFunction.function)}"`,
+    );
+    expect(RETRY_JOB_ENTRY).toBe('lambdas/api/retry-job-handler.ts');
+  });
+
+  it('lets the function read and put on the table ARN and send to the job queues, nothing more', () => {
+    const statements = statementsOf(idOf(stack.api.retryJobFunction.role));
+    const tableArn = arnOf(idOf(stack.table.table));
+    expect(statements.filter((s) => !JSON.stringify(s.Action).includes('logs:'))).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArns() },
+    ]);
+    const env = resources[idOf(stack.api.retryJobFunction.function)]?.Properties?.Environment.Variables;
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        Env.TableName,
+        Env.QueueUrls,
+        Env.JobSettings,
+        Env.RetentionDays,
+        'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
+      ].sort(),
+    );
+  });
+});
+
+describe('admin redrive', () => {
+  it('routes POST /admin/jobs/{name}/redrive, IAM-authorized, apart from the job routes', () => {
+    const methods = methodsOn(resourceAt('admin', 'jobs', '{name}', 'redrive'));
+    expect(methods.map((m) => m.HttpMethod)).toEqual(['POST']);
+    expect(methods[0]).toMatchObject({ AuthorizationType: 'AWS_IAM', Integration: { Type: 'AWS_PROXY' } });
+    expect(JSON.stringify(methods[0]?.Integration.Uri)).toContain(
+      `"${idOf(stack.api.redriveFunction.function)}"`,
+    );
+    // Nothing else lives under /admin, so `.../POST/admin/*` grants exactly this.
+    expect(methodsOn(resourceAt('admin'))).toEqual([]);
+    expect(REDRIVE_ENTRY).toBe('lambdas/api/redrive-handler.ts');
+  });
+
+  it('runs under the API integration timeout', () => {
+    const fn = resources[idOf(stack.api.redriveFunction.function)]?.Properties ?? {};
+    expect(fn.Timeout).toBe(REDRIVE_TIMEOUT_SECONDS);
+    expect(REDRIVE_TIMEOUT_SECONDS).toBeLessThan(29);
+    expect(Object.keys(fn.Environment.Variables)).toEqual(
+      expect.arrayContaining([Env.TableName, Env.QueueUrls, Env.DeadLetterQueueUrls, Env.RetentionDays]),
+    );
+    const dlqUrls = JSON.stringify(fn.Environment.Variables[Env.DeadLetterQueueUrls]);
+    for (const name of names()) {
+      expect(dlqUrls).toContain(`\\"${name}\\":\\"`);
+      expect(dlqUrls).toContain(
+        JSON.stringify({ Ref: idOf(stack.processors[name]?.deadLetterQueue as never) }),
+      );
+    }
+  });
+
+  it('lets the function consume the DLQs, send to the queues and get and put job records, nothing more', () => {
+    const statements = statementsOf(idOf(stack.api.redriveFunction.role));
+    expect(statements.filter((s) => !JSON.stringify(s.Action).includes('logs:'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: arnOf(idOf(stack.table.table)),
+      },
+      {
+        Effect: 'Allow',
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+        ],
+        Resource: dlqArns(),
+      },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArns() },
+    ]);
+  });
+});

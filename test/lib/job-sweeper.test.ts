@@ -1,0 +1,154 @@
+/**
+ * The recovery sweeper in the stack: the sparse Active index, the schedule, and a function that
+ * may Query only that index, read and write records, and send to the job queues and DLQs.
+ */
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Env } from '../../lambdas/runtime-env';
+import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
+import { ConfigError, resolveConfig, type StageConfig } from '../../lib/config';
+import { createTestStack } from '../support/cdk-app';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, probed field by field
+type Json = Record<string, any>;
+
+let stack: AsyncEndpointsStack;
+let config: StageConfig;
+let resources: Record<string, { Type: string; Properties?: Json }>;
+
+beforeAll(() => {
+  ({ stack } = createTestStack());
+  config = resolveConfig({});
+  resources = Template.fromStack(stack).toJSON().Resources;
+});
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const arnOf = (construct: { node: { defaultChild?: unknown } }) => ({
+  'Fn::GetAtt': [idOf(construct), 'Arn'],
+});
+
+function statementsOfRole(roleId: string): Json[] {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .filter((r) => (r.Properties?.Roles ?? []).some((role: Json) => role.Ref === roleId))
+    .flatMap((r) => r.Properties?.PolicyDocument.Statement ?? []);
+}
+
+describe('recovery sweeper', () => {
+  it('indexes unfinished jobs by activeShard and lastUpdatedAt, projecting whole jobs', () => {
+    const table = resources[idOf(stack.table.table)]?.Properties ?? {};
+    expect(table.GlobalSecondaryIndexes).toContainEqual({
+      IndexName: 'Active',
+      KeySchema: [
+        { AttributeName: 'activeShard', KeyType: 'HASH' },
+        { AttributeName: 'lastUpdatedAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'activeShard', AttributeType: 'S' },
+        { AttributeName: 'lastUpdatedAt', AttributeType: 'S' },
+      ]),
+    );
+  });
+
+  it('runs every 5 minutes by default, targeting the sweeper function', () => {
+    const rule = resources[idOf(stack.sweeper.rule)]?.Properties;
+    expect(rule).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+    expect(rule?.Targets).toEqual([
+      expect.objectContaining({
+        Arn: arnOf(stack.sweeper.function.function),
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+      }),
+    ]);
+    const permissions = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::Lambda::Permission' &&
+        JSON.stringify(r.Properties?.FunctionName) === JSON.stringify(arnOf(stack.sweeper.function.function)),
+    );
+    expect(permissions).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          Principal: 'events.amazonaws.com',
+          SourceArn: arnOf(stack.sweeper.rule),
+        }),
+      }),
+    ]);
+  });
+
+  it('takes its interval from the config', () => {
+    const { stack: other } = createTestStack({ sweeper: { intervalMinutes: 1, maxJobsPerRun: 50 } });
+    const json = Template.fromStack(other).toJSON().Resources as typeof resources;
+    const rule = json[other.getLogicalId(other.sweeper.rule.node.defaultChild as CfnElement)]?.Properties;
+    expect(rule?.ScheduleExpression).toBe('rate(1 minute)');
+    const fn = json[other.getLogicalId(other.sweeper.function.function.node.defaultChild as CfnElement)];
+    expect(fn?.Properties?.Environment.Variables[Env.SweeperMaxJobsPerRun]).toBe('50');
+  });
+
+  it('may Query only the Active index, GetItem and PutItem the table, and send to the queues and DLQs', () => {
+    const tableArn = arnOf(stack.table.table);
+    const statements = statementsOfRole(idOf(stack.sweeper.function.role));
+    const queues = config.jobTypes.flatMap((job) => {
+      const processor = stack.processors[job.name];
+      if (!processor) throw new Error(`no processor for ${job.name}`);
+      return [arnOf(processor.queue), arnOf(processor.deadLetterQueue)];
+    });
+    const logs = statements.filter((s) => JSON.stringify(s.Action).includes('logs:'));
+    const rest = statements.filter((s) => !JSON.stringify(s.Action).includes('logs:'));
+    expect(logs.length).toBeGreaterThan(0);
+    const key = (arn: unknown) => JSON.stringify(arn);
+    const sqsStatement = rest.find((s) => s.Action === 'sqs:SendMessage');
+    expect([...(sqsStatement?.Resource ?? [])].map(key).sort()).toEqual(queues.map(key).sort());
+    expect(rest).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [tableArn, '/index/Active']] },
+      },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: expect.any(Array) },
+    ]);
+  });
+
+  it('gives the function the table, queue and DLQ URLs by job name, the thresholds and the bound', () => {
+    const env = resources[idOf(stack.sweeper.function.function)]?.Properties?.Environment.Variables;
+    expect(env[Env.TableName]).toEqual({ Ref: idOf(stack.table.table) });
+    for (const job of config.jobTypes) {
+      const processor = stack.processors[job.name];
+      if (!processor) throw new Error(`no processor for ${job.name}`);
+      expect(JSON.stringify(env[Env.QueueUrls])).toContain(JSON.stringify({ Ref: idOf(processor.queue) }));
+      expect(JSON.stringify(env[Env.DeadLetterQueueUrls])).toContain(
+        JSON.stringify({ Ref: idOf(processor.deadLetterQueue) }),
+      );
+    }
+    expect(JSON.parse(env[Env.SweeperStaleAfterSeconds])).toEqual(
+      Object.fromEntries(config.jobTypes.map((job) => [job.name, job.maxMessageAgeSeconds])),
+    );
+    expect(env).toMatchObject({ [Env.SweeperMaxJobsPerRun]: '500', [Env.RetentionDays]: '30' });
+  });
+});
+
+describe('sweeper config', () => {
+  it('defaults to every 5 minutes and 500 jobs per run', () => {
+    expect(resolveConfig({}).sweeper).toEqual({ intervalMinutes: 5, maxJobsPerRun: 500 });
+  });
+
+  it('reports bad values and unknown keys together', () => {
+    const bad = () => resolveConfig({ sweeper: { intervalMinutes: 0.5, maxJobsPerRun: 0, every: 1 } });
+    expect(bad).toThrow(ConfigError);
+    const text = (() => {
+      try {
+        bad();
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(text).toContain('sweeper.intervalMinutes');
+    expect(text).toContain('sweeper.maxJobsPerRun');
+    expect(text).toContain('every');
+  });
+});
