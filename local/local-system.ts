@@ -3,7 +3,11 @@
  * source per job type, all driving the same handlers the Lambdas run. `npm start` and the
  * end-to-end tests both start it through here.
  */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { JobCatalog } from '../lambdas/core/catalog';
+import type { JobTypeDefinition } from '../lambdas/core/job-type';
 import type { SweepResult } from '../lambdas/core/use-cases/sweep-jobs';
 import { jobTypes } from '../lambdas/jobs/catalog';
 import {
@@ -39,7 +43,50 @@ export interface LocalSystemOptions {
    * @default config.sweeper.intervalMinutes
    */
   readonly sweepIntervalMs?: number;
+  /**
+   * Test seam: the job types to run instead of the catalog's (same names and settings), e.g.
+   * with handlers wrapped to count executions.
+   * @default the catalog's job types
+   */
+  readonly jobTypes?: readonly JobTypeDefinition[];
+  /**
+   * Test seam: SDK clients one component uses instead of the emulators' shared ones (e.g.
+   * clients with fault-injecting middleware). Called once per component after the emulators
+   * started; a field left out keeps the shared client.
+   * @default the shared clients for every component
+   */
+  readonly clientsFor?: (component: LocalComponent, emulators: LocalEmulators) => LocalClients | undefined;
+  /**
+   * Test seam: wraps each job type's processor before its event source invokes it (e.g. to
+   * kill it mid-batch or deliver a batch twice).
+   * @default the processor itself
+   */
+  readonly wrapProcessor?: (jobName: string, processor: LocalProcessor) => LocalProcessor;
 }
+
+/** The parts of the local system that talk to the emulators, as {@link LocalSystemOptions.clientsFor} names them. */
+export type LocalComponent =
+  | 'submit'
+  | 'get-job'
+  | 'list-jobs'
+  | 'cancel-job'
+  | 'retry-job'
+  | 'redrive'
+  | 'processor'
+  | 'sweeper';
+
+export interface LocalEmulators {
+  readonly dynamodb: DynamoDbEmulator;
+  readonly sqs: SqsEmulator;
+}
+
+export interface LocalClients {
+  readonly documentClient?: DynamoDBDocumentClient;
+  readonly sqsClient?: SQSClient;
+}
+
+/** A processor as the event source invokes it. */
+export type LocalProcessor = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export interface LocalSystem {
   readonly url: string;
@@ -72,21 +119,33 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     );
     const provisioned = await provision(config, { dynamodb: dynamodb.client, sqs: sqs.client });
 
-    const catalog = new JobCatalog(jobTypes, JSON.parse(config.jobSettingsJson));
-    const common = { catalog, documentClient: dynamodb.documentClient, tableName: provisioned.tableName };
+    const catalog = new JobCatalog(options.jobTypes ?? jobTypes, JSON.parse(config.jobSettingsJson));
+    const clients = (component: LocalComponent) => {
+      const chosen = options.clientsFor?.(component, { dynamodb, sqs });
+      return {
+        catalog,
+        tableName: provisioned.tableName,
+        documentClient: chosen?.documentClient ?? dynamodb.documentClient,
+        sqsClient: chosen?.sqsClient ?? sqs.client,
+      };
+    };
+    const processorClients = clients('processor');
+    const wrap = options.wrapProcessor ?? ((_name: string, processor: LocalProcessor) => processor);
     const eventSources: Record<string, EventSource> = {};
     for (const job of config.jobTypes) {
       const queue = provisioned.queues[job.name];
       if (!queue) throw new Error(`No queue was provisioned for ${job.name}`);
-      const handler = wireProcessorHandler({
-        ...common,
-        sqsClient: sqs.client,
-        jobName: job.name,
-        queueUrl: queue.queueUrl,
-        deadLetterQueueUrl: queue.deadLetterQueueUrl,
-        retentionDays: config.retentionDays,
-        ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
-      });
+      const handler = wrap(
+        job.name,
+        wireProcessorHandler({
+          ...processorClients,
+          jobName: job.name,
+          queueUrl: queue.queueUrl,
+          deadLetterQueueUrl: queue.deadLetterQueueUrl,
+          retentionDays: config.retentionDays,
+          ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+        }),
+      );
       eventSources[job.name] = startEventSource({
         client: sqs.client,
         queueUrl: queue.queueUrl,
@@ -108,28 +167,25 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const api: ApiServer = await startApiServer(
       {
         submit: wireSubmitHandler({
-          ...common,
-          sqsClient: sqs.client,
+          ...clients('submit'),
           queueUrls: Object.fromEntries(
             Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
           ),
           retentionDays: config.retentionDays,
           maxBodyBytes: config.maxBodyBytes,
         }),
-        getJob: wireGetJobHandler(common),
-        listJobs: wireListJobsHandler(common),
-        cancelJob: wireCancelJobHandler({ ...common, retentionDays: config.retentionDays }),
+        getJob: wireGetJobHandler(clients('get-job')),
+        listJobs: wireListJobsHandler(clients('list-jobs')),
+        cancelJob: wireCancelJobHandler({ ...clients('cancel-job'), retentionDays: config.retentionDays }),
         retryJob: wireRetryJobHandler({
-          ...common,
-          sqsClient: sqs.client,
+          ...clients('retry-job'),
           queueUrls: Object.fromEntries(
             Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
           ),
           retentionDays: config.retentionDays,
         }),
         redrive: wireRedriveHandler({
-          ...common,
-          sqsClient: sqs.client,
+          ...clients('redrive'),
           queueUrls: Object.fromEntries(
             Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
           ),
@@ -145,9 +201,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
     const sweeper = wireSweeperHandler({
-      documentClient: dynamodb.documentClient,
-      sqsClient: sqs.client,
-      tableName: provisioned.tableName,
+      ...clients('sweeper'),
       queueUrls: Object.fromEntries(
         Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
       ),

@@ -1,0 +1,435 @@
+/**
+ * Fault injection, end to end: 1,000 jobs of every type run through the local system while
+ * processors are killed mid-batch, batches are delivered twice at once, the submit path's
+ * enqueue fails, claims and outcome writes are throttled and handlers overrun their deadline.
+ * Then the faults stop, the system settles, and the invariants are checked: nothing lost, no
+ * result recorded twice, records and queues agree, and a redrive completes every retriable job.
+ */
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobView } from '../../lambdas/core/job';
+import { isTerminal } from '../../lambdas/core/job-status';
+import { ENQUEUE_FAILED } from '../../lambdas/core/use-cases/submit-job';
+import { jobTypes } from '../../lambdas/jobs/catalog';
+import { ACTIVE_INDEX, ACTIVE_SHARD } from '../../lambdas/table-schema';
+import { loadLocalConfig } from '../../local/local-config';
+import { type LocalSystem, startLocalSystem } from '../../local/local-system';
+import {
+  countingJobTypes,
+  Faults,
+  faultyProcessor,
+  processorDocumentClient,
+  submitSqsClient,
+} from '../support/fault-injection';
+import { localClient } from '../support/local-client';
+
+const JOB_COUNT = 1_000;
+const TYPES = ['echo', 'flaky', 'fail', 'sleep'] as const;
+
+/** What a job was submitted as: its type, input, and what it must end as after a redrive. */
+interface Planned {
+  readonly kind: string;
+  readonly name: (typeof TYPES)[number];
+  readonly input: unknown;
+  readonly retriable: boolean;
+}
+
+/** A fixed mix per 20 jobs: 8 echo, 5 flaky, 2 permanent and 1 transient fail, 3 short and 1 long sleep. */
+function plan(i: number): Planned {
+  const slot = i % 20;
+  if (slot < 8) return { kind: 'echo', name: 'echo', input: { i }, retriable: true };
+  if (slot < 13) {
+    const failTimes = Math.floor(i / 20) % 4;
+    return { kind: `flaky-${failTimes}`, name: 'flaky', input: { failTimes }, retriable: true };
+  }
+  if (slot < 15)
+    return { kind: 'fail-permanent', name: 'fail', input: { permanent: true }, retriable: false };
+  if (slot < 16)
+    return { kind: 'fail-transient', name: 'fail', input: { permanent: false }, retriable: false };
+  if (slot < 19)
+    return { kind: 'sleep-short', name: 'sleep', input: { ms: 50 + (i % 150) }, retriable: true };
+  // Past the handler's 1 s deadline (2 s timeout less 1 s to record the outcome): JOB_TIMEOUT.
+  return { kind: 'sleep-deadline', name: 'sleep', input: { ms: 1_500 }, retriable: false };
+}
+
+// Short everything: 2 s functions (12 s visibility, so a killed batch returns within the test),
+// 1-2 s backoffs, and a receive count far above any fault's extra receives, so no message
+// reaches a DLQ through SQS's backstop instead of the processor.
+const typeSettings = {
+  timeoutSeconds: 2,
+  visibilityTimeoutSeconds: 12,
+  backoffBaseSeconds: 1,
+  backoffMaxSeconds: 2,
+  maxReceiveCount: 30,
+};
+const config = loadLocalConfig({
+  jobTypes: {
+    echo: typeSettings,
+    flaky: { ...typeSettings, maxRetries: 1 },
+    fail: { ...typeSettings, maxRetries: 2 },
+    sleep: { ...typeSettings, maxRetries: 1 },
+  },
+});
+
+const faults = new Faults({
+  killInvocation: 0.05,
+  duplicateInvocation: 0.05,
+  failEnqueue: 0.1,
+  throttleClaim: 0.1,
+  throttleOutcome: 0.1,
+});
+const eventSourceErrors: Record<string, number> = {};
+const closers: (() => void)[] = [];
+let system: LocalSystem;
+let client: ReturnType<typeof localClient>;
+
+beforeAll(async () => {
+  system = await startLocalSystem({
+    config,
+    port: 0,
+    leaseMs: 3_000,
+    sweepIntervalMs: 2_000,
+    jobTypes: countingJobTypes(jobTypes, faults),
+    clientsFor: (component, { dynamodb, sqs }) => {
+      if (component === 'submit') {
+        const sqsClient = submitSqsClient(sqs.endpoint, faults);
+        closers.push(() => sqsClient.destroy());
+        return { sqsClient };
+      }
+      if (component === 'processor') {
+        const documentClient = processorDocumentClient(dynamodb.endpoint, faults);
+        closers.push(() => documentClient.destroy());
+        return { documentClient };
+      }
+      return undefined;
+    },
+    wrapProcessor: (_name, processor) => faultyProcessor(faults, processor),
+    onError: (error) => {
+      const phase = (error as { phase?: string }).phase ?? 'other';
+      eventSourceErrors[phase] = (eventSourceErrors[phase] ?? 0) + 1;
+    },
+  });
+  client = localClient(system.url);
+}, 60_000);
+
+afterAll(async () => {
+  await system?.stop();
+  for (const close of closers) close();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `work` over `items`, `width` at a time. */
+async function pool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index] as T);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Submits with an idempotency key, retrying a 503 with the same key until accepted. */
+async function submitOnce(i: number, refused: Set<string>): Promise<string> {
+  const { name, input } = plan(i);
+  const headers = { 'Idempotency-Key': `"faults-${i}"` };
+  let refusedId: string | undefined;
+  for (let round = 0; round < 30; round++) {
+    const reply = await client.submit(name, input, headers);
+    if (reply.status === 202 || reply.status === 200) {
+      const id = String(reply.body.id);
+      // The retry after a 503 reaches the job the 503 named.
+      if (refusedId !== undefined) expect(id).toBe(refusedId);
+      return id;
+    }
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatchObject({ code: ENQUEUE_FAILED });
+    refusedId ??= String(reply.body.jobId);
+    expect(String(reply.body.jobId)).toBe(refusedId);
+    refused.add(refusedId);
+    await sleep(20);
+  }
+  throw new Error(`Job ${i} was refused 30 times`);
+}
+
+async function activeJobs(): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await system.dynamodb.documentClient.send(
+      new QueryCommand({
+        TableName: system.provisioned.tableName,
+        IndexName: ACTIVE_INDEX.indexName,
+        KeyConditionExpression: '#shard = :shard',
+        ExpressionAttributeNames: { '#shard': ACTIVE_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':shard': ACTIVE_SHARD },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+async function queueDepth(url: string | undefined): Promise<number> {
+  const { Attributes = {} } = await system.sqs.client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
+}
+
+/** Waits until no job is unfinished, every main queue is empty and no invocation runs. */
+async function quiescence(timeoutMs: number): Promise<number> {
+  const began = Date.now();
+  let calm = 0;
+  let last = '';
+  while (Date.now() - began < timeoutMs) {
+    const active = await activeJobs();
+    const depths = await Promise.all(
+      TYPES.map((name) => queueDepth(system.provisioned.queues[name]?.queueUrl)),
+    );
+    const running = TYPES.reduce(
+      (n, name) => n + (system.eventSources[name]?.stats.inFlightInvocations ?? 0),
+      0,
+    );
+    last = JSON.stringify({ active, depths, running });
+    calm = active === 0 && running === 0 && depths.every((d) => d === 0) ? calm + 1 : 0;
+    if (calm >= 2) return Date.now() - began;
+    await sleep(500);
+  }
+  throw new Error(`No quiescence within ${timeoutMs} ms; last: ${last}`);
+}
+
+/** Every message in a DLQ (received, then made visible again), as job id -> copies. */
+async function deadLetters(name: string): Promise<Map<string, number>> {
+  const url = system.provisioned.queues[name]?.deadLetterQueueUrl;
+  const messages: Message[] = [];
+  for (let empty = 0; empty < 2; ) {
+    const { Messages = [] } = await system.sqs.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 60,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    messages.push(...Messages);
+    empty = Messages.length === 0 ? empty + 1 : 0;
+  }
+  for (let start = 0; start < messages.length; start += 10) {
+    await system.sqs.client.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: messages.slice(start, start + 10).map((m, index) => ({
+          Id: String(index),
+          ReceiptHandle: m.ReceiptHandle,
+          VisibilityTimeout: 0,
+        })),
+      }),
+    );
+  }
+  expect(await queueDepth(url)).toBe(messages.length);
+  const copies = new Map<string, number>();
+  for (const m of messages) {
+    const id = String(m.MessageAttributes?.jobId?.StringValue);
+    copies.set(id, (copies.get(id) ?? 0) + 1);
+  }
+  return copies;
+}
+
+async function readAll(ids: readonly string[]): Promise<JobView[]> {
+  return pool(ids, 16, async (id) => {
+    const { status, body } = await client.get(id);
+    expect(status, `GET /jobs/${id}`).toBe(200);
+    return body as unknown as JobView;
+  });
+}
+
+/**
+ * The invariants that hold whenever the system is quiet: every job readable and finished, no
+ * result recorded twice, every DLQ copy belongs to a Failed job of its type and every Failed
+ * job has one. Returns the DLQ copies per type.
+ */
+async function checkQuietInvariants(ids: readonly string[], jobs: readonly JobView[]) {
+  expect(jobs).toHaveLength(ids.length);
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  for (const [index, job] of jobs.entries()) {
+    expect(job.id).toBe(ids[index]);
+    expect(isTerminal(job.status), `${job.id} is ${job.status}`).toBe(true);
+    expect(job.status).not.toBe('Canceled');
+    const completedEntries = job.history.filter((h) => h.outcome === 'completed').length;
+    const writes = faults.completedWrites.get(job.id) ?? 0;
+    if (job.status === 'Completed') {
+      expect([completedEntries, writes], `results recorded for ${job.id}`).toEqual([1, 1]);
+      expect(faults.resultsReturned.get(job.id) ?? 0).toBeGreaterThanOrEqual(1);
+    } else {
+      expect([completedEntries, writes], `results recorded for ${job.id}`).toEqual([0, 0]);
+      // A job refused at submission was retried until accepted: none is left refused.
+      expect(job.error?.code).not.toBe(ENQUEUE_FAILED);
+    }
+  }
+  const copies: Record<string, Map<string, number>> = {};
+  for (const name of TYPES) {
+    const dlq = await deadLetters(name);
+    copies[name] = dlq;
+    for (const id of dlq.keys()) {
+      expect(byId.get(id), `dead letter ${id} in ${name}`).toMatchObject({ status: 'Failed', name });
+    }
+  }
+  for (const job of jobs) {
+    if (job.status === 'Failed')
+      expect(copies[job.name]?.get(job.id) ?? 0, `DLQ copy of ${job.id}`).toBeGreaterThan(0);
+  }
+  return copies;
+}
+
+function tally(jobs: readonly JobView[], plans: readonly Planned[]) {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const [index, job] of jobs.entries()) {
+    const kind = plans[index]?.kind ?? '?';
+    const row = counts[kind] ?? {};
+    counts[kind] = row;
+    const key = job.status === 'Failed' ? `Failed:${job.error?.code}` : job.status;
+    row[key] = (row[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function redriveAll(name: string) {
+  const totals = { calls: 0, moved: 0, stale: 0, skipped: 0, notFound: 0, errors: 0 };
+  for (let call = 0; call < 5; call++) {
+    const reply = await client.request('POST', `/admin/jobs/${name}/redrive`, {
+      body: JSON.stringify({ max: 10_000, ratePerSecond: 500 }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(reply.status).toBe(200);
+    totals.calls += 1;
+    for (const key of ['moved', 'stale', 'skipped', 'notFound', 'errors'] as const) {
+      totals[key] += Number(reply.body[key]);
+    }
+    if (reply.body.complete === true) return totals;
+  }
+  throw new Error(`Redrive of ${name} did not complete in 5 calls`);
+}
+
+describe('fault injection, end to end', () => {
+  it('loses no job, records no result twice, keeps records and queues in agreement, and redrives every retriable job', async () => {
+    const began = Date.now();
+    const plans = Array.from({ length: JOB_COUNT }, (_, i) => plan(i));
+    const refused = new Set<string>();
+
+    // 1. Submit everything with the faults on, and keep them on while the backlog drains.
+    faults.enabled = true;
+    const ids = await pool(
+      plans.map((_, i) => i),
+      16,
+      (i) => submitOnce(i, refused),
+    );
+    const submittedMs = Date.now() - began;
+    await sleep(3_000);
+    faults.enabled = false;
+
+    // 2. Quiet: every job finished, the main queues empty.
+    const settleMs = await quiescence(60_000);
+    expect(new Set(ids).size).toBe(JOB_COUNT);
+    const before = await readAll(ids);
+    const copiesBefore = await checkQuietInvariants(ids, before);
+    for (const [index, job] of before.entries()) {
+      const planned = plans[index] as Planned;
+      if (!planned.retriable) expect(job.status, `${planned.kind} ${job.id}`).toBe('Failed');
+      if (planned.kind === 'sleep-deadline') expect(job.error?.code).toBe('JOB_TIMEOUT');
+    }
+    const deadlineTimeouts = before.reduce(
+      (n, job) => n + job.history.filter((h) => h.errorCode === 'JOB_TIMEOUT').length,
+      0,
+    );
+    // Every kind of fault happened (a kill of a one-record batch abandons nothing, so the
+    // per-record tallies are only printed).
+    const kinds = [
+      'processorKilled',
+      'duplicateInvocation',
+      'enqueueFailed',
+      'claimThrottled',
+      'outcomeThrottled',
+    ] as const;
+    for (const kind of kinds) expect(faults.injected[kind], `faults injected: ${kind}`).toBeGreaterThan(0);
+    expect(deadlineTimeouts).toBeGreaterThanOrEqual(50);
+
+    // 3. Redrive every dead letter: each retriable job completes, the others fail again.
+    const failedBefore = before.filter((job) => job.status === 'Failed');
+    const redrives: Record<string, Awaited<ReturnType<typeof redriveAll>>> = {};
+    for (const name of TYPES) redrives[name] = await redriveAll(name);
+    const moved = Object.values(redrives).reduce((n, r) => n + r.moved, 0);
+    expect(Object.values(redrives).every((r) => r.errors === 0 && r.notFound === 0)).toBe(true);
+    expect(moved).toBeGreaterThanOrEqual(failedBefore.length);
+
+    const redriveSettleMs = await quiescence(45_000);
+    const after = await readAll(ids);
+    const copiesAfter = await checkQuietInvariants(ids, after);
+    for (const [index, job] of after.entries()) {
+      const planned = plans[index] as Planned;
+      expect(job.status, `${planned.kind} ${job.id} after the redrive`).toBe(
+        planned.retriable ? 'Completed' : 'Failed',
+      );
+    }
+
+    const dlqCount = (copies: Record<string, Map<string, number>>) =>
+      Object.fromEntries(
+        Object.entries(copies).map(([name, m]) => [name, [...m.values()].reduce((a, b) => a + b, 0)]),
+      );
+    const executions = [...faults.resultsReturned.values()];
+    console.log(
+      JSON.stringify(
+        {
+          faultSuite: {
+            dynamodb: system.dynamodb.kind,
+            jobs: JOB_COUNT,
+            refusedAtSubmissionThenAccepted: refused.size,
+            outcomesBeforeRedrive: tally(before, plans),
+            outcomesAfterRedrive: tally(after, plans),
+            faultsInjected: { ...faults.injected, deadlineTimeouts },
+            eventSourceErrors,
+            dlqCopiesBeforeRedrive: dlqCount(copiesBefore),
+            failedJobsBeforeRedrive: failedBefore.length,
+            redrive: redrives,
+            dlqCopiesAfterRedrive: dlqCount(copiesAfter),
+            handlerResultsReturnedMoreThanOnce: executions.filter((n) => n > 1).length,
+            ms: {
+              submit: submittedMs,
+              settle: settleMs,
+              redriveSettle: redriveSettleMs,
+              total: Date.now() - began,
+            },
+          },
+        },
+        null,
+        1,
+      ),
+    );
+  }, 150_000);
+});
