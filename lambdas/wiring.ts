@@ -36,17 +36,10 @@ export interface SubmitWiring {
 }
 
 export function wireSubmitHandler(wiring: SubmitWiring) {
-  const queues = new Map(
-    Object.entries(wiring.queueUrls).map(([name, url]) => [name, new SqsJobQueue(wiring.sqsClient, url)]),
-  );
   return makeSubmitHandler({
     catalog: wiring.catalog,
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
-    queueFor: (name) => {
-      const queue = queues.get(name);
-      if (!queue) throw new Error(`No queue URL is configured for job type '${name}'`);
-      return queue;
-    },
+    queueFor: queueLookup(wiring.sqsClient, wiring.queueUrls),
     clock: systemClock,
     ids: randomIds,
     logger: new Logger(),
@@ -151,9 +144,7 @@ export interface SweeperWiring {
 }
 
 export function wireSweeperHandler(wiring: SweeperWiring) {
-  const queues = new Map(
-    Object.entries(wiring.queueUrls).map(([name, url]) => [name, new SqsJobQueue(wiring.sqsClient, url)]),
-  );
+  const queues = sqsJobQueues(wiring.sqsClient, wiring.queueUrls);
   const deadLetterQueues = new Map(
     Object.entries(wiring.deadLetterQueueUrls).map(([name, url]) => [
       name,
@@ -184,17 +175,10 @@ export interface RetryJobWiring {
 }
 
 export function wireRetryJobHandler(wiring: RetryJobWiring) {
-  const queues = new Map(
-    Object.entries(wiring.queueUrls).map(([name, url]) => [name, new SqsJobQueue(wiring.sqsClient, url)]),
-  );
   return makeRetryJobHandler({
     catalog: wiring.catalog,
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
-    queueFor: (name) => {
-      const queue = queues.get(name);
-      if (!queue) throw new Error(`No queue URL is configured for job type '${name}'`);
-      return queue;
-    },
+    queueFor: queueLookup(wiring.sqsClient, wiring.queueUrls),
     clock: systemClock,
     logger: new Logger(),
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
@@ -235,4 +219,22 @@ export function wireRedriveHandler(wiring: RedriveWiring) {
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
     ...(wiring.timeBudgetMs !== undefined ? { timeBudgetMs: wiring.timeBudgetMs } : {}),
   });
+}
+
+/** One SQS job queue per job type, by name. */
+function sqsJobQueues(
+  client: SQSClient,
+  queueUrls: Readonly<Record<string, string>>,
+): Map<string, SqsJobQueue> {
+  return new Map(Object.entries(queueUrls).map(([name, url]) => [name, new SqsJobQueue(client, url)]));
+}
+
+/** The queue of a job type; a name without a configured URL is a deployment error. */
+function queueLookup(client: SQSClient, queueUrls: Readonly<Record<string, string>>) {
+  const queues = sqsJobQueues(client, queueUrls);
+  return (name: string): SqsJobQueue => {
+    const queue = queues.get(name);
+    if (!queue) throw new Error(`No queue URL is configured for job type '${name}'`);
+    return queue;
+  };
 }
