@@ -4,6 +4,7 @@
  * no transactions/TTL/PartiQL). Both speak DynamoDB's wire protocol to the real SDK clients.
  */
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +23,8 @@ import {
   tail,
   terminate,
 } from './dynamodb-process';
-import { type DynamoDbEmulator, type DynamoDbKind, LOCAL_AWS } from './types';
+import { restartListener } from './restart-listener';
+import { type DynamoDbEmulator, type DynamoDbKind, type EmulatorRestart, LOCAL_AWS } from './types';
 
 export { javaMajorVersion } from './dynamodb-process';
 
@@ -38,6 +40,14 @@ export interface StartDynamoDbOptions {
   readonly port?: number;
   /** How long DynamoDB Local may take to answer `ListTables` (default 30 s; it needs 4-7 s). */
   readonly startTimeoutMs?: number;
+  /**
+   * DynamoDB Local only: keep the data in this existing directory instead of in memory, which
+   * makes {@link DynamoDbEmulator.restart} possible (the fault suite restarts the JVM). A tmpfs
+   * such as `/dev/shm` keeps it as fast as in memory. dynalite ignores it (its restart keeps the
+   * data in this process).
+   * @default in memory
+   */
+  readonly dbPath?: string;
   /** The Java probe; a seam for tests that hide Java. Default: {@link javaMajorVersion}. */
   readonly javaMajorVersion?: () => Promise<number | undefined>;
 }
@@ -54,7 +64,7 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
   );
   return kind === 'dynalite'
     ? startDynalite(reason, options.port)
-    : startDynamoDbLocal(reason, options.port, options.startTimeoutMs ?? 30_000);
+    : startDynamoDbLocal(reason, options.port, options.startTimeoutMs ?? 30_000, options.dbPath);
 }
 
 async function choose(
@@ -95,23 +105,22 @@ function clientsFor(endpoint: string) {
   return { client, documentClient };
 }
 
-async function startDynamoDbLocal(
-  reason: string,
-  requestedPort: number | undefined,
-  startTimeoutMs: number,
-): Promise<LocalDynamoDb> {
-  let port: number;
-  if (requestedPort === undefined) {
-    port = await freePort();
-  } else {
-    await assertPortFree(requestedPort, 'DynamoDB Local');
-    port = requestedPort;
-  }
-  // In memory (no path), one database for every credential and Region (sharedDb), no telemetry
-  // (usage data sent to AWS; off, start-up is ~1.5 s faster). DynamoDB Local has no bind-address
-  // option: it listens on every interface; we only ever talk to it over loopback.
+/** One DynamoDB Local JVM: spawned with its exit hooks, stopped once it has really exited. */
+interface Jvm {
+  readonly pid: number | undefined;
+  /** Why the JVM could not start or died, once it has. */
+  failure(): Error | undefined;
+  /** Kills the JVM (SIGTERM, or the given signal) and resolves once it has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function launchJvm(port: number, dbPath: string | undefined): Jvm {
+  // In memory unless a directory is given, one database for every credential and Region
+  // (sharedDb), no telemetry (usage data sent to AWS; off, start-up is ~1.5 s faster).
+  // DynamoDB Local has no bind-address option: it listens on every interface; we only ever talk
+  // to it over loopback.
   const child = withDefaultEnv({ DDB_LOCAL_TELEMETRY: '0' }, () =>
-    spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe' }),
+    spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', path: dbPath ?? null }),
   );
   // If this process exits without stop() (process.exit, an uncaught error), take the JVM along;
   // the watchdog covers deaths no exit hook sees (SIGTERM, SIGKILL), so no JVM keeps the port.
@@ -133,31 +142,88 @@ async function startDynamoDbLocal(
         (output.text() ? ` Its output:\n${output.text()}` : ''),
     );
   });
+  return {
+    pid: child.pid,
+    failure: () => failure,
+    async stop(signal) {
+      await watchdog?.disarm();
+      if (signal && child.pid !== undefined && !hasExited(child)) {
+        const exited = once(child, 'exit');
+        child.kill(signal);
+        await exited;
+      }
+      await terminate(child);
+      process.off('exit', killOnExit);
+    },
+  };
+}
 
+async function startDynamoDbLocal(
+  reason: string,
+  requestedPort: number | undefined,
+  startTimeoutMs: number,
+  dbPath: string | undefined,
+): Promise<LocalDynamoDb> {
+  let port: number;
+  if (requestedPort === undefined) {
+    port = await freePort();
+  } else {
+    await assertPortFree(requestedPort, 'DynamoDB Local');
+    port = requestedPort;
+  }
+  let jvm = launchJvm(port, dbPath);
   const endpoint = `http://127.0.0.1:${port}`;
   const { client, documentClient } = clientsFor(endpoint);
-  const shutDown = async () => {
-    client.destroy();
-    await watchdog?.disarm();
-    await terminate(child);
-    process.off('exit', killOnExit);
-  };
   try {
-    await waitUntilReady(endpoint, startTimeoutMs, () => failure);
+    await waitUntilReady(endpoint, startTimeoutMs, () => jvm.failure());
   } catch (error) {
-    await shutDown();
+    client.destroy();
+    await jvm.stop();
     throw error;
   }
   let stopping: Promise<void> | undefined;
+  let restarting: Promise<EmulatorRestart> | undefined;
+  /**
+   * A crash and a restart: SIGKILL (no goodbye to open connections, requests in flight may or
+   * may not have been applied, as when a DynamoDB endpoint fails), then a new JVM on the same
+   * port and directory. The data survives because it lives in `dbPath`, not in the JVM.
+   */
+  const restart = async (downMs: number): Promise<EmulatorRestart> => {
+    const began = performance.now();
+    await jvm.stop('SIGKILL');
+    await sleep(downMs);
+    if (stopping) throw new Error('DynamoDB Local was stopped while it restarted');
+    jvm = launchJvm(port, dbPath);
+    await waitUntilReady(endpoint, startTimeoutMs, () => jvm.failure());
+    return { downMs: Math.round(performance.now() - began), kind: 'process' };
+  };
   return {
     endpoint,
     kind: 'DynamoDB Local',
     reason,
     client,
     documentClient,
-    pid: child.pid,
+    get pid() {
+      return jvm.pid;
+    },
+    ...(dbPath === undefined
+      ? {}
+      : {
+          restart: ({ downMs }) => {
+            if (stopping) return Promise.reject(new Error('DynamoDB Local was stopped'));
+            if (restarting) return Promise.reject(new Error('DynamoDB Local is already restarting'));
+            restarting = restart(downMs).finally(() => {
+              restarting = undefined;
+            });
+            return restarting;
+          },
+        }),
     stop: () => {
-      stopping ??= shutDown();
+      stopping ??= (async () => {
+        client.destroy();
+        await restarting?.catch(() => {});
+        await jvm.stop();
+      })();
       return stopping;
     },
   };
@@ -207,6 +273,7 @@ async function startDynalite(reason: string, port: number | undefined): Promise<
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { client, documentClient } = clientsFor(endpoint);
   let stopping: Promise<void> | undefined;
+  let restarting: Promise<EmulatorRestart> | undefined;
   return {
     endpoint,
     kind: 'dynalite',
@@ -214,9 +281,19 @@ async function startDynalite(reason: string, port: number | undefined): Promise<
     client,
     documentClient,
     pid: undefined,
+    restart: ({ downMs }) => {
+      if (stopping) return Promise.reject(new Error('dynalite was stopped'));
+      if (restarting) return Promise.reject(new Error('dynalite is already restarting'));
+      // Its tables live in this process: only the listener goes down.
+      restarting = restartListener(server, downMs).finally(() => {
+        restarting = undefined;
+      });
+      return restarting;
+    },
     stop: () => {
       stopping ??= (async () => {
         client.destroy();
+        await restarting?.catch(() => {});
         server.closeAllConnections();
         await new Promise<void>((resolve, reject) =>
           server.close((error) => (error ? reject(error) : resolve())),

@@ -4,7 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_AWS, type SqsEmulator } from './types';
+import { restartListener } from './restart-listener';
+import { type EmulatorRestart, LOCAL_AWS, type SqsEmulator } from './types';
 
 /**
  * Starts fauxqs in-process on `127.0.0.1` (never on all interfaces) and returns a client bound to it.
@@ -20,6 +21,7 @@ import { LOCAL_AWS, type SqsEmulator } from './types';
  * @example
  * const sqs = await startSqs();
  * const { QueueUrl } = await sqs.client.send(new CreateQueueCommand({ QueueName: 'echo' }));
+ * await sqs.restart({ downMs: 500 }); // unreachable for 0.5 s; the queue and its messages stay
  * await sqs.stop();
  */
 export async function startSqs(): Promise<SqsEmulator> {
@@ -32,14 +34,28 @@ export async function startSqs(): Promise<SqsEmulator> {
   const client = new SQSClient({ ...LOCAL_AWS, endpoint, useQueueUrlAsEndpoint: false });
 
   let stopping: Promise<void> | undefined;
+  let restarting: Promise<EmulatorRestart> | undefined;
   return {
     endpoint,
     client,
     name: 'fauxqs 1.9.2',
+    restart({ downMs }) {
+      if (stopping) return Promise.reject(new Error('fauxqs was stopped'));
+      if (restarting) return Promise.reject(new Error('fauxqs is already restarting'));
+      // Only the listener restarts: fauxqs' store lives in this process and keeps every message,
+      // as SQS keeps them through an outage. A long poll cut off by the restart may still take
+      // messages off the queue; they come back after their visibility timeout, as on AWS when a
+      // ReceiveMessage answer is lost.
+      restarting = restartListener(app.server, downMs).finally(() => {
+        restarting = undefined;
+      });
+      return restarting;
+    },
     stop() {
       // fauxqs' preClose hook ends every pending long poll with an empty answer, so close() does
       // not wait up to 20 s for them.
       stopping ??= (async () => {
+        await restarting?.catch(() => {});
         await app.close();
         client.destroy();
       })();

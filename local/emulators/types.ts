@@ -12,8 +12,27 @@ export interface SqsEmulator {
   /** An SQS client bound to the endpoint (queue URLs never retarget it). */
   readonly client: SQSClient;
   readonly name: string;
+  /**
+   * Takes the endpoint down and brings it back on the same port with every queue and message
+   * kept, as an SQS endpoint that is briefly unreachable: open connections are reset (in-flight
+   * requests fail), new ones are refused for `downMs`.
+   */
+  restart(options: RestartOptions): Promise<EmulatorRestart>;
   /** Stops the server; idempotent. */
   stop(): Promise<void>;
+}
+
+export interface RestartOptions {
+  /** How long the endpoint refuses connections, ms, at least (a process restart adds its start-up). */
+  readonly downMs: number;
+}
+
+/** What one restart did. */
+export interface EmulatorRestart {
+  /** From the first refused connection until the endpoint answered again, ms. */
+  readonly downMs: number;
+  /** `listener`: the in-process server stopped listening; `process`: the emulator's process was killed and started again. */
+  readonly kind: 'listener' | 'process';
 }
 
 export type DynamoDbKind = 'DynamoDB Local' | 'dynalite';
@@ -25,6 +44,11 @@ export interface DynamoDbEmulator {
   readonly reason: string;
   readonly client: DynamoDBClient;
   readonly documentClient: DynamoDBDocumentClient;
+  /**
+   * Takes the endpoint down and back with every table and item kept (see {@link SqsEmulator.restart});
+   * undefined when a restart would lose the data (DynamoDB Local in memory, the default).
+   */
+  readonly restart?: (options: RestartOptions) => Promise<EmulatorRestart>;
   /** Stops the emulator and waits until its process (if any) has exited; idempotent. */
   stop(): Promise<void>;
 }

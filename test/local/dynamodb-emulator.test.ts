@@ -88,6 +88,8 @@ describe('auto, with Java 17+ on the PATH (this machine and CI)', () => {
     expect(emulator.reason).toMatch(/^Java \d+ found: DynamoDB Local 3\.3\.0/);
     expect(emulator.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(emulator.pid).toBeGreaterThan(0);
+    // In memory (the default), a restart would lose every table: none is offered.
+    expect(emulator.restart).toBeUndefined();
   });
 
   it('answers ListTables, PutItem and GetItem', async () => {
