@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { isTransientServiceError } from '../adapters/transient-errors';
 import {
   EnqueueFailedError,
   IdempotencyKeyMismatchError,
@@ -27,7 +28,7 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-/** Seconds a client should wait before retrying a submission refused with 503. */
+/** Seconds a client should wait before retrying a request refused with 503. */
 export const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
 
 const TITLES: Record<number, string> = {
@@ -67,7 +68,8 @@ export function problemResponse(
 }
 
 /**
- * The one place errors become HTTP responses. Unknown errors are logged in full and answered
+ * The one place errors become HTTP responses. A dependency that is throttling or unreachable
+ * gives a retryable 503 with `Retry-After`; other unknown errors are logged in full and answered
  * with a bare 500: no message, no stack trace reaches the client.
  */
 export function errorResponse(error: unknown, logger: JobLogger): APIGatewayProxyResult {
@@ -101,6 +103,18 @@ export function errorResponse(error: unknown, logger: JobLogger): APIGatewayProx
       {
         'Retry-After': String(RETRY_AFTER_UNAVAILABLE_SECONDS),
       },
+    );
+  }
+  if (isTransientServiceError(error)) {
+    // DynamoDB or SQS is throttling or unreachable (the SDK already retried): nothing is wrong
+    // with the request, and the same request can succeed later.
+    logger.error('A dependency is unavailable; the client is asked to retry', { error });
+    return problemResponse(
+      503,
+      'SERVICE_UNAVAILABLE',
+      'The service is unavailable right now; try the same request again later',
+      {},
+      { 'Retry-After': String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
     );
   }
   logger.error('Unhandled error', { error });

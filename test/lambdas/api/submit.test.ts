@@ -247,6 +247,23 @@ describe('POST /jobs/{name}', () => {
     });
   });
 
+  it('answers a retryable 503 when DynamoDB is unreachable, leaking nothing', async () => {
+    const unreachable = new InMemoryJobStore();
+    unreachable.create = () =>
+      Promise.reject(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }));
+    const { handler, queue, errors } = setup({ store: unreachable });
+    const response = await handler(apiEvent());
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({
+      'Retry-After': '5',
+      'Content-Type': 'application/problem+json',
+    });
+    expect(body(response)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(response.body).not.toContain('10.0.0.1');
+    expect(queue.sent).toEqual([]);
+    expect(errors).toHaveLength(1);
+  });
+
   it('answers a bare 500 for an unexpected error, logging it and leaking nothing', async () => {
     const failing = new InMemoryJobStore();
     failing.create = () => Promise.reject(new Error('secret internals at db.example:5432'));
