@@ -7,6 +7,7 @@ import {
   IdempotencyKeyMismatchError,
   InvalidInputError,
   JobTooLargeError,
+  JobVersionConflictError,
   UnknownJobTypeError,
 } from '../../lambdas/core/errors';
 import { ENQUEUE_FAILED, type SubmitJobDeps, submitJob } from '../../lambdas/core/use-cases/submit-job';
@@ -89,14 +90,48 @@ describe('submitJob', () => {
   });
 
   describe('with an idempotency key', () => {
-    it('returns the same job for the same key and body, without queuing again', async () => {
+    it('returns the same job for the same key and body, sending its message again while it waits', async () => {
       const { deps, queue } = setup();
       const request = { owner: alice, name: 'echo', input: { a: 1, b: 2 }, idempotencyKey: 'k1' };
       const first = await submitJob(deps, request);
       const second = await submitJob(deps, { ...request, input: { b: 2, a: 1 } });
       expect(second.created).toBe(false);
       expect(second.job).toEqual(first.job);
+      // Never claimed: the first request may have failed before its send, so the replay sends.
+      expect(queue.sent).toEqual([
+        { id: first.job.id, name: 'echo' },
+        { id: first.job.id, name: 'echo' },
+      ]);
+    });
+
+    it('queues nothing again for a job that has started or finished', async () => {
+      const { deps, store, queue } = setup();
+      const request = { owner: alice, name: 'echo', input: {}, idempotencyKey: 'k1' };
+      const { job } = await submitJob(deps, request);
+      const claimed = { ...job, status: 'InProgress' as const, attempt: 1, version: 2 };
+      await store.update(claimed);
+      expect((await submitJob(deps, request)).job).toEqual(claimed);
+      const completed = { ...claimed, status: 'Completed' as const, version: 3 };
+      await store.update(completed);
+      expect((await submitJob(deps, request)).job).toEqual(completed);
       expect(queue.sent).toHaveLength(1);
+    });
+
+    it('queues a job whose first request stored it but lost the answer before sending', async () => {
+      const { deps, store, queue } = setup();
+      const request = { owner: alice, name: 'echo', input: {}, idempotencyKey: 'k1' };
+      // The put was applied, but the connection dropped before DynamoDB answered: 503, no send.
+      const lostAnswer = Object.assign(Object.create(store), {
+        create: async (job: Parameters<typeof store.create>[0]) => {
+          await store.create(job);
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        },
+      });
+      await expect(submitJob({ ...deps, store: lostAnswer }, request)).rejects.toThrow('socket hang up');
+      expect(queue.sent).toEqual([]);
+      const retry = await submitJob(deps, request);
+      expect(retry).toMatchObject({ created: false, job: { status: 'Queued' } });
+      expect(queue.sent).toEqual([{ id: retry.job.id, name: 'echo' }]);
     });
 
     it('creates one job when many duplicates race', async () => {
@@ -106,7 +141,8 @@ describe('submitJob', () => {
       expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(store.jobs.size).toBe(1);
-      expect(queue.sent).toHaveLength(1);
+      // Each replay of the waiting job sends its message: duplicates of one job, never another job.
+      expect(new Set(queue.sent.map((m) => m.id))).toEqual(new Set([results[0]?.job.id]));
     });
 
     it('refuses the same key with a different body', async () => {
@@ -146,6 +182,23 @@ describe('submitJob', () => {
       expect(retry.job.error).toBeUndefined();
       expect(queue.sent).toEqual([{ id: error.jobId, name: 'echo' }]);
       expect((await store.get(error.jobId))?.status).toBe('Queued');
+    });
+
+    it('queues the re-queued job even when its re-queue write was applied but answered with a conflict', async () => {
+      const { deps, store, queue } = setup();
+      const request = { owner: alice, name: 'echo', input: {}, idempotencyKey: 'k1' };
+      const broken = { ...deps, queueFor: () => ({ enqueue: () => Promise.reject(new Error('SQS down')) }) };
+      const error = await submitJob(broken, request).catch((e) => e);
+      // The write lands, the answer is lost, the SDK's retry finds the version moved on.
+      const lostAnswer = Object.assign(Object.create(store), {
+        update: async (job: Parameters<typeof store.update>[0]) => {
+          await store.update(job);
+          throw new JobVersionConflictError(job.id, job.version - 1);
+        },
+      });
+      const retry = await submitJob({ ...deps, store: lostAnswer }, request);
+      expect(retry.job).toMatchObject({ id: error.jobId, status: 'Queued' });
+      expect(queue.sent).toEqual([{ id: error.jobId, name: 'echo' }]);
     });
 
     it('still throws EnqueueFailedError when marking the record fails too', async () => {

@@ -51,10 +51,16 @@ export const ENQUEUE_FAILED = 'ENQUEUE_FAILED';
  *
  * ```
  * validate -> put (Queued, if absent) -> SendMessage -> accepted
- *                   | exists: same hash -> the stored job (re-queued if its enqueue had failed)
+ *                   | exists: same hash -> the stored job; its message sent (again) if it never
+ *                   |                      started, re-queued if its enqueue had failed
  *                   | exists: other hash -> IdempotencyKeyMismatchError
  *                                            SendMessage fails -> mark Failed(ENQUEUE_FAILED), throw
  * ```
+ *
+ * A replay sends the message of a job that is still Queued and was never claimed: the request
+ * that stored it may have lost DynamoDB's answer (a dropped connection, the SDK's retry then
+ * refused by the condition, or an outage) and never sent it, and nothing else would for
+ * `maxMessageAgeSeconds`. A duplicate message is harmless: the claim is conditional.
  *
  * @throws UnknownJobTypeError, InvalidInputError, JobTooLargeError, IdempotencyKeyMismatchError,
  *   EnqueueFailedError
@@ -107,6 +113,10 @@ async function replay(
   if (existing.owner !== request.owner || existing.requestHash !== hash) {
     throw new IdempotencyKeyMismatchError(existing.id);
   }
+  if (existing.status === 'Queued' && existing.attempt === 0) {
+    await enqueueOrMarkFailed(deps, existing);
+    return { job: existing, created: false };
+  }
   if (existing.status !== 'Failed' || existing.error?.code !== ENQUEUE_FAILED) {
     return { job: existing, created: false };
   }
@@ -117,9 +127,12 @@ async function replay(
     await deps.store.update(requeued);
   } catch (error) {
     if (!(error instanceof JobVersionConflictError)) throw error;
-    // A concurrent retry re-queued it first.
+    // A concurrent retry re-queued it first, or this write was applied and its answer lost (the
+    // SDK's retry then failed the condition): decide again from the record, so a job left
+    // Queued is sent rather than left without a message.
     const current = await deps.store.get(existing.id);
-    return { job: current ?? existing, created: false };
+    if (!current) return { job: existing, created: false };
+    return replay(deps, current, request, hash);
   }
   await enqueueOrMarkFailed(deps, requeued);
   return { job: requeued, created: true };

@@ -152,7 +152,8 @@ describe('POST /jobs/{name}', () => {
       expect(second.statusCode).toBe(200);
       expect(body(second).id).toBe(body(first).id);
       expect(second.headers?.Location).toBe(first.headers?.Location);
-      expect(queue.sent).toHaveLength(1);
+      // The job has not started: its message is sent again (harmless), in case the first was not.
+      expect(queue.sent.map((m) => m.id)).toEqual([body(first).id, body(first).id]);
     });
 
     it('treats X-Async-Request-Id as the same key', async () => {
@@ -177,7 +178,7 @@ describe('POST /jobs/{name}', () => {
         200, 200, 200, 200, 200, 200, 200, 200, 200, 202,
       ]);
       expect(store.jobs.size).toBe(1);
-      expect(queue.sent).toHaveLength(1);
+      expect(new Set(queue.sent.map((m) => m.id)).size).toBe(1);
     });
 
     it('keeps callers apart', async () => {
