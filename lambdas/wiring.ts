@@ -141,6 +141,11 @@ export interface SweeperWiring {
   readonly staleAfterSeconds: Readonly<Record<string, number>>;
   readonly maxJobsPerRun: number;
   readonly retentionDays: number;
+  /**
+   * The processors' longest lease, ms: jobs updated more recently are not examined.
+   * @default LEASE_MS (60 s)
+   */
+  readonly leaseMs?: number;
 }
 
 export function wireSweeperHandler(wiring: SweeperWiring) {
@@ -161,6 +166,7 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
     staleAfterSecondsFor: (name) => staleAfter.get(name),
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
     maxJobsPerRun: wiring.maxJobsPerRun,
+    ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
   });
 }
 

@@ -36,7 +36,10 @@ export interface LocalSystemOptions {
   readonly dynamodb?: DynamoDbChoice;
   /** Reports event-source errors (a thrown handler, an SQS call that failed). */
   readonly onError?: (error: unknown) => void;
-  /** Longest processor lease, ms (tests shorten it so heartbeats come sooner). @default 60 s */
+  /**
+   * Longest processor lease, ms (tests shorten it so heartbeats come sooner, and the sweeper
+   * recovers a dead worker's job sooner). @default 60 s
+   */
   readonly leaseMs?: number;
   /**
    * Milliseconds between recovery sweeps; 0 turns the timer off (call `sweep()` instead).
@@ -211,6 +214,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       staleAfterSeconds: sweeperStaleAfterSeconds(config),
       maxJobsPerRun: config.sweeper.maxJobsPerRun,
       retentionDays: config.retentionDays,
+      // The processors' lease: a dead worker's job is recovered once its lease has run out.
+      ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     });
     let running: Promise<SweepResult> | undefined;
     const sweep = () => {
