@@ -1,33 +1,44 @@
 /**
  * Fault injection, end to end: 1,000 jobs of every type run through the local system while
- * processors are killed mid-batch, batches are delivered twice at once, the submit path's
- * enqueue fails, claims and outcome writes are throttled and handlers overrun their deadline.
- * Then the faults stop, the system settles, and the invariants are checked: nothing lost, no
- * result recorded twice, records and queues agree, and a redrive completes every retriable job.
+ * processors are killed mid-batch, batches are delivered twice at once, workers die with a live
+ * lease, the submit path's enqueue fails, claims and outcome writes are throttled, handlers
+ * overrun their deadline, and the SQS and DynamoDB endpoints go down and come back (fauxqs's
+ * listener restarts in-process; DynamoDB Local sits behind a proxy that resets every connection
+ * and refuses new ones). Then the faults stop, the system settles, and the
+ * invariants are checked: nothing lost, no result recorded twice, records and queues agree,
+ * every dead worker's job recovered, and a redrive completes every retriable job.
  */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
 import { isTerminal } from '../../lambdas/core/job-status';
 import { ENQUEUE_FAILED } from '../../lambdas/core/use-cases/submit-job';
+import { WORKER_LOST } from '../../lambdas/core/use-cases/sweep-jobs';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { ACTIVE_INDEX, ACTIVE_SHARD } from '../../lambdas/table-schema';
+import { LOCAL_AWS } from '../../local/emulators/types';
 import { loadLocalConfig } from '../../local/local-config';
 import { type LocalSystem, startLocalSystem } from '../../local/local-system';
+import { type PlannedRestart, RestartSchedule } from '../support/emulator-restarts';
 import {
   countingJobTypes,
   Faults,
   faultyProcessor,
   processorDocumentClient,
+  processorSqsClient,
+  seeded,
   submitSqsClient,
 } from '../support/fault-injection';
 import { localClient } from '../support/local-client';
+import { OutageProxy } from '../support/outage-proxy';
 
 const JOB_COUNT = 1_000;
 const TYPES = ['echo', 'flaky', 'fail', 'sleep'] as const;
@@ -69,6 +80,8 @@ const typeSettings = {
   maxReceiveCount: 30,
 };
 const config = loadLocalConfig({
+  // The sweeper runs every 2 s here: 200 jobs a run keeps its reads from crowding DynamoDB Local.
+  sweeper: { maxJobsPerRun: 200 },
   jobTypes: {
     echo: typeSettings,
     flaky: { ...typeSettings, maxRetries: 1 },
@@ -83,13 +96,43 @@ const faults = new Faults({
   failEnqueue: 0.1,
   throttleClaim: 0.1,
   throttleOutcome: 0.1,
+  dieWithLiveLease: 0.04,
 });
+
+/**
+ * Two outages of each endpoint while jobs are submitted and run, one at a time, each after a
+ * given number of accepted submissions, down for a seeded 0.3-1.5 s.
+ */
+const restartDownMs = seeded(7);
+const restartPlan: PlannedRestart[] = [
+  { target: 'sqs', afterJobs: 150 },
+  { target: 'dynamodb', afterJobs: 300 },
+  { target: 'sqs', afterJobs: 550 },
+  { target: 'dynamodb', afterJobs: 700 },
+].map((r) => ({
+  ...r,
+  target: r.target as PlannedRestart['target'],
+  downMs: 300 + Math.round(restartDownMs() * 1_200),
+}));
+let restarts: RestartSchedule;
+/** Every component reaches DynamoDB through it; the test's own reads go straight to the emulator. */
+let dynamodbProxy: OutageProxy;
+/** API answers to submissions, by status and problem code: a 503 is expected, a 500 never. */
+const submitAnswers: Record<string, number> = {};
 const eventSourceErrors: Record<string, number> = {};
 const closers: (() => void)[] = [];
 let system: LocalSystem;
 let client: ReturnType<typeof localClient>;
 
 beforeAll(async () => {
+  dynamodbProxy = await OutageProxy.start();
+  const viaProxy = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamodbProxy.endpoint }),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
+  closers.push(() => viaProxy.destroy());
   system = await startLocalSystem({
     config,
     port: 0,
@@ -97,17 +140,22 @@ beforeAll(async () => {
     sweepIntervalMs: 2_000,
     jobTypes: countingJobTypes(jobTypes, faults),
     clientsFor: (component, { dynamodb, sqs }) => {
+      dynamodbProxy.forwardTo(dynamodb.endpoint);
       if (component === 'submit') {
         const sqsClient = submitSqsClient(sqs.endpoint, faults);
         closers.push(() => sqsClient.destroy());
-        return { sqsClient };
+        return { sqsClient, documentClient: viaProxy };
       }
       if (component === 'processor') {
-        const documentClient = processorDocumentClient(dynamodb.endpoint, faults);
-        closers.push(() => documentClient.destroy());
-        return { documentClient };
+        const documentClient = processorDocumentClient(dynamodbProxy.endpoint, faults);
+        const sqsClient = processorSqsClient(sqs.endpoint, faults);
+        closers.push(
+          () => documentClient.destroy(),
+          () => sqsClient.destroy(),
+        );
+        return { documentClient, sqsClient };
       }
-      return undefined;
+      return { documentClient: viaProxy };
     },
     wrapProcessor: (_name, processor) => faultyProcessor(faults, processor),
     onError: (error) => {
@@ -116,11 +164,19 @@ beforeAll(async () => {
     },
   });
   client = localClient(system.url);
+  restarts = new RestartSchedule(
+    {
+      sqs: (downMs) => system.sqs.restart({ downMs }),
+      dynamodb: (downMs) => dynamodbProxy.outage(downMs),
+    },
+    restartPlan,
+  );
 }, 60_000);
 
 afterAll(async () => {
   await system?.stop();
   for (const close of closers) close();
+  await dynamodbProxy?.stop();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -140,27 +196,39 @@ async function pool<T, R>(items: readonly T[], width: number, work: (item: T) =>
   return results;
 }
 
-/** Submits with an idempotency key, retrying a 503 with the same key until accepted. */
+/**
+ * Submits with an idempotency key, retrying a 503 with the same key until accepted: 503
+ * `ENQUEUE_FAILED` (SQS refused or unreachable; the job is named) or `SERVICE_UNAVAILABLE`
+ * (DynamoDB unreachable). Waits a growing 20-500 ms between tries (the API's Retry-After of 5 s
+ * is for real clients), for at most 90 s: a DynamoDB Local restart on a loaded machine is slow.
+ */
 async function submitOnce(i: number, refused: Set<string>): Promise<string> {
   const { name, input } = plan(i);
   const headers = { 'Idempotency-Key': `"faults-${i}"` };
   let refusedId: string | undefined;
-  for (let round = 0; round < 30; round++) {
+  const giveUpAt = Date.now() + 90_000;
+  for (let round = 0; Date.now() < giveUpAt; round++) {
     const reply = await client.submit(name, input, headers);
+    const answer = reply.status === 503 ? `503 ${String(reply.body.code)}` : String(reply.status);
+    submitAnswers[answer] = (submitAnswers[answer] ?? 0) + 1;
     if (reply.status === 202 || reply.status === 200) {
       const id = String(reply.body.id);
       // The retry after a 503 reaches the job the 503 named.
       if (refusedId !== undefined) expect(id).toBe(refusedId);
       return id;
     }
-    expect(reply.status).toBe(503);
-    expect(reply.body).toMatchObject({ code: ENQUEUE_FAILED });
-    refusedId ??= String(reply.body.jobId);
-    expect(String(reply.body.jobId)).toBe(refusedId);
-    refused.add(refusedId);
-    await sleep(20);
+    expect(reply.status, JSON.stringify(reply.body)).toBe(503);
+    expect(reply.headers.get('retry-after')).toBe('5');
+    if (reply.body.code === ENQUEUE_FAILED) {
+      refusedId ??= String(reply.body.jobId);
+      expect(String(reply.body.jobId)).toBe(refusedId);
+      refused.add(refusedId);
+    } else {
+      expect(reply.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    }
+    await sleep(Math.min(500, 20 * 2 ** round));
   }
-  throw new Error(`Job ${i} was refused 30 times`);
+  throw new Error(`Job ${i} was refused for 90 s`);
 }
 
 async function activeJobs(): Promise<number> {
@@ -221,7 +289,31 @@ async function quiescence(timeoutMs: number): Promise<number> {
     if (calm >= 2) return Date.now() - began;
     await sleep(500);
   }
-  throw new Error(`No quiescence within ${timeoutMs} ms; last: ${last}`);
+  const { Items = [] } = await system.dynamodb.documentClient.send(
+    new QueryCommand({
+      TableName: system.provisioned.tableName,
+      IndexName: ACTIVE_INDEX.indexName,
+      KeyConditionExpression: '#shard = :shard',
+      ExpressionAttributeNames: { '#shard': ACTIVE_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':shard': ACTIVE_SHARD },
+      Limit: 5,
+    }),
+  );
+  const stuck = Items.map(
+    ({ id, name, status, attempt, retryCount, leaseExpiresAt, lastUpdatedAt, history }) => ({
+      id,
+      name,
+      status,
+      attempt,
+      retryCount,
+      leaseExpiresAt,
+      lastUpdatedAt,
+      history,
+    }),
+  );
+  throw new Error(
+    `No quiescence within ${timeoutMs} ms; last: ${last}; unfinished: ${JSON.stringify(stuck)}`,
+  );
 }
 
 /** Every message in a DLQ (received, then made visible again), as job id -> copies. */
@@ -283,9 +375,15 @@ async function checkQuietInvariants(ids: readonly string[], jobs: readonly JobVi
     expect(isTerminal(job.status), `${job.id} is ${job.status}`).toBe(true);
     expect(job.status).not.toBe('Canceled');
     const completedEntries = job.history.filter((h) => h.outcome === 'completed').length;
+    // Acknowledged Completed writes: at most one per job, ever. A write whose answer was lost
+    // (a DynamoDB restart) may be the one that recorded the result; a second result would show
+    // as a second `completed` history entry, since every outcome write builds on the claim.
     const writes = faults.completedWrites.get(job.id) ?? 0;
+    const unacknowledged = faults.completedWritesUnacknowledged.get(job.id) ?? 0;
     if (job.status === 'Completed') {
-      expect([completedEntries, writes], `results recorded for ${job.id}`).toEqual([1, 1]);
+      expect(completedEntries, `completed history entries of ${job.id}`).toBe(1);
+      expect(writes, `acknowledged results of ${job.id}`).toBeLessThanOrEqual(1);
+      expect(writes + unacknowledged, `result writes of ${job.id}`).toBeGreaterThanOrEqual(1);
       expect(faults.resultsReturned.get(job.id) ?? 0).toBeGreaterThanOrEqual(1);
     } else {
       expect([completedEntries, writes], `results recorded for ${job.id}`).toEqual([0, 0]);
@@ -343,31 +441,61 @@ describe('fault injection, end to end', () => {
     const plans = Array.from({ length: JOB_COUNT }, (_, i) => plan(i));
     const refused = new Set<string>();
 
-    // 1. Submit everything with the faults on, and keep them on while the backlog drains.
+    // 1. Submit everything with the faults on (restarting the emulators as submissions
+    // progress), and keep them on while the backlog drains.
     faults.enabled = true;
+    let accepted = 0;
     const ids = await pool(
       plans.map((_, i) => i),
       16,
-      (i) => submitOnce(i, refused),
+      async (i) => {
+        const id = await submitOnce(i, refused);
+        restarts.progress(++accepted);
+        return id;
+      },
     );
     const submittedMs = Date.now() - began;
+    await restarts.finish();
     await sleep(3_000);
     faults.enabled = false;
 
     // 2. Quiet: every job finished, the main queues empty.
-    const settleMs = await quiescence(60_000);
+    const settleMs = await quiescence(90_000);
     expect(new Set(ids).size).toBe(JOB_COUNT);
     const before = await readAll(ids);
     const copiesBefore = await checkQuietInvariants(ids, before);
     for (const [index, job] of before.entries()) {
       const planned = plans[index] as Planned;
       if (!planned.retriable) expect(job.status, `${planned.kind} ${job.id}`).toBe('Failed');
-      if (planned.kind === 'sleep-deadline') expect(job.error?.code).toBe('JOB_TIMEOUT');
+      // Its worker may have died on its last attempt: WORKER_LOST then.
+      if (planned.kind === 'sleep-deadline') expect(['JOB_TIMEOUT', WORKER_LOST]).toContain(job.error?.code);
     }
-    const deadlineTimeouts = before.reduce(
-      (n, job) => n + job.history.filter((h) => h.errorCode === 'JOB_TIMEOUT').length,
-      0,
-    );
+    const historyCount = (jobs: readonly JobView[], match: (h: JobView['history'][number]) => boolean) =>
+      jobs.reduce((n, job) => n + job.history.filter(match).length, 0);
+    const deadlineTimeouts = historyCount(before, (h) => h.errorCode === 'JOB_TIMEOUT');
+    // Every job a dead worker left InProgress was recovered: its attempt is `abandoned`, by the
+    // sweeper (lease expired: WORKER_LOST) or by a redelivery that re-claimed it.
+    const byId = new Map(before.map((job) => [job.id, job]));
+    for (const id of faults.deaths.jobsLeftInProgress) {
+      const history = byId.get(id)?.history ?? [];
+      expect(
+        history.some((h) => h.outcome === 'abandoned'),
+        `recovery of ${id}: ${JSON.stringify(history)}`,
+      ).toBe(true);
+    }
+    const recoveries = {
+      workerLost: historyCount(before, (h) => h.errorCode === WORKER_LOST),
+      reclaimedAfterLeaseExpiry: historyCount(before, (h) => h.outcome === 'abandoned' && !h.errorCode),
+    };
+    expect(recoveries.workerLost, 'WORKER_LOST recoveries by the sweeper').toBeGreaterThan(0);
+    expect(faults.deaths.died).toBeGreaterThan(0);
+    expect(faults.deaths.jobsLeftInProgress.size).toBeGreaterThanOrEqual(faults.deaths.died);
+    const restarted = { sqs: 0, dynamodb: 0 };
+    for (const r of restarts.done) restarted[r.target] += 1;
+    expect(restarted).toEqual({ sqs: 2, dynamodb: 2 });
+    expect(
+      Object.keys(submitAnswers).filter((answer) => answer.startsWith('5') && !answer.startsWith('503')),
+    ).toEqual([]);
     // Every kind of fault happened (a kill of a one-record batch abandons nothing, so the
     // per-record tallies are only printed).
     const kinds = [
@@ -396,6 +524,7 @@ describe('fault injection, end to end', () => {
       expect(job.status, `${planned.kind} ${job.id} after the redrive`).toBe(
         planned.retriable ? 'Completed' : 'Failed',
       );
+      if (planned.kind === 'sleep-deadline') expect(job.error?.code).toBe('JOB_TIMEOUT');
     }
 
     const dlqCount = (copies: Record<string, Map<string, number>>) =>
@@ -412,7 +541,28 @@ describe('fault injection, end to end', () => {
             refusedAtSubmissionThenAccepted: refused.size,
             outcomesBeforeRedrive: tally(before, plans),
             outcomesAfterRedrive: tally(after, plans),
-            faultsInjected: { ...faults.injected, deadlineTimeouts },
+            faultsInjected: {
+              ...faults.injected,
+              workerDiedWithLiveLease: faults.deaths.died,
+              sqsRestarts: restarted.sqs,
+              dynamodbRestarts: restarted.dynamodb,
+              deadlineTimeouts,
+            },
+            restarts: restarts.done.map(({ target, kind, downMs, afterJobs }) => ({
+              target,
+              kind,
+              downMs,
+              afterJobs,
+            })),
+            deadWorkers: {
+              jobsLeftInProgress: faults.deaths.jobsLeftInProgress.size,
+              callsSwallowed: faults.deaths.callsSwallowed,
+            },
+            recoveredBeforeRedrive: recoveries,
+            submitAnswers,
+            resultsRecordedByAnUnacknowledgedWrite: [...faults.completedWritesUnacknowledged.keys()].filter(
+              (id) => byId.get(id)?.status === 'Completed' && (faults.completedWrites.get(id) ?? 0) === 0,
+            ).length,
             eventSourceErrors,
             dlqCopiesBeforeRedrive: dlqCount(copiesBefore),
             failedJobsBeforeRedrive: failedBefore.length,
@@ -431,5 +581,5 @@ describe('fault injection, end to end', () => {
         1,
       ),
     );
-  }, 150_000);
+  }, 300_000);
 });

@@ -1,7 +1,8 @@
 /**
  * Fault injection for the local system: SDK clients with middleware that fails some calls, a
- * processor wrapper that kills or duplicates invocations, and job types that count their
- * executions. Everything is off until `faults.enabled` is set, and counts what it injected.
+ * processor wrapper that kills, duplicates or (see worker-deaths.ts) detaches from invocations,
+ * and job types that count their executions. Everything is off until `faults.enabled` is set,
+ * and counts what it injected. Emulator restarts are scheduled apart (emulator-restarts.ts).
  */
 import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -10,6 +11,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { JobTypeDefinition } from '../../lambdas/core/job-type';
 import { LOCAL_AWS } from '../../local/emulators/types';
 import type { LocalProcessor } from '../../local/local-system';
+import { WorkerDeaths } from './worker-deaths';
 
 export interface FaultPlan {
   /** Share of processor invocations killed after running the first half of their batch. */
@@ -22,6 +24,8 @@ export interface FaultPlan {
   readonly throttleClaim: number;
   /** Share of jobs whose first-attempt outcome write (conditional PutItem) is throttled. */
   readonly throttleOutcome: number;
+  /** Share of processor invocations that die as their first job handler starts (a live lease left behind). */
+  readonly dieWithLiveLease: number;
 }
 
 export type FaultKind =
@@ -42,7 +46,7 @@ export class InjectedFault extends Error {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed draws the same sequence. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -65,8 +69,16 @@ export class Faults {
     claimThrottled: 0,
     outcomeThrottled: 0,
   };
-  /** Successful writes of a Completed record, per job id: results recorded. */
+  /** Writes of a Completed record DynamoDB acknowledged, per job id: results surely recorded. */
   readonly completedWrites = new Map<string, number>();
+  /**
+   * Writes of a Completed record that failed without a clear refusal, per job id: the connection
+   * dropped (an emulator restart), or a retry found the condition failed because the first try
+   * had been applied after all. Each may or may not have been recorded.
+   */
+  readonly completedWritesUnacknowledged = new Map<string, number>();
+  /** Invocations that die mid-run; see worker-deaths.ts. */
+  readonly deaths = new WorkerDeaths();
   /** Handler executions that returned a result, per job id. */
   readonly resultsReturned = new Map<string, number>();
   private readonly random: () => number;
@@ -80,9 +92,14 @@ export class Faults {
 
   /** True (and counted) when faults are on and the dice say so. */
   roll(share: number, kind: FaultKind): boolean {
-    if (!this.enabled || this.random() >= share) return false;
+    if (!this.chance(share)) return false;
     this.injected[kind] += 1;
     return true;
+  }
+
+  /** True when faults are on and the dice say so; counts nothing. */
+  chance(share: number): boolean {
+    return this.enabled && this.random() < share;
   }
 }
 
@@ -138,14 +155,33 @@ export function processorDocumentClient(endpoint: string, faults: Faults): Dynam
           throw throttle(`${status} write`);
         }
       }
-      const result = await next(args);
-      if (item && status === 'Completed')
-        faults.completedWrites.set(id, (faults.completedWrites.get(id) ?? 0) + 1);
-      return result;
+      if (!item || status !== 'Completed') return next(args);
+      try {
+        const result = await next(args);
+        increment(faults.completedWrites, id);
+        return result;
+      } catch (error) {
+        // A refusal on the first try is a clean "not written"; anything else may have been.
+        const refused = (error as Error).name === 'ConditionalCheckFailedException';
+        const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+        if (!refused || attempts > 1) increment(faults.completedWritesUnacknowledged, id);
+        throw error;
+      }
     },
     { step: 'build', name: 'injectDynamoDbFaults' },
   );
+  faults.deaths.mute(client as never);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+function increment(counts: Map<string, number>, id: string): void {
+  counts.set(id, (counts.get(id) ?? 0) + 1);
+}
+
+/** An SQS client for the processor: a dead invocation's calls (deletes, visibility, DLQ copies) are swallowed. */
+export function processorSqsClient(endpoint: string, faults: Faults): SQSClient {
+  const client = new SQSClient({ ...LOCAL_AWS, endpoint, useQueueUrlAsEndpoint: false });
+  return faults.deaths.mute(client as never) as SQSClient;
 }
 
 /** An SQS client for the submit path that fails some SendMessage calls before they reach SQS. */
@@ -171,9 +207,10 @@ function failedIds(settled: PromiseSettledResult<SQSBatchResponse>, event: SQSEv
 
 /**
  * Wraps a processor so that some invocations are killed (the first half of the batch runs,
- * then the invocation throws: nothing is deleted, the second half never ran) and some are
- * delivered twice at once. The two deliveries share the message, so a record is deleted if
- * either of them acknowledged it, as two Lambda invocations deleting by their receipt handles.
+ * then the invocation throws: nothing is deleted, the second half never ran), some are
+ * delivered twice at once, and some die as a job handler starts (see worker-deaths.ts). The two
+ * deliveries share the message, so a record is deleted if either of them acknowledged it, as two
+ * Lambda invocations deleting by their receipt handles.
  */
 export function faultyProcessor(faults: Faults, processor: LocalProcessor): LocalProcessor {
   return async (event, context) => {
@@ -192,17 +229,23 @@ export function faultyProcessor(faults: Faults, processor: LocalProcessor): Loca
         batchItemFailures: [...first].filter((id) => second.has(id)).map((id) => ({ itemIdentifier: id })),
       };
     }
-    return processor(event, context);
+    const doomed = faults.chance(faults.plan.dieWithLiveLease);
+    return faults.deaths.run(doomed, () => processor(event, context));
   };
 }
 
-/** The job types with handlers that count, per job id, the executions that returned a result. */
+/**
+ * The job types with handlers that count, per job id, the executions that returned a result (a
+ * dead worker's handler runs on but returns to no one), and that tell the worker deaths when
+ * they start.
+ */
 export function countingJobTypes(types: readonly JobTypeDefinition[], faults: Faults): JobTypeDefinition[] {
   return types.map((type) => ({
     ...type,
     handler: async (input, context) => {
+      faults.deaths.handlerStarting(context.jobId);
       const result = await type.handler(input, context);
-      faults.resultsReturned.set(context.jobId, (faults.resultsReturned.get(context.jobId) ?? 0) + 1);
+      if (!faults.deaths.inDeadInvocation) increment(faults.resultsReturned, context.jobId);
       return result;
     },
   }));
