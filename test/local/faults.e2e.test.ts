@@ -4,11 +4,10 @@
  * lease, the submit path's enqueue fails, claims and outcome writes are throttled, handlers
  * overrun their deadline, and the SQS and DynamoDB endpoints go down and come back (fauxqs's
  * listener restarts in-process; DynamoDB Local sits behind a proxy that resets every connection
- * and refuses new ones). Then the faults stop, the system settles, and the
- * invariants are checked: nothing lost, no result recorded twice, records and queues agree,
- * every dead worker's job recovered, and a redrive completes every retriable job.
+ * and refuses new ones). Then the faults stop, the system settles, and the invariants are
+ * checked: nothing lost, no result recorded twice, records and queues agree, every dead
+ * worker's job recovered, and a redrive completes every retriable job.
  */
-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -104,16 +103,14 @@ const faults = new Faults({
  * given number of accepted submissions, down for a seeded 0.3-1.5 s.
  */
 const restartDownMs = seeded(7);
-const restartPlan: PlannedRestart[] = [
-  { target: 'sqs', afterJobs: 150 },
-  { target: 'dynamodb', afterJobs: 300 },
-  { target: 'sqs', afterJobs: 550 },
-  { target: 'dynamodb', afterJobs: 700 },
-].map((r) => ({
-  ...r,
-  target: r.target as PlannedRestart['target'],
-  downMs: 300 + Math.round(restartDownMs() * 1_200),
-}));
+const restartPlan: PlannedRestart[] = (
+  [
+    ['sqs', 150],
+    ['dynamodb', 300],
+    ['sqs', 550],
+    ['dynamodb', 700],
+  ] as const
+).map(([target, afterJobs]) => ({ target, afterJobs, downMs: 300 + Math.round(restartDownMs() * 1_200) }));
 let restarts: RestartSchedule;
 /** Every component reaches DynamoDB through it; the test's own reads go straight to the emulator. */
 let dynamodbProxy: OutageProxy;
