@@ -118,7 +118,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     needed: tableWru,
     unit: 'WRU/s',
     status: tableWru <= AWS_LIMITS.dynamoTableWru ? 'ok' : 'raise',
-    advice: `${fp.tableWru} WRU per job on the table (${fp.tableWrites} writes of ${fp.sizes.queued}-${fp.sizes.completed} B items)${tableWru > AWS_LIMITS.dynamoTableWru ? '; raise the table throughput quota' : ''}`,
+    advice: `${fp.tableWru} WRU per job on the table (${fp.tableWrites} writes of ${fp.sizes.queued.toLocaleString('en-US')}-${fp.sizes.completed.toLocaleString('en-US')} B items)${tableWru > AWS_LIMITS.dynamoTableWru ? '; raise the table throughput quota' : ''}`,
   });
   const tableRru = up(lambda * requests.pollsPerJob * fp.rruPerPoll * HEADROOM);
   checks.push({

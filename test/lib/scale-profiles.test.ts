@@ -1,3 +1,4 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -6,6 +7,7 @@ import { KIND_DEFAULTS } from '../../lambdas/core/job-settings';
 import { defineJobType, type JobType } from '../../lambdas/core/job-type';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { Env } from '../../lambdas/runtime-env';
+import { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
 import { ConfigError, loadConfig, resolveConfig, type StageConfigInput } from '../../lib/config';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from '../../lib/profiles';
 import { createTestApp, createTestStack } from '../support/cdk-app';
@@ -203,6 +205,30 @@ describe('scale profiles (template)', () => {
       });
     },
   );
+});
+
+describe('job kinds (template)', () => {
+  it('provisions a CPU-bound job type with a whole vCPU, one job per invocation, under each profile', () => {
+    for (const name of PROFILE_NAMES) {
+      const config = resolveConfig({ profile: name }, cpuAndIo);
+      const app = createTestApp();
+      const stack = new AsyncEndpointsStack(app, `Kinds-${name}`, { config });
+      const template = Template.fromStack(stack);
+      const crunch = stack.processors.crunch;
+      const fn = stack.getLogicalId(crunch?.processor.function.node.defaultChild as CfnElement);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        MemorySize: 1769,
+        Timeout: 60,
+        ReservedConcurrentExecutions: PROFILES[name].jobs.cpu.maxConcurrency,
+      });
+      expect(template.toJSON().Resources[fn].Properties).toMatchObject({ MemorySize: 1769, Timeout: 60 });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fn },
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: PROFILES[name].jobs.cpu.maxConcurrency },
+      });
+    }
+  });
 });
 
 describe('API keys and usage plans', () => {
