@@ -3,7 +3,12 @@
  * it needs by Little's law, the profile and settings to deploy it with, the AWS quotas to check
  * or raise, and what it costs a month. Pure: no AWS, no I/O.
  */
-import { DEFAULT_JOB_SETTINGS, type JobKind, resolveJobSettings } from '../lambdas/core/job-settings';
+import {
+  DEFAULT_JOB_SETTINGS,
+  type JobKind,
+  type JobSettings,
+  resolveJobSettings,
+} from '../lambdas/core/job-settings';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from '../lib/profiles';
 import {
   HEADROOM,
@@ -72,17 +77,21 @@ export interface Concurrency {
   readonly invocationsNeeded: number;
 }
 
-/** The settings to deploy the job type with. */
-export interface RecommendedSettings {
-  readonly kind: JobKind;
-  readonly memoryMiB: number;
-  readonly timeoutSeconds: number;
-  readonly batchSize: number;
-  readonly maxBatchingWindowSeconds: number;
-  /** Per queue (shard). */
-  readonly maxConcurrency: number;
-  /** Per queue (shard). */
-  readonly reservedConcurrency: number;
+/**
+ * The settings to deploy the job type with: the stack's own {@link JobSettings} fields (per queue
+ * for the concurrency), plus what the plan adds.
+ */
+export interface RecommendedSettings
+  extends Pick<
+    JobSettings,
+    | 'kind'
+    | 'memoryMiB'
+    | 'timeoutSeconds'
+    | 'batchSize'
+    | 'maxBatchingWindowSeconds'
+    | 'maxConcurrency'
+    | 'reservedConcurrency'
+  > {
   /** Queues (each with its own event source) the job type needs: one unless past 1,000 invocations. */
   readonly shards: number;
   /** What the profile itself sets for `maxConcurrency`. */
