@@ -72,10 +72,10 @@ export interface SweeperInput {
 
 /**
  * Per-job-type overrides: any {@link JobSettings} field (applied over the job file's own
- * settings) plus fields only the infrastructure uses.
+ * settings) plus fields only the infrastructure uses. Overriding `kind` also picks the profile's
+ * row for that kind.
  */
 export interface JobTypeOverrides extends Partial<JobSettings> {
-  // `kind` may be overridden too: it also picks the profile's row for this job type.
   /**
    * Visibility timeout of the job queue, seconds (at least 6x the function timeout plus the
    * batching window, as Lambda recommends; at most 43200).
