@@ -80,7 +80,7 @@ export function recordSizes(payloadBytes: number, resultBytes: number): RecordSi
     attempt: 0,
     createdAt: at,
     lastUpdatedAt: at,
-    requestHash: 'f'.repeat(64),
+    requestHash: 'f'.repeat(43), // SHA-256, base64url
     expiresAt: 1_800_000_000,
     version: 1,
   };
@@ -93,8 +93,10 @@ export function recordSizes(payloadBytes: number, resultBytes: number): RecordSi
     leaseExpiresAt: at,
     version: 2,
   };
+  // The outcome drops the lease.
+  const { leaseOwner: _owner, leaseExpiresAt: _expires, ...unleased } = running;
   const completed: Job = {
-    ...running,
+    ...unleased,
     status: 'Completed',
     result: json(resultBytes),
     completedAt: at,

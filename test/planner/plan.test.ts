@@ -6,10 +6,10 @@ import type { QuotaCheck } from '../../planner/quotas';
 /*
  * Hand-computed cases: 2 s I/O jobs with a 1 KB input and a 1 KB result.
  *
- * Record sizes (the core's recordBytes on a representative record: 415 B besides the input):
- * queued 1,439 B, running 1,578 B, completed 2,776 B. WRU per job: table create 2 + claim 2 +
+ * Record sizes (the core's recordBytes on a representative record: 394 B besides the input):
+ * queued 1,418 B, running 1,557 B, completed 2,659 B. WRU per job: table create 2 + claim 2 +
  * outcome 3 = 7; ByOwner the same 7; Active put 2 + claim (delete 2 + put 2) + outcome delete 2
- * = 8; total 22. A poll reads 2,776 B strongly consistent: 1 RRU.
+ * = 8; total 22. A poll reads 2,659 B strongly consistent: 1 RRU.
  * W = 2 s + 0.05 s overhead = 2.05 s per invocation. Month = 730 h = 43,800 min.
  * Polls = floor((window / 2 + 2) / 2) + 1 = 2 for windows 0 and 1 s: 3 API requests per job.
  * API functions: 0.25 GB x (0.04 s + 2 x 0.015 s) = 0.0175 GB-s per job.
@@ -26,7 +26,7 @@ const quota = (p: Plan, name: string): QuotaCheck | undefined =>
 
 describe('jobFootprint', () => {
   it('counts the writes and request units of one successful job from its record sizes', () => {
-    expect(recordSizes(1024, 1024)).toEqual({ queued: 1439, running: 1578, completed: 2776 });
+    expect(recordSizes(1024, 1024)).toEqual({ queued: 1418, running: 1557, completed: 2659 });
     expect(jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 2 })).toMatchObject({
       renewals: 0,
       tableWrites: 3,
@@ -92,12 +92,12 @@ describe('plan: 100 jobs/min of 2 s jobs', () => {
     // polls = $0.263.
     expect(cost(p, 'SQS')).toBeCloseTo(5.519, 2);
     // 96,360,000 WRU x $0.625/M = $60.225; 8,760,000 RRU x $0.125/M = $1.095; storage:
-    // 100 x 1,440 x 30 days = 4,320,000 records x 2,776 B = 11.169 GiB, in the table and ByOwner
-    // at $0.25 plus PITR at $0.20 = $7.818; total $69.138.
-    expect(cost(p, 'DynamoDB')).toBeCloseTo(69.138, 2);
+    // 100 x 1,440 x 30 days = 4,320,000 records x 2,659 B = 10.698 GiB, in the table and ByOwner
+    // at $0.25 plus PITR at $0.20 = $7.489; total $68.809.
+    expect(cost(p, 'DynamoDB')).toBeCloseTo(68.809, 2);
     // 18,834,000,000 B of logs = 17.541 GiB x $0.50 = $8.770, + $5.60 fixed = $14.370.
     expect(cost(p, 'CloudWatch')).toBeCloseTo(14.37, 2);
-    expect(p.cost.totalUsd).toBeCloseTo(199.4, 1);
+    expect(p.cost.totalUsd).toBeCloseTo(199.07, 1);
   });
 });
 
@@ -122,12 +122,12 @@ describe('plan: 1,000 jobs/min of 2 s jobs', () => {
     expect(cost(p, 'Lambda')).toBeCloseTo(97.236, 2);
     // 43,800,000 x 1.2 = 52,560,000 requests = $21.024, + $0.263 idle.
     expect(cost(p, 'SQS')).toBeCloseTo(21.287, 2);
-    // 963,600,000 WRU = $602.25; 87,600,000 RRU = $10.95; 20,160,000 records x 2,776 B =
-    // 52.121 GiB -> $36.485 with ByOwner and PITR; total $649.685.
-    expect(cost(p, 'DynamoDB')).toBeCloseTo(649.685, 2);
+    // 963,600,000 WRU = $602.25; 87,600,000 RRU = $10.95; 20,160,000 records x 2,659 B =
+    // 49.924 GiB -> $34.947 with ByOwner and PITR; total $648.147.
+    expect(cost(p, 'DynamoDB')).toBeCloseTo(648.147, 2);
     // 150,891,000,000 B = 140.527 GiB x $0.50 = $70.264, + $5.60.
     expect(cost(p, 'CloudWatch')).toBeCloseTo(75.864, 2);
-    expect(p.cost.totalUsd).toBeCloseTo(1303.97, 0);
+    expect(p.cost.totalUsd).toBeCloseTo(1302.43, 0);
   });
 });
 
