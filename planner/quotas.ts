@@ -88,8 +88,8 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
   checks.push({
     name: 'SQS event source scale-up (standard mode)',
     limit: ESM_SCALE_UP_PER_MINUTE,
-    needed: settings.maxConcurrency,
-    unit: 'invocations/min',
+    needed: Math.max(0, settings.maxConcurrency - ESM_START_CONCURRENCY),
+    unit: 'invocations to add (at 300 a minute)',
     status: 'ok',
     advice:
       rampMinutes <= 1
