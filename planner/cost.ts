@@ -49,6 +49,7 @@ export interface CostInputs {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const gb = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** The monthly bill of a plan, by service. */
 export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): CostBreakdown {
@@ -113,12 +114,12 @@ export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): Cost
     {
       service: 'DynamoDB',
       monthlyUsd: dynamoVariable + dynamoStorage,
-      detail: `${fmt(wru)} WRU (${fp.totalWru} per job: table ${fp.tableWru}, ByOwner ${fp.byOwnerWru}, Active ${fp.activeWru}), ${fmt(rru)} RRU; ${tableGb.toFixed(1)} GB retained (${settings.retentionDays} days) in the table and ByOwner, plus PITR`,
+      detail: `${fmt(wru)} WRU (${fp.totalWru} per job: table ${fp.tableWru}, ByOwner ${fp.byOwnerWru}, Active ${fp.activeWru}), ${fmt(rru)} RRU; ${gb(tableGb)} GB retained (${settings.retentionDays} days) in the table and ByOwner, plus PITR`,
     },
     {
       service: 'CloudWatch',
       monthlyUsd: logsUsd + fixedCloudWatch,
-      detail: `${(logBytes / GB).toFixed(1)} GB of logs and EMF; ${CUSTOM_METRICS_PER_JOB_TYPE} custom metrics, ${ALARMS_PER_JOB_TYPE} alarms, ${DASHBOARDS} dashboard`,
+      detail: `${gb(logBytes / GB)} GB of logs and EMF; ${CUSTOM_METRICS_PER_JOB_TYPE} custom metrics, ${ALARMS_PER_JOB_TYPE} alarms, ${DASHBOARDS} dashboard`,
     },
   ];
   const variable = api + lambda + sqsVariableUsd + dynamoVariable + logsUsd;
