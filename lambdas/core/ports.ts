@@ -61,6 +61,8 @@ export interface JobPage {
 
 /** Unfinished jobs not updated since a time, for the recovery sweeper. */
 export interface StaleJobsQuery {
+  /** Which shard of the index, 0 .. `JobStore.activeShards - 1`: each is listed on its own. */
+  readonly shard: number;
   /** Only jobs whose `lastUpdatedAt` is before this. */
   readonly updatedBefore: Date;
   /** At most this many jobs. */
@@ -70,13 +72,18 @@ export interface StaleJobsQuery {
 }
 
 export interface StaleJobPage {
-  /** Queued, Scheduled and InProgress jobs, oldest `lastUpdatedAt` first. */
+  /** The shard's Queued, Scheduled and InProgress jobs, oldest `lastUpdatedAt` first. */
   readonly items: Job[];
   /** Opaque position after the last item; absent when nothing follows. */
   readonly nextCursor?: string;
 }
 
 export interface JobStore {
+  /**
+   * How many shards the unfinished jobs are spread over (a job's shard follows from its id):
+   * `listStale` lists one shard at a time, so no single index partition takes every write.
+   */
+  readonly activeShards: number;
   /** @throws JobAlreadyExistsError carrying the stored record when the id is taken. */
   create(job: Job): Promise<void>;
   /** Strongly consistent read; expired records are returned as they are. */
@@ -105,9 +112,9 @@ export interface JobStore {
    */
   list(query: ListJobsQuery): Promise<JobPage>;
   /**
-   * Unfinished jobs (Queued, Scheduled, InProgress) last updated before `updatedBefore`, oldest
-   * first, from the sparse `Active` index: never a Scan. Like `list`, a page may be short and
-   * still carry a cursor.
+   * One shard's unfinished jobs (Queued, Scheduled, InProgress) last updated before
+   * `updatedBefore`, oldest first, from the sparse `Active` index: never a Scan. Like `list`, a
+   * page may be short and still carry a cursor (valid only for the same shard).
    * @throws InvalidCursorError when `cursor` is not one this store issued
    */
   listStale(query: StaleJobsQuery): Promise<StaleJobPage>;
