@@ -123,7 +123,16 @@ export interface JobStore {
 /** The producer side of a job type's queue. */
 export interface JobQueue {
   /** Sends the job's message; resolves only once SQS has stored it. */
-  enqueue(job: Pick<Job, 'id' | 'name'>): Promise<void>;
+  enqueue(job: Pick<Job, 'id' | 'name' | 'priority'>): Promise<void>;
+}
+
+/** How many messages wait in one queue of a job type, for admission control. */
+export interface BacklogGauge {
+  /**
+   * Messages waiting to be received (visible plus delayed), possibly a few seconds old.
+   * @throws when it cannot be read; submit then admits the job (fails open)
+   */
+  read(): Promise<number>;
 }
 
 /** A job type's dead-letter queue, for writers other than the processor (the sweeper). */
@@ -132,7 +141,7 @@ export interface DeadLetterQueue {
    * Sends the same copy the processor's `Delivery.deadLetter` sends: the job's message with the
    * error as attributes. Send only for a job already recorded Failed.
    */
-  send(job: Pick<Job, 'id' | 'name'>, error: JobErrorInfo): Promise<void>;
+  send(job: Pick<Job, 'id' | 'name' | 'priority'>, error: JobErrorInfo): Promise<void>;
 }
 
 /** Control over one received message, for the processor. */
