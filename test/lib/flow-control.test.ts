@@ -190,7 +190,7 @@ describe('functions that send to or drain a job type', () => {
       ...(p.highPriority ? [idOf(p.highPriority.queue)] : []),
     ]);
     expect(queues).toContain(ids.highQueue);
-    expect((sqs[0]?.Resource as Json[]).map((r) => JSON.stringify(r)).sort()).toEqual(
+    expect(((sqs[0]?.Resource ?? []) as Json[]).map((r) => JSON.stringify(r)).sort()).toEqual(
       queues.map((id) => JSON.stringify(arn(id))).sort(),
     );
   });
