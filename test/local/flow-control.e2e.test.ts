@@ -3,7 +3,8 @@
  *
  * `sleep` gets a high-priority lane (2 workers of its own) and `maxBacklog: 6`; its normal
  * lane runs 2 workers, one job per invocation, so a few one-second jobs make a backlog that
- * takes seconds to drain. `flaky` gets a high-priority lane too, to follow a retry.
+ * takes seconds to drain. `flaky` and `fail` get high-priority lanes too, to follow a retry,
+ * a dead letter and a redrive.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -40,6 +41,7 @@ beforeAll(async () => {
     jobTypes: {
       sleep: { maxConcurrency: 2, batchSize: 1, highPriorityMaxConcurrency: 2, maxBacklog: MAX_BACKLOG },
       flaky: { highPriorityMaxConcurrency: 2, backoffBaseSeconds: 1, backoffMaxSeconds: 1 },
+      fail: { highPriorityMaxConcurrency: 2 },
     },
   });
   system = await startLocalSystem({
@@ -77,6 +79,16 @@ async function finished(id: string): Promise<JobView> {
   const { job } = await client.waitFor(id, { timeoutMs: 30_000 });
   expect(job.status).toBe('Completed');
   return job;
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out; last: ${JSON.stringify(value)}`);
+    await sleep(50);
+  }
 }
 
 /** Messages in a queue: visible, in flight and delayed. */
@@ -123,7 +135,7 @@ describe('priorities', () => {
     expect(system.provisioned.queues.sleep?.highPriority).toBeDefined();
     expect(system.provisioned.queues.flaky?.highPriority).toBeDefined();
     expect(system.provisioned.queues.echo?.highPriority).toBeUndefined();
-    expect(Object.keys(system.highPriorityEventSources).sort()).toEqual(['flaky', 'sleep']);
+    expect(Object.keys(system.highPriorityEventSources).sort()).toEqual(['fail', 'flaky', 'sleep']);
   });
 
   it('runs high-priority jobs while a backlog of normal ones waits', async () => {
@@ -160,6 +172,38 @@ describe('priorities', () => {
     expect(system.highPriorityEventSources.flaky?.stats.messagesReceived).toBe(2);
     expect(system.eventSources.flaky?.stats.messagesReceived).toBe(0);
   }, 30_000);
+
+  it("dead-letters a high-priority job to the high-priority DLQ, and redrive drains both DLQs to each job's own queue", async () => {
+    const lanes = system.provisioned.queues.fail;
+    const high = await accepted('fail', { permanent: true }, { Priority: 'high' });
+    const normal = await accepted('fail', { permanent: true });
+    for (const id of [high, normal]) expect((await client.waitFor(id)).job.status).toBe('Failed');
+    await until(
+      async () => [
+        await messagesIn(lanes?.highPriority?.deadLetterQueueUrl),
+        await messagesIn(lanes?.deadLetterQueueUrl),
+      ],
+      ([h, n]) => h === 1 && n === 1,
+    );
+    const received = system.highPriorityEventSources.fail?.stats.messagesReceived;
+
+    const reply = await client.request('POST', '/admin/jobs/fail/redrive', {
+      body: JSON.stringify({}),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ moved: 2, complete: true });
+    // Each fails again at once, back into its own lane's DLQ; the high one ran from the high queue.
+    await until(
+      async () => [
+        await messagesIn(lanes?.highPriority?.deadLetterQueueUrl),
+        await messagesIn(lanes?.deadLetterQueueUrl),
+      ],
+      ([h, n]) => h === 1 && n === 1,
+    );
+    expect(system.highPriorityEventSources.fail?.stats.messagesReceived).toBe((received ?? 0) + 1);
+    expect((await client.get(high)).body).toMatchObject({ status: 'Failed', priority: 'high', attempt: 2 });
+  }, 60_000);
 
   it('refuses a high-priority job for a type without a high-priority lane, naming the setting', async () => {
     const before = await recordsOf('echo');
