@@ -39,6 +39,7 @@ describe('cdk-nag AwsSolutions', () => {
       { alarmEmail: 'ops@example.com', manageApiGatewayAccount: false },
     ],
     ['destroyable resources', { removalPolicy: 'destroy' as const }],
+    ['high-priority queues', { jobTypes: { sleep: { highPriorityMaxConcurrency: 2, maxBacklog: 100 } } }],
   ])('reports no unacknowledged finding for %s', (_, config) => {
     expect(findings(config)).toEqual([]);
   });
