@@ -61,7 +61,7 @@ function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
 }
 
 /**
- * `?priority=high|normal` (ours alone: anything else is a 400), else the `Priority` header the
+ * `?priority=high|normal` (ours alone: any other non-empty value is a 400), else the `Priority` header the
  * issue names: `high` or `normal`, case-insensitive. Any other header value is ignored, not
  * refused: RFC 9218 defines `Priority` (`u=0..7, i`) for HTTP scheduling, and browsers, proxies
  * and HTTP libraries send it on their own, so it is not always the caller's choice.
@@ -69,9 +69,10 @@ function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
 export function readPriority(
   event: Pick<APIGatewayProxyEvent, 'headers' | 'queryStringParameters'>,
 ): JobPriority {
-  const query = event.queryStringParameters?.priority;
-  if (query !== undefined && query !== null) {
-    const value = query.trim().toLowerCase();
+  const query = event.queryStringParameters?.priority?.trim().toLowerCase();
+  // An empty parameter counts as absent, as on `GET /jobs`.
+  if (query) {
+    const value = query;
     if (value === JobPriority.High || value === JobPriority.Normal) return value;
     throw new RequestError(
       400,

@@ -54,7 +54,13 @@ describe('readPriority', () => {
     expect(readPriority({ headers, queryStringParameters: query })).toBe(expected);
   });
 
-  it.each(['urgent', '', 'u=0'])("refuses the query value '%s'", (value) => {
+  it('treats an empty query parameter as absent', () => {
+    expect(readPriority({ headers: { Priority: 'high' }, queryStringParameters: { priority: '' } })).toBe(
+      'high',
+    );
+  });
+
+  it.each(['urgent', 'u=0', '1'])("refuses the query value '%s'", (value) => {
     expect(() => readPriority({ headers: {}, queryStringParameters: { priority: value } })).toThrow(
       /'high' or 'normal'/,
     );
