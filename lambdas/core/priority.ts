@@ -6,6 +6,7 @@
 import type { Job, JobErrorInfo } from './job';
 import type { DeadLetter, DeadLetterQueue, DeadLetterSource, JobQueue } from './ports';
 
+/** A job's priority, as data: `high` jobs use their type's high-priority queue. */
 export const JobPriority = { Normal: 'normal', High: 'high' } as const;
 export type JobPriority = (typeof JobPriority)[keyof typeof JobPriority];
 
