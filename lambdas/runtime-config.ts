@@ -25,6 +25,12 @@ export class EnvReader {
     return value ?? '';
   }
 
+  /** A variable that may be absent (or empty): undefined then. */
+  optionalString(name: EnvName): string | undefined {
+    const value = this.source[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
   positiveNumber(name: EnvName, fallback?: number): number {
     const raw = this.source[name];
     if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;

@@ -5,7 +5,10 @@
 export const Env = {
   /** DynamoDB table of job records. */
   TableName: 'JOBS_TABLE_NAME',
-  /** JSON object: job name -> SQS queue URL (submit function). */
+  /**
+   * JSON object: job name -> SQS queue URL, plus `<name>:high` -> the high-priority queue's URL
+   * for job types that enable priorities (see {@link highPriorityKey}).
+   */
   QueueUrls: 'JOB_QUEUE_URLS',
   /** The processor's job type. */
   JobName: 'JOB_NAME',
@@ -13,13 +16,19 @@ export const Env = {
   QueueUrl: 'JOB_QUEUE_URL',
   /** The processor's dead-letter queue URL. */
   DeadLetterQueueUrl: 'JOB_DLQ_URL',
+  /** The processor's high-priority queue URL (only for a job type with priorities). */
+  HighPriorityQueueUrl: 'JOB_HIGH_QUEUE_URL',
+  /** The processor's high-priority dead-letter queue URL (only with priorities). */
+  HighPriorityDeadLetterQueueUrl: 'JOB_HIGH_DLQ_URL',
   /** JSON object: job name -> settings overrides from the stack's context. */
   JobSettings: 'JOB_SETTINGS',
   /** Days a finished job stays readable. */
   RetentionDays: 'JOB_RETENTION_DAYS',
   /** Largest accepted request body, bytes. */
   MaxBodyBytes: 'MAX_BODY_BYTES',
-  /** JSON object: job name -> dead-letter queue URL (recovery sweeper, admin redrive). */
+  /** Seconds a queue's backlog reading is reused by the submit function (default 5). */
+  BacklogCacheSeconds: 'BACKLOG_CACHE_SECONDS',
+  /** JSON object: job name (and `<name>:high`) -> dead-letter queue URL (sweeper, admin redrive). */
   DeadLetterQueueUrls: 'JOB_DLQ_URLS',
   /** JSON object: job name -> seconds after which a waiting job's message counts as lost. */
   SweeperStaleAfterSeconds: 'SWEEPER_STALE_AFTER_SECONDS',
@@ -28,3 +37,12 @@ export const Env = {
 } as const;
 
 export type EnvName = (typeof Env)[keyof typeof Env];
+
+/**
+ * The key of a job type's high-priority queue in the URL maps (`JOB_QUEUE_URLS`,
+ * `JOB_DLQ_URLS`): job names hold no `:`, so both lanes share one map, one env var and one IAM
+ * statement.
+ */
+export function highPriorityKey(jobName: string): string {
+  return `${jobName}:high`;
+}

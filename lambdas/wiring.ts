@@ -6,7 +6,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSRecord } from 'aws-lambda';
+import { CachedBacklogGauge } from './adapters/cached-backlog-gauge';
 import { DynamoDbJobStore } from './adapters/dynamodb-job-store';
+import { SqsBacklogGauge } from './adapters/sqs-backlog-gauge';
 import { SqsDeadLetterQueue } from './adapters/sqs-dead-letter-queue';
 import { SqsDeadLetters } from './adapters/sqs-dead-letters';
 import { sqsDelivery } from './adapters/sqs-delivery';
@@ -19,9 +22,18 @@ import { makeRedriveHandler } from './api/redrive';
 import { makeRetryJobHandler } from './api/retry-job';
 import { makeSubmitHandler } from './api/submit';
 import type { JobCatalog } from './core/catalog';
+import type { BacklogGauge } from './core/ports';
+import {
+  JobPriority,
+  type Lanes,
+  LanesDeadLetterSource,
+  PriorityDeadLetterQueue,
+  PriorityJobQueue,
+} from './core/priority';
 import { processorMetrics, submittedCounter } from './job-metrics';
 import { makeProcessorHandler } from './processor/process-batch';
 import { DAY_SECONDS } from './runtime-config';
+import { highPriorityKey } from './runtime-env';
 import { makeSweeperHandler } from './sweeper/sweeper';
 
 export interface SubmitWiring {
@@ -29,17 +41,31 @@ export interface SubmitWiring {
   readonly documentClient: DynamoDBDocumentClient;
   readonly sqsClient: SQSClient;
   readonly tableName: string;
-  /** Job name -> queue URL. */
+  /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly retentionDays: number;
   readonly maxBodyBytes: number;
+  /**
+   * How long a queue's backlog reading is reused, ms (job types with a `maxBacklog`).
+   * @default BACKLOG_CACHE_MS (5 s)
+   */
+  readonly backlogCacheMs?: number;
 }
 
 export function wireSubmitHandler(wiring: SubmitWiring) {
+  const gauges = lanesByName(
+    wiring.queueUrls,
+    (url): BacklogGauge =>
+      new CachedBacklogGauge(new SqsBacklogGauge(wiring.sqsClient, url), systemClock, wiring.backlogCacheMs),
+  );
   return makeSubmitHandler({
     catalog: wiring.catalog,
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
     queueFor: queueLookup(wiring.sqsClient, wiring.queueUrls),
+    backlogFor: (name, priority) => {
+      const lanes = gauges.get(name);
+      return priority === JobPriority.High ? lanes?.high : lanes?.normal;
+    },
     clock: systemClock,
     ids: randomIds,
     logger: new Logger(),
@@ -100,6 +126,8 @@ export interface ProcessorWiring {
   readonly jobName: string;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
+  /** The high-priority queue and its DLQ, for a job type that enables priorities. */
+  readonly highPriority?: { readonly queueUrl: string; readonly deadLetterQueueUrl: string };
   readonly retentionDays: number;
   /**
    * Longest lease, ms (renewed every third of it while a handler runs).
@@ -109,12 +137,17 @@ export interface ProcessorWiring {
 }
 
 export function wireProcessorHandler(wiring: ProcessorWiring) {
-  const { jobName } = wiring;
-  const sqs = {
+  const { jobName, highPriority } = wiring;
+  const normal = {
     client: wiring.sqsClient,
     queueUrl: wiring.queueUrl,
     deadLetterQueueUrl: wiring.deadLetterQueueUrl,
   };
+  const high = highPriority && { client: wiring.sqsClient, ...highPriority };
+  // One function consumes both lanes: a record's visibility changes and dead-letter copy go to
+  // the queues of the lane it came from, told by the record's source ARN.
+  const lane = (record: SQSRecord) =>
+    high && queueNameOfArn(record.eventSourceARN) === queueNameOfUrl(high.queueUrl) ? high : normal;
   return makeProcessorHandler({
     catalog: wiring.catalog,
     jobName,
@@ -125,7 +158,7 @@ export function wireProcessorHandler(wiring: ProcessorWiring) {
     ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
     logger: new Logger({ persistentKeys: { jobName } }),
     metrics: processorMetrics(jobName),
-    deliveryFor: (record, jobId) => sqsDelivery(record, jobId, sqs),
+    deliveryFor: (record, jobId) => sqsDelivery(record, jobId, lane(record)),
   });
 }
 
@@ -133,9 +166,9 @@ export interface SweeperWiring {
   readonly documentClient: DynamoDBDocumentClient;
   readonly sqsClient: SQSClient;
   readonly tableName: string;
-  /** Job name -> queue URL. */
+  /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;
-  /** Job name -> dead-letter queue URL. */
+  /** Job name (and `<name>:high`) -> dead-letter queue URL. */
   readonly deadLetterQueueUrls: Readonly<Record<string, string>>;
   /** Job name -> seconds after which a Queued or Scheduled job's message counts as lost. */
   readonly staleAfterSeconds: Readonly<Record<string, number>>;
@@ -151,10 +184,9 @@ export interface SweeperWiring {
 export function wireSweeperHandler(wiring: SweeperWiring) {
   const queues = sqsJobQueues(wiring.sqsClient, wiring.queueUrls);
   const deadLetterQueues = new Map(
-    Object.entries(wiring.deadLetterQueueUrls).map(([name, url]) => [
-      name,
-      new SqsDeadLetterQueue(wiring.sqsClient, url),
-    ]),
+    [...lanesByName(wiring.deadLetterQueueUrls, (url) => new SqsDeadLetterQueue(wiring.sqsClient, url))].map(
+      ([name, lanes]) => [name, new PriorityDeadLetterQueue(lanes)],
+    ),
   );
   const staleAfter = new Map(Object.entries(wiring.staleAfterSeconds));
   return makeSweeperHandler({
@@ -175,7 +207,7 @@ export interface RetryJobWiring {
   readonly documentClient: DynamoDBDocumentClient;
   readonly sqsClient: SQSClient;
   readonly tableName: string;
-  /** Job name -> queue URL. */
+  /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly retentionDays: number;
 }
@@ -195,9 +227,9 @@ export interface RedriveWiring {
   readonly documentClient: DynamoDBDocumentClient;
   readonly sqsClient: SQSClient;
   readonly tableName: string;
-  /** Job name -> queue URL. */
+  /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;
-  /** Job name -> dead-letter queue URL. */
+  /** Job name (and `<name>:high`) -> dead-letter queue URL. */
   readonly deadLetterQueueUrls: Readonly<Record<string, string>>;
   readonly retentionDays: number;
   /** Time budget of one request, ms. @default REDRIVE_TIME_BUDGET_MS (20 s) */
@@ -205,20 +237,19 @@ export interface RedriveWiring {
 }
 
 export function wireRedriveHandler(wiring: RedriveWiring) {
-  const queues = new Map(
-    Object.entries(wiring.queueUrls).flatMap(([name, url]) => {
-      const dlqUrl = wiring.deadLetterQueueUrls[name];
-      if (!dlqUrl) return [];
-      const pair = {
-        queue: new SqsJobQueue(wiring.sqsClient, url),
-        deadLetters: new SqsDeadLetters(wiring.sqsClient, dlqUrl),
-      };
-      return [[name, pair] as const];
-    }),
+  const queues = sqsJobQueues(wiring.sqsClient, wiring.queueUrls);
+  const deadLetters = lanesByName(
+    wiring.deadLetterQueueUrls,
+    (url) => new SqsDeadLetters(wiring.sqsClient, url),
   );
   return makeRedriveHandler({
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
-    queuesFor: (name) => queues.get(name),
+    queuesFor: (name) => {
+      const queue = queues.get(name);
+      const lanes = deadLetters.get(name);
+      // A fresh source per run: it remembers which of the two DLQs that run has drained.
+      return queue && lanes ? { queue, deadLetters: new LanesDeadLetterSource(lanes) } : undefined;
+    },
     clock: systemClock,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     logger: new Logger(),
@@ -227,18 +258,50 @@ export function wireRedriveHandler(wiring: RedriveWiring) {
   });
 }
 
-/** One SQS job queue per job type, by name. */
+/**
+ * Each job type's lanes from a URL map keyed by job name and `<name>:high`: the normal lane
+ * always, the high one when the map holds it.
+ */
+function lanesByName<T>(
+  urls: Readonly<Record<string, string>>,
+  make: (url: string) => T,
+): Map<string, Lanes<T>> {
+  const lanes = new Map<string, Lanes<T>>();
+  for (const [name, url] of Object.entries(urls)) {
+    if (name.includes(':')) continue;
+    const highUrl = urls[highPriorityKey(name)];
+    lanes.set(name, { normal: make(url), ...(highUrl ? { high: make(highUrl) } : {}) });
+  }
+  return lanes;
+}
+
+/** One job queue per job type, by name, sending each job to its priority's SQS queue. */
 function sqsJobQueues(
   client: SQSClient,
   queueUrls: Readonly<Record<string, string>>,
-): Map<string, SqsJobQueue> {
-  return new Map(Object.entries(queueUrls).map(([name, url]) => [name, new SqsJobQueue(client, url)]));
+): Map<string, PriorityJobQueue> {
+  return new Map(
+    [...lanesByName(queueUrls, (url) => new SqsJobQueue(client, url))].map(([name, lanes]) => [
+      name,
+      new PriorityJobQueue(lanes),
+    ]),
+  );
+}
+
+/** `name` of `https://sqs.<region>.amazonaws.com/<account>/<name>` (and of local emulator URLs). */
+function queueNameOfUrl(url: string): string {
+  return url.slice(url.lastIndexOf('/') + 1);
+}
+
+/** `name` of `arn:aws:sqs:<region>:<account>:<name>`. */
+function queueNameOfArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf(':') + 1);
 }
 
 /** The queue of a job type; a name without a configured URL is a deployment error. */
 function queueLookup(client: SQSClient, queueUrls: Readonly<Record<string, string>>) {
   const queues = sqsJobQueues(client, queueUrls);
-  return (name: string): SqsJobQueue => {
+  return (name: string): PriorityJobQueue => {
     const queue = queues.get(name);
     if (!queue) throw new Error(`No queue URL is configured for job type '${name}'`);
     return queue;

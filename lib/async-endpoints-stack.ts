@@ -1,6 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../lambdas/metric-names';
+import { highPriorityKey } from '../lambdas/runtime-env';
 import { type StageConfig, sweeperStaleAfterSeconds } from './config';
 import { JobApi } from './constructs/job-api';
 import { JobMonitoring } from './constructs/job-monitoring';
@@ -52,14 +54,23 @@ export class AsyncEndpointsStack extends Stack {
       });
     }
     this.processors = processors;
+    // Job name (and `<name>:high` for a high-priority lane) -> queue: the functions that send to
+    // or drain a job type's queues get both lanes through the same env var and IAM statement.
+    const lanes = (pick: (lane: { queue: sqs.IQueue; deadLetterQueue: sqs.IQueue }) => sqs.IQueue) =>
+      Object.fromEntries(
+        Object.entries(processors).flatMap(([name, p]) => [
+          [name, pick(p)],
+          ...(p.highPriority ? [[highPriorityKey(name), pick(p.highPriority)] as const] : []),
+        ]),
+      );
+    const queues = lanes((lane) => lane.queue);
+    const deadLetterQueues = lanes((lane) => lane.deadLetterQueue);
 
     this.api = new JobApi(this, 'JobApi', {
       ...shared,
       table: this.table.table,
-      queues: Object.fromEntries(Object.entries(processors).map(([name, p]) => [name, p.queue])),
-      deadLetterQueues: Object.fromEntries(
-        Object.entries(processors).map(([name, p]) => [name, p.deadLetterQueue]),
-      ),
+      queues,
+      deadLetterQueues,
       maxBodyBytes: config.maxBodyBytes,
       stageName: config.apiStageName,
       throttle: config.apiThrottle,
@@ -69,10 +80,8 @@ export class AsyncEndpointsStack extends Stack {
 
     this.sweeper = new JobSweeper(this, 'Sweeper', {
       table: this.table.table,
-      queues: Object.fromEntries(Object.entries(processors).map(([name, p]) => [name, p.queue])),
-      deadLetterQueues: Object.fromEntries(
-        Object.entries(processors).map(([name, p]) => [name, p.deadLetterQueue]),
-      ),
+      queues,
+      deadLetterQueues,
       staleAfterSeconds: sweeperStaleAfterSeconds(config),
       intervalMinutes: config.sweeper.intervalMinutes,
       maxJobsPerRun: config.sweeper.maxJobsPerRun,
@@ -90,7 +99,13 @@ export class AsyncEndpointsStack extends Stack {
       removalPolicy: config.removalPolicy,
       jobTypes: config.jobTypes.map((job) => {
         const p = processors[job.name] as JobTypeProcessor;
-        return { job, queue: p.queue, deadLetterQueue: p.deadLetterQueue, processor: p.processor.function };
+        return {
+          job,
+          queue: p.queue,
+          deadLetterQueue: p.deadLetterQueue,
+          processor: p.processor.function,
+          ...(p.highPriority ? { highPriority: p.highPriority } : {}),
+        };
       }),
     });
 

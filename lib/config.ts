@@ -216,6 +216,8 @@ const JOB_SETTINGS_KEYS: Readonly<Record<keyof JobSettings, true>> = {
   backoffMaxSeconds: true,
   maxReceiveCount: true,
   pollIntervalSeconds: true,
+  highPriorityMaxConcurrency: true,
+  maxBacklog: true,
 };
 const INFRA_JOB_KEYS = ['visibilityTimeoutSeconds', 'maxMessageAgeSeconds'] as const;
 const TOP_LEVEL_KEYS = [

@@ -26,7 +26,7 @@ import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
 import { startSqs } from './emulators/sqs';
 import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
 import { type EventSource, startEventSource } from './event-source';
-import { type Provisioned, provision } from './provision';
+import { laneUrls, type Provisioned, type ProvisionedLane, provision } from './provision';
 
 export interface LocalSystemOptions {
   readonly config: StageConfig;
@@ -65,6 +65,11 @@ export interface LocalSystemOptions {
    * @default the processor itself
    */
   readonly wrapProcessor?: (jobName: string, processor: LocalProcessor) => LocalProcessor;
+  /**
+   * How long the submit handler reuses a queue's backlog reading, ms (tests shorten it).
+   * @default BACKLOG_CACHE_MS (5 s)
+   */
+  readonly backlogCacheMs?: number;
 }
 
 /** The parts of the local system that talk to the emulators, as {@link LocalSystemOptions.clientsFor} names them. */
@@ -99,6 +104,8 @@ export interface LocalSystem {
   readonly provisioned: Provisioned;
   /** Event sources by job type name. */
   readonly eventSources: Readonly<Record<string, EventSource>>;
+  /** The high-priority lanes' event sources, by job type name (types that enable priorities). */
+  readonly highPriorityEventSources: Readonly<Record<string, EventSource>>;
   /** Runs one recovery sweep now (the timer runs them on its own). */
   sweep(): Promise<SweepResult>;
   /** Stops the API, lets in-flight batches finish, then stops the emulators. Idempotent. */
@@ -135,9 +142,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const processorClients = clients('processor');
     const wrap = options.wrapProcessor ?? ((_name: string, processor: LocalProcessor) => processor);
     const eventSources: Record<string, EventSource> = {};
+    const highPriorityEventSources: Record<string, EventSource> = {};
     for (const job of config.jobTypes) {
       const queue = provisioned.queues[job.name];
       if (!queue) throw new Error(`No queue was provisioned for ${job.name}`);
+      const high = queue.highPriority;
+      // One processor for both lanes, as on AWS: two event sources invoke the same function.
       const handler = wrap(
         job.name,
         wireProcessorHandler({
@@ -145,56 +155,58 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           jobName: job.name,
           queueUrl: queue.queueUrl,
           deadLetterQueueUrl: queue.deadLetterQueueUrl,
+          ...(high
+            ? { highPriority: { queueUrl: high.queueUrl, deadLetterQueueUrl: high.deadLetterQueueUrl } }
+            : {}),
           retentionDays: config.retentionDays,
           ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
         }),
       );
-      eventSources[job.name] = startEventSource({
-        client: sqs.client,
-        queueUrl: queue.queueUrl,
-        queueArn: queue.queueArn,
-        batchSize: job.settings.batchSize,
-        maxBatchingWindowMs: job.settings.maxBatchingWindowSeconds * 1000,
-        maxConcurrency: job.settings.maxConcurrency,
-        functionTimeoutMs: job.settings.timeoutSeconds * 1000,
-        functionName: `${config.stackName}-${job.name}-processor`,
-        handler,
-        onError: options.onError,
-      });
+      const source = (lane: ProvisionedLane, maxConcurrency: number) =>
+        startEventSource({
+          client: sqs.client,
+          queueUrl: lane.queueUrl,
+          queueArn: lane.queueArn,
+          batchSize: job.settings.batchSize,
+          maxBatchingWindowMs: job.settings.maxBatchingWindowSeconds * 1000,
+          maxConcurrency,
+          functionTimeoutMs: job.settings.timeoutSeconds * 1000,
+          functionName: `${config.stackName}-${job.name}-processor`,
+          handler,
+          onError: options.onError,
+        });
+      eventSources[job.name] = source(queue, job.settings.maxConcurrency);
+      if (high) highPriorityEventSources[job.name] = source(high, job.settings.highPriorityMaxConcurrency);
     }
-    const sources = Object.values(eventSources);
+    const sources = [...Object.values(eventSources), ...Object.values(highPriorityEventSources)];
     stack.push(async () => {
       await Promise.all(sources.map((source) => source.stop()));
     });
 
+    // Both lanes of every job type, keyed as the stack's env vars key them.
+    const queueUrls = laneUrls(provisioned, (lane) => lane.queueUrl);
+    const deadLetterQueueUrls = laneUrls(provisioned, (lane) => lane.deadLetterQueueUrl);
     const api: ApiServer = await startApiServer(
       {
         submit: wireSubmitHandler({
           ...clients('submit'),
-          queueUrls: Object.fromEntries(
-            Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
-          ),
+          queueUrls,
           retentionDays: config.retentionDays,
           maxBodyBytes: config.maxBodyBytes,
+          ...(options.backlogCacheMs !== undefined ? { backlogCacheMs: options.backlogCacheMs } : {}),
         }),
         getJob: wireGetJobHandler(clients('get-job')),
         listJobs: wireListJobsHandler(clients('list-jobs')),
         cancelJob: wireCancelJobHandler({ ...clients('cancel-job'), retentionDays: config.retentionDays }),
         retryJob: wireRetryJobHandler({
           ...clients('retry-job'),
-          queueUrls: Object.fromEntries(
-            Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
-          ),
+          queueUrls,
           retentionDays: config.retentionDays,
         }),
         redrive: wireRedriveHandler({
           ...clients('redrive'),
-          queueUrls: Object.fromEntries(
-            Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
-          ),
-          deadLetterQueueUrls: Object.fromEntries(
-            Object.entries(provisioned.queues).map(([name, q]) => [name, q.deadLetterQueueUrl]),
-          ),
+          queueUrls,
+          deadLetterQueueUrls,
           retentionDays: config.retentionDays,
         }),
       },
@@ -205,12 +217,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
     const sweeper = wireSweeperHandler({
       ...clients('sweeper'),
-      queueUrls: Object.fromEntries(
-        Object.entries(provisioned.queues).map(([name, q]) => [name, q.queueUrl]),
-      ),
-      deadLetterQueueUrls: Object.fromEntries(
-        Object.entries(provisioned.queues).map(([name, q]) => [name, q.deadLetterQueueUrl]),
-      ),
+      queueUrls,
+      deadLetterQueueUrls,
       staleAfterSeconds: sweeperStaleAfterSeconds(config),
       maxJobsPerRun: config.sweeper.maxJobsPerRun,
       retentionDays: config.retentionDays,
@@ -245,6 +253,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sqs,
       provisioned,
       eventSources,
+      highPriorityEventSources,
       sweep,
       stop: () => {
         stopped ??= unwind();

@@ -1,19 +1,27 @@
 /**
- * Creates the job table and every job type's queue and DLQ on the emulators, from the same
+ * Creates the job table and every job type's queue and DLQ (and high-priority queue and DLQ
+ * when the type enables priorities) on the emulators, from the same
  * resolved config the stack provisions from: visibility timeout, redrive `maxReceiveCount`,
  * retention and message size match what `cdk deploy` creates.
  */
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { highPriorityKey } from '../lambdas/runtime-env';
 import { ACTIVE_INDEX, BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../lambdas/table-schema';
 import type { StageConfig } from '../lib/config';
-import { JOB_QUEUE_RETENTION_SECONDS } from '../lib/job-type-checks';
+import { JOB_QUEUE_RETENTION_SECONDS, type JobTypeConfig } from '../lib/job-type-checks';
 
-export interface ProvisionedQueue {
+/** One lane of a job type: a queue and its DLQ. */
+export interface ProvisionedLane {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
+}
+
+export interface ProvisionedQueue extends ProvisionedLane {
+  /** `<name>-high` and `<name>-high-dlq`, when the job type enables priorities. */
+  readonly highPriority?: ProvisionedLane;
 }
 
 export interface Provisioned {
@@ -23,6 +31,22 @@ export interface Provisioned {
 
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 const MAX_MESSAGE_BYTES = 1_048_576;
+
+/**
+ * Job name (and `<name>:high`) -> URL of the queue or DLQ `pick` chooses: the maps the
+ * functions get in `JOB_QUEUE_URLS` and `JOB_DLQ_URLS`.
+ */
+export function laneUrls(
+  provisioned: Provisioned,
+  pick: (lane: ProvisionedLane) => string,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(provisioned.queues).flatMap(([name, queue]) => [
+      [name, pick(queue)],
+      ...(queue.highPriority ? [[highPriorityKey(name), pick(queue.highPriority)] as const] : []),
+    ]),
+  );
+}
 
 export async function provision(
   config: StageConfig,
@@ -39,25 +63,12 @@ export async function provision(
   const queues: Record<string, ProvisionedQueue> = {};
   for (const job of config.jobTypes) {
     const base = `${config.stackName}-${job.name}`;
-    const dlq = await createQueue(clients.sqs, `${base}-dlq`, {
-      MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
-      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
-    });
-    const main = await createQueue(clients.sqs, base, {
-      VisibilityTimeout: String(job.visibilityTimeoutSeconds),
-      MessageRetentionPeriod: String(JOB_QUEUE_RETENTION_SECONDS),
-      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
-      RedrivePolicy: JSON.stringify({
-        deadLetterTargetArn: dlq.arn,
-        maxReceiveCount: job.settings.maxReceiveCount,
-      }),
-    });
-    queues[job.name] = {
-      queueUrl: main.url,
-      queueArn: main.arn,
-      deadLetterQueueUrl: dlq.url,
-      deadLetterQueueArn: dlq.arn,
-    };
+    const normal = await createLane(clients.sqs, base, job);
+    const high =
+      job.settings.highPriorityMaxConcurrency > 0
+        ? await createLane(clients.sqs, `${base}-high`, job)
+        : undefined;
+    queues[job.name] = { ...normal, ...(high ? { highPriority: high } : {}) };
   }
   return { tableName, queues };
 }
@@ -100,6 +111,24 @@ export async function createJobTable(dynamodb: DynamoDBClient, tableName: string
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+}
+
+/** A queue and its DLQ, made as the stack makes them. */
+async function createLane(sqs: SQSClient, name: string, job: JobTypeConfig): Promise<ProvisionedLane> {
+  const dlq = await createQueue(sqs, `${name}-dlq`, {
+    MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+    MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+  });
+  const main = await createQueue(sqs, name, {
+    VisibilityTimeout: String(job.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(JOB_QUEUE_RETENTION_SECONDS),
+    MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: dlq.arn,
+      maxReceiveCount: job.settings.maxReceiveCount,
+    }),
+  });
+  return { queueUrl: main.url, queueArn: main.arn, deadLetterQueueUrl: dlq.url, deadLetterQueueArn: dlq.arn };
 }
 
 async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>) {

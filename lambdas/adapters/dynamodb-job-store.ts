@@ -18,9 +18,15 @@ import type {
   StaleJobPage,
   StaleJobsQuery,
 } from '../core/ports';
-import { ACTIVE_INDEX, ACTIVE_SHARD, BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../table-schema';
+import {
+  ACTIVE_INDEX,
+  ACTIVE_SHARDS,
+  activeShardKey,
+  BY_OWNER_INDEX,
+  JOB_TABLE_PARTITION_KEY,
+} from '../table-schema';
 import { decodeCursor, encodeCursor, type JobPosition, positionOf } from './job-cursor';
-import { fromItem, progressOf, toItem } from './job-item';
+import { activeShardOf, fromItem, progressOf, toItem } from './job-item';
 
 /** How much one `list` call may read. */
 export interface ListBounds {
@@ -43,6 +49,7 @@ export interface ListBounds {
  * conditional write (no transactions), so it works on DynamoDB Local and dynalite alike.
  */
 export class DynamoDbJobStore implements JobStore {
+  readonly activeShards = ACTIVE_SHARDS;
   private readonly maxQueryCalls: number;
   private readonly filteredQueryLimit: number;
 
@@ -116,7 +123,7 @@ export class DynamoDbJobStore implements JobStore {
             '(#status = :inProgress AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :now)))',
           ExpressionAttributeNames: { '#status': 'status', '#activeShard': ACTIVE_INDEX.partitionKey },
           ExpressionAttributeValues: {
-            ':activeShard': ACTIVE_SHARD,
+            ':activeShard': activeShardKey(activeShardOf(request.id)),
             ':inProgress': 'InProgress',
             ':queued': 'Queued',
             ':scheduled': 'Scheduled',
@@ -213,11 +220,12 @@ export class DynamoDbJobStore implements JobStore {
   }
 
   /**
-   * Queries the sparse `Active` index oldest update first: one Query of at most `limit` items,
-   * no filter. The index is eventually consistent, so an item may show a state the job has
+   * Queries one shard of the sparse `Active` index oldest update first: one Query of at most
+   * `limit` items, no filter. The index is eventually consistent, so an item may show a state the job has
    * already left: callers write conditionally on its version.
    */
   async listStale(query: StaleJobsQuery): Promise<StaleJobPage> {
+    const shard = activeShardKey(query.shard);
     const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
@@ -225,12 +233,12 @@ export class DynamoDbJobStore implements JobStore {
         IndexName: ACTIVE_INDEX.indexName,
         KeyConditionExpression: '#shard = :shard AND #updated < :before',
         ExpressionAttributeNames: { '#shard': ACTIVE_INDEX.partitionKey, '#updated': ACTIVE_INDEX.sortKey },
-        ExpressionAttributeValues: { ':shard': ACTIVE_SHARD, ':before': query.updatedBefore.toISOString() },
+        ExpressionAttributeValues: { ':shard': shard, ':before': query.updatedBefore.toISOString() },
         ScanIndexForward: true,
         Limit: query.limit,
         ExclusiveStartKey: start && {
           [JOB_TABLE_PARTITION_KEY]: start.id,
-          [ACTIVE_INDEX.partitionKey]: ACTIVE_SHARD,
+          [ACTIVE_INDEX.partitionKey]: shard,
           [ACTIVE_INDEX.sortKey]: start.createdAt,
         },
       }),

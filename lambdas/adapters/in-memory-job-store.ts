@@ -13,8 +13,9 @@ import type {
   StaleJobsQuery,
 } from '../core/ports';
 import { transition } from '../core/transition';
+import { ACTIVE_SHARDS } from '../table-schema';
 import { decodeCursor, encodeCursor, isAfter, positionOf } from './job-cursor';
-import { progressOf } from './job-item';
+import { activeShardOf, progressOf } from './job-item';
 
 /**
  * {@link JobStore} in a Map, for unit tests. Same contract as the DynamoDB store (the contract
@@ -22,6 +23,8 @@ import { progressOf } from './job-item';
  */
 export class InMemoryJobStore implements JobStore {
   readonly jobs = new Map<string, Job>();
+  /** Sharded like the DynamoDB store, so the sweeper's fairness is tested on the same spread. */
+  readonly activeShards = ACTIVE_SHARDS;
 
   async create(job: Job): Promise<void> {
     const existing = this.jobs.get(job.id);
@@ -90,7 +93,7 @@ export class InMemoryJobStore implements JobStore {
       : { items };
   }
 
-  /** The Active index in memory: unfinished jobs, `(lastUpdatedAt, id)` ascending. */
+  /** One shard of the Active index in memory: unfinished jobs, `(lastUpdatedAt, id)` ascending. */
   async listStale(query: StaleJobsQuery): Promise<StaleJobPage> {
     const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const before = query.updatedBefore.toISOString();
@@ -100,6 +103,7 @@ export class InMemoryJobStore implements JobStore {
       .filter(
         (job) =>
           !isTerminal(job.status) &&
+          activeShardOf(job.id) === query.shard &&
           job.lastUpdatedAt < before &&
           (start === undefined || isAfter(start, key(job))),
       )

@@ -1,6 +1,6 @@
 import type { Job, JobProgress } from '../core/job';
 import { isTerminal } from '../core/job-status';
-import { ACTIVE_INDEX, ACTIVE_SHARD } from '../table-schema';
+import { ACTIVE_INDEX, ACTIVE_SHARDS, activeShardKey } from '../table-schema';
 
 /**
  * The DynamoDB item of a job. Input and result are stored as JSON strings, not maps: any valid
@@ -15,9 +15,23 @@ export function toItem(job: Job): JobItem {
   const item: JobItem = { ...rest, input: JSON.stringify(input ?? null) };
   if (result !== undefined) item.result = JSON.stringify(result);
   // Only unfinished jobs are in the sparse `Active` index the recovery sweeper queries.
-  if (!isTerminal(job.status)) item[ACTIVE_INDEX.partitionKey] = ACTIVE_SHARD;
+  if (!isTerminal(job.status)) item[ACTIVE_INDEX.partitionKey] = activeShardKey(activeShardOf(job.id));
   for (const key of Object.keys(item)) if (item[key] === undefined) delete item[key];
   return item;
+}
+
+/**
+ * The `Active` index shard of a job: FNV-1a (32-bit) of its id, mod {@link ACTIVE_SHARDS}.
+ * Stable for an id, so every write of a job lands in the same shard; even over random UUIDs
+ * and over the hashed ids of idempotency keys alike.
+ */
+export function activeShardOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % ACTIVE_SHARDS;
 }
 
 export function fromItem(item: JobItem): Job {

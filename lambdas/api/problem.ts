@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { isTransientServiceError } from '../adapters/transient-errors';
 import {
+  BacklogFullError,
   EnqueueFailedError,
   IdempotencyKeyMismatchError,
   InvalidCursorError,
@@ -10,6 +11,7 @@ import {
   JobNotFailedError,
   JobNotFoundError,
   JobTooLargeError,
+  PriorityNotEnabledError,
   UnknownJobTypeError,
 } from '../core/errors';
 import type { JobLogger } from '../core/job-type';
@@ -41,6 +43,7 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -82,7 +85,21 @@ export function errorResponse(error: unknown, logger: JobLogger): APIGatewayProx
   }
   if (error instanceof InvalidCursorError) return problemResponse(400, error.code, error.message);
   if (error instanceof UnknownJobTypeError) return problemResponse(404, error.code, error.message);
+  if (error instanceof PriorityNotEnabledError) {
+    return problemResponse(400, error.code, error.message, { setting: 'highPriorityMaxConcurrency' });
+  }
   if (error instanceof JobTooLargeError) return problemResponse(413, error.code, error.message);
+  if (error instanceof BacklogFullError) {
+    // Expected under load, not a fault: a warning, not an error.
+    logger.warn('Job refused: backlog full', { jobName: error.jobName, backlog: error.backlog });
+    return problemResponse(
+      429,
+      error.code,
+      error.message,
+      { maxBacklog: error.maxBacklog },
+      { 'Retry-After': String(error.retryAfterSeconds) },
+    );
+  }
   if (error instanceof JobNotFoundError) return problemResponse(404, error.code, error.message);
   if (error instanceof JobAlreadyFinishedError) {
     return problemResponse(409, error.code, error.message, { jobId: error.jobId, jobStatus: error.status });

@@ -2,6 +2,7 @@
  * Lambda entry of `POST /jobs/{nameOrId}`: wires the submit handler to DynamoDB, SQS and the
  * environment the stack sets, once per cold start.
  */
+import { BACKLOG_CACHE_MS } from '../adapters/cached-backlog-gauge';
 import { documentClient } from '../adapters/dynamodb-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { JobCatalog } from '../core/catalog';
@@ -18,6 +19,7 @@ const wiring = {
   queueUrls: env.json<Record<string, string>>(Env.QueueUrls),
   retentionDays: env.positiveNumber(Env.RetentionDays),
   maxBodyBytes: env.positiveNumber(Env.MaxBodyBytes),
+  backlogCacheMs: env.positiveNumber(Env.BacklogCacheSeconds, BACKLOG_CACHE_MS / 1000) * 1000,
   catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
 };
 env.done();

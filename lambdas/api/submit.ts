@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { toJobView } from '../core/job';
+import { JobPriority } from '../core/priority';
 import { type SubmitJobDeps, submitJob } from '../core/use-cases/submit-job';
 import { callerOf } from './caller';
 import { header, jobLocation, jsonResponse } from './http';
@@ -24,7 +25,14 @@ export function makeSubmitHandler(deps: SubmitHandlerDeps) {
       const name = event.pathParameters?.nameOrId ?? '';
       const input = parseJsonBody(event, deps.maxBodyBytes);
       const idempotencyKey = readIdempotencyKey(event);
-      const { job, created, settings } = await submitJob(deps, { owner, name, input, idempotencyKey });
+      const priority = readPriority(event);
+      const { job, created, settings } = await submitJob(deps, {
+        owner,
+        name,
+        input,
+        idempotencyKey,
+        priority,
+      });
       if (created) deps.countSubmitted(job.name);
       return jsonResponse(created ? 202 : 200, toJobView(job), {
         Location: jobLocation(event, job.id),
@@ -50,4 +58,28 @@ function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
     );
   }
   return key;
+}
+
+/**
+ * `?priority=high|normal` (ours alone: any other non-empty value is a 400), else the `Priority` header the
+ * issue names: `high` or `normal`, case-insensitive. Any other header value is ignored, not
+ * refused: RFC 9218 defines `Priority` (`u=0..7, i`) for HTTP scheduling, and browsers, proxies
+ * and HTTP libraries send it on their own, so it is not always the caller's choice.
+ */
+export function readPriority(
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'queryStringParameters'>,
+): JobPriority {
+  const query = event.queryStringParameters?.priority?.trim().toLowerCase();
+  // An empty parameter counts as absent, as on `GET /jobs`.
+  if (query) {
+    const value = query;
+    if (value === JobPriority.High || value === JobPriority.Normal) return value;
+    throw new RequestError(
+      400,
+      'INVALID_PRIORITY',
+      "The priority query parameter must be 'high' or 'normal'",
+    );
+  }
+  const value = header(event, 'priority')?.trim().toLowerCase();
+  return value === JobPriority.High ? JobPriority.High : JobPriority.Normal;
 }

@@ -145,6 +145,34 @@ export class EnqueueFailedError extends DomainError {
   }
 }
 
+/** A high-priority submission for a job type that has no high-priority queue. */
+export class PriorityNotEnabledError extends DomainError {
+  readonly code = 'PRIORITY_NOT_ENABLED';
+  constructor(readonly jobName: string) {
+    super(
+      `Job type '${jobName}' does not accept high-priority jobs: set its highPriorityMaxConcurrency to enable them`,
+    );
+  }
+}
+
+/**
+ * The job type's queue holds more waiting messages than its `maxBacklog`: the job is refused,
+ * nothing stored. The client retries after `retryAfterSeconds`.
+ */
+export class BacklogFullError extends DomainError {
+  readonly code = 'BACKLOG_FULL';
+  constructor(
+    readonly jobName: string,
+    readonly backlog: number,
+    readonly maxBacklog: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `Job type '${jobName}' has ${backlog} jobs waiting (its limit is ${maxBacklog}): try again in ${retryAfterSeconds} s`,
+    );
+  }
+}
+
 /**
  * Thrown by a job handler for a failure that retrying cannot fix (bad input, a refused
  * operation). The job fails at once and its message goes to the dead-letter queue.

@@ -49,8 +49,9 @@ export interface JobSettings {
    */
   readonly maxConcurrency: number;
   /**
-   * Concurrency reserved for the processor; must be at least `maxConcurrency`.
-   * @default maxConcurrency
+   * Concurrency reserved for the processor; must cover both event sources: at least
+   * `maxConcurrency + highPriorityMaxConcurrency`.
+   * @default maxConcurrency + highPriorityMaxConcurrency
    */
   readonly reservedConcurrency: number;
   /**
@@ -79,6 +80,21 @@ export interface JobSettings {
    * @default 2
    */
   readonly pollIntervalSeconds: number;
+  /**
+   * Enables high-priority jobs when above 0: the stack adds a second queue (`<name>-high`, with
+   * its own DLQ) and a second event source on the same processor, with this `MaximumConcurrency`
+   * (2-1000), so urgent jobs never wait behind the normal queue's backlog. 0: no second queue,
+   * and a high-priority submission is refused with 400.
+   * @default 0
+   */
+  readonly highPriorityMaxConcurrency: number;
+  /**
+   * Admission control: most messages waiting in the job type's queue (visible plus delayed;
+   * each priority's queue counted on its own) before submit answers 429 with `Retry-After` and
+   * stores nothing. 0: unlimited.
+   * @default 0
+   */
+  readonly maxBacklog: number;
 }
 
 /** Defaults of every job type; {@link KIND_DEFAULTS} lays the kind's own over them. */
@@ -93,6 +109,8 @@ export const DEFAULT_JOB_SETTINGS = {
   backoffBaseSeconds: 2,
   backoffMaxSeconds: 900,
   pollIntervalSeconds: 2,
+  highPriorityMaxConcurrency: 0,
+  maxBacklog: 0,
 } as const satisfies Partial<JobSettings>;
 
 /**
@@ -115,7 +133,8 @@ export function resolveJobSettings(partial: Partial<JobSettings> = {}): JobSetti
   const merged = { ...DEFAULT_JOB_SETTINGS, ...(KIND_DEFAULTS[kind] ?? {}), ...given, kind };
   return {
     ...merged,
-    reservedConcurrency: partial.reservedConcurrency ?? merged.maxConcurrency,
+    reservedConcurrency:
+      partial.reservedConcurrency ?? merged.maxConcurrency + merged.highPriorityMaxConcurrency,
     maxReceiveCount: partial.maxReceiveCount ?? merged.maxRetries + 3,
   };
 }
@@ -126,6 +145,11 @@ export function retryPolicyOf(settings: JobSettings): RetryPolicy {
     baseDelayMs: settings.backoffBaseSeconds * 1000,
     maxDelayMs: settings.backoffMaxSeconds * 1000,
   };
+}
+
+/** True when the job type has a high-priority queue. */
+export function acceptsHighPriority(settings: Pick<JobSettings, 'highPriorityMaxConcurrency'>): boolean {
+  return settings.highPriorityMaxConcurrency > 0;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

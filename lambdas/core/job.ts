@@ -4,6 +4,7 @@
  */
 import type { AttemptRecord } from './attempt-history';
 import type { JobStatus } from './job-status';
+import { type JobPriority, priorityOf } from './priority';
 
 /** What a failed attempt left on the job. Never a stack trace: logs keep those. */
 export interface JobErrorInfo {
@@ -65,13 +66,18 @@ export interface Job {
    * policy counts attempts from there, so a retried job gets its full `maxRetries` again.
    */
   readonly requeuedAtAttempt?: number;
+  /**
+   * `high` sends the job (and every re-queue of it) to the job type's high-priority queue.
+   * Absent on records written before priorities existed: normal.
+   */
+  readonly priority?: JobPriority;
   /** Incremented by every write; conditional writes compare it. */
   readonly version: number;
 }
 
 /**
- * The job JSON clients see: AsyncEndpoints' JobResponse, plus `attempt`, `history`, `progress`
- * and `cancelRequested`.
+ * The job JSON clients see: AsyncEndpoints' JobResponse, plus `attempt`, `history`, `progress`,
+ * `cancelRequested` and `priority`.
  */
 export interface JobView {
   id: string;
@@ -90,6 +96,7 @@ export interface JobView {
   history: readonly AttemptRecord[];
   progress: JobProgress | null;
   cancelRequested: boolean;
+  priority: JobPriority;
 }
 
 export function toJobView(job: Job): JobView {
@@ -110,6 +117,7 @@ export function toJobView(job: Job): JobView {
     history: job.history ?? [],
     progress: job.progress ?? null,
     cancelRequested: job.cancelRequestedAt !== undefined,
+    priority: priorityOf(job),
   };
 }
 

@@ -61,6 +61,8 @@ export interface JobPage {
 
 /** Unfinished jobs not updated since a time, for the recovery sweeper. */
 export interface StaleJobsQuery {
+  /** Which shard of the index, 0 .. `JobStore.activeShards - 1`: each is listed on its own. */
+  readonly shard: number;
   /** Only jobs whose `lastUpdatedAt` is before this. */
   readonly updatedBefore: Date;
   /** At most this many jobs. */
@@ -70,13 +72,18 @@ export interface StaleJobsQuery {
 }
 
 export interface StaleJobPage {
-  /** Queued, Scheduled and InProgress jobs, oldest `lastUpdatedAt` first. */
+  /** The shard's Queued, Scheduled and InProgress jobs, oldest `lastUpdatedAt` first. */
   readonly items: Job[];
   /** Opaque position after the last item; absent when nothing follows. */
   readonly nextCursor?: string;
 }
 
 export interface JobStore {
+  /**
+   * How many shards the unfinished jobs are spread over (a job's shard follows from its id):
+   * `listStale` lists one shard at a time, so no single index partition takes every write.
+   */
+  readonly activeShards: number;
   /** @throws JobAlreadyExistsError carrying the stored record when the id is taken. */
   create(job: Job): Promise<void>;
   /** Strongly consistent read; expired records are returned as they are. */
@@ -105,9 +112,9 @@ export interface JobStore {
    */
   list(query: ListJobsQuery): Promise<JobPage>;
   /**
-   * Unfinished jobs (Queued, Scheduled, InProgress) last updated before `updatedBefore`, oldest
-   * first, from the sparse `Active` index: never a Scan. Like `list`, a page may be short and
-   * still carry a cursor.
+   * One shard's unfinished jobs (Queued, Scheduled, InProgress) last updated before
+   * `updatedBefore`, oldest first, from the sparse `Active` index: never a Scan. Like `list`, a
+   * page may be short and still carry a cursor (valid only for the same shard).
    * @throws InvalidCursorError when `cursor` is not one this store issued
    */
   listStale(query: StaleJobsQuery): Promise<StaleJobPage>;
@@ -116,7 +123,16 @@ export interface JobStore {
 /** The producer side of a job type's queue. */
 export interface JobQueue {
   /** Sends the job's message; resolves only once SQS has stored it. */
-  enqueue(job: Pick<Job, 'id' | 'name'>): Promise<void>;
+  enqueue(job: Pick<Job, 'id' | 'name' | 'priority'>): Promise<void>;
+}
+
+/** How many messages wait in one queue of a job type, for admission control. */
+export interface BacklogGauge {
+  /**
+   * Messages waiting to be received (visible plus delayed), possibly a few seconds old.
+   * @throws when it cannot be read; submit then admits the job (fails open)
+   */
+  read(): Promise<number>;
 }
 
 /** A job type's dead-letter queue, for writers other than the processor (the sweeper). */
@@ -125,7 +141,7 @@ export interface DeadLetterQueue {
    * Sends the same copy the processor's `Delivery.deadLetter` sends: the job's message with the
    * error as attributes. Send only for a job already recorded Failed.
    */
-  send(job: Pick<Job, 'id' | 'name'>, error: JobErrorInfo): Promise<void>;
+  send(job: Pick<Job, 'id' | 'name' | 'priority'>, error: JobErrorInfo): Promise<void>;
 }
 
 /** Control over one received message, for the processor. */

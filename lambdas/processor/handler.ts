@@ -17,9 +17,18 @@ const wiring = {
   jobName: env.string(Env.JobName),
   queueUrl: env.string(Env.QueueUrl),
   deadLetterQueueUrl: env.string(Env.DeadLetterQueueUrl),
+  ...highPriorityLane(
+    env.optionalString(Env.HighPriorityQueueUrl),
+    env.optionalString(Env.HighPriorityDeadLetterQueueUrl),
+  ),
   retentionDays: env.positiveNumber(Env.RetentionDays),
   catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
 };
 env.done();
 
 export const handler = wireProcessorHandler(wiring);
+
+/** The high-priority lane's URLs when the stack set both (the job type enables priorities). */
+function highPriorityLane(queueUrl: string | undefined, deadLetterQueueUrl: string | undefined) {
+  return queueUrl && deadLetterQueueUrl ? { highPriority: { queueUrl, deadLetterQueueUrl } } : {};
+}

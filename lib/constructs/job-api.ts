@@ -149,7 +149,8 @@ export class JobApi extends Construct {
     );
     this.submitFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['sqs:SendMessage'],
+        // GetQueueAttributes: the backlog read of admission control (`maxBacklog`).
+        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
         resources: Object.values(props.queues).map((q) => q.queueArn),
       }),
     );

@@ -29,6 +29,8 @@ export interface MonitoredJobType {
   readonly deadLetterQueue: sqs.IQueue;
   /** Its processor. */
   readonly processor: lambda.IFunction;
+  /** Its high-priority queue and DLQ, when it enables priorities. */
+  readonly highPriority?: { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue };
 }
 
 /** The alarms of one job type. */
@@ -37,6 +39,11 @@ export interface JobTypeAlarms {
   readonly deadLetters: cloudwatch.Alarm;
   /** The queue's oldest message is older than `maxMessageAgeSeconds`. */
   readonly oldestMessageAge: cloudwatch.Alarm;
+  /** The same two alarms on the high-priority queue and DLQ, when there are. */
+  readonly highPriority?: {
+    readonly deadLetters: cloudwatch.Alarm;
+    readonly oldestMessageAge: cloudwatch.Alarm;
+  };
 }
 
 /** Props of {@link JobMonitoring}. */
@@ -109,11 +116,18 @@ export class JobMonitoring extends Construct {
     const alarmAction = new actions.SnsAction(this.alarmTopic);
 
     const alarms: Record<string, JobTypeAlarms> = {};
-    for (const { job, queue, deadLetterQueue } of props.jobTypes) {
+    const queueAlarms = (
+      job: JobTypeConfig,
+      lane: string,
+      queue: sqs.IQueue,
+      deadLetterQueue: sqs.IQueue,
+    ) => {
+      const label = `'${job.name}'${lane ? ` ${lane}` : ''}`;
+      const id = `${job.name}${lane ? 'HighPriority' : ''}`;
       const deadLetters = deadLetterQueue
         .metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM })
-        .createAlarm(this, `${job.name}DeadLetters`, {
-          alarmDescription: `'${job.name}' jobs reached the dead-letter queue: inspect, fix, then redrive.`,
+        .createAlarm(this, `${id}DeadLetters`, {
+          alarmDescription: `${label} jobs reached the dead-letter queue: inspect, fix, then redrive.`,
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
@@ -121,15 +135,30 @@ export class JobMonitoring extends Construct {
         });
       const oldestMessageAge = queue
         .metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM })
-        .createAlarm(this, `${job.name}OldestMessageAge`, {
-          alarmDescription: `'${job.name}' queue's oldest message is older than ${job.maxMessageAgeSeconds} s: processing is stuck, throttled or too slow.`,
+        .createAlarm(this, `${id}OldestMessageAge`, {
+          alarmDescription: `${label} queue's oldest message is older than ${job.maxMessageAgeSeconds} s: processing is stuck, throttled or too slow.`,
           threshold: job.maxMessageAgeSeconds,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
       for (const alarm of [deadLetters, oldestMessageAge]) alarm.addAlarmAction(alarmAction);
-      alarms[job.name] = { deadLetters, oldestMessageAge };
+      return { deadLetters, oldestMessageAge };
+    };
+    for (const { job, queue, deadLetterQueue, highPriority } of props.jobTypes) {
+      alarms[job.name] = {
+        ...queueAlarms(job, '', queue, deadLetterQueue),
+        ...(highPriority
+          ? {
+              highPriority: queueAlarms(
+                job,
+                'high-priority',
+                highPriority.queue,
+                highPriority.deadLetterQueue,
+              ),
+            }
+          : {}),
+      };
     }
     this.alarms = alarms;
 
@@ -169,7 +198,13 @@ export class JobMonitoring extends Construct {
     ];
   }
 
-  private jobTypeWidgets({ job, queue, deadLetterQueue, processor }: MonitoredJobType): cloudwatch.IWidget[] {
+  private jobTypeWidgets({
+    job,
+    queue,
+    deadLetterQueue,
+    processor,
+    highPriority,
+  }: MonitoredJobType): cloudwatch.IWidget[] {
     const n = job.name;
     const max = { statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE };
     const sum = { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES };
@@ -178,6 +213,14 @@ export class JobMonitoring extends Construct {
       graph(`${n}: queue depth`, [
         queue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'Visible' }),
         queue.metricApproximateNumberOfMessagesNotVisible({ ...max, label: 'In flight' }),
+        ...(highPriority
+          ? [
+              highPriority.queue.metricApproximateNumberOfMessagesVisible({
+                ...max,
+                label: 'High priority: visible',
+              }),
+            ]
+          : []),
       ]),
       graph(
         `${n}: age of oldest message (s)`,
@@ -186,6 +229,14 @@ export class JobMonitoring extends Construct {
       ),
       graph(`${n}: dead-letter queue depth`, [
         deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'Dead letters' }),
+        ...(highPriority
+          ? [
+              highPriority.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                ...max,
+                label: 'High priority: dead letters',
+              }),
+            ]
+          : []),
       ]),
       graph(`${n}: processor invocations / errors / throttles`, [
         processor.metricInvocations({ ...sum, label: 'Invocations' }),

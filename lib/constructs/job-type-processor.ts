@@ -37,33 +37,52 @@ export interface JobTypeProcessorProps {
 /**
  * One job type's pipeline: queue -> event source -> processor, with a dead-letter queue as the
  * backstop (`maxReceiveCount` above the retry policy's attempts, checked in `config.ts`).
+ *
+ * With `highPriorityMaxConcurrency` above 0, a second lane: a high-priority queue and DLQ made
+ * like the first, and a second event source on the same processor with that `MaximumConcurrency`,
+ * so urgent jobs get their own share of the reserved concurrency (which covers both, checked in
+ * `job-type-checks.ts`) instead of waiting behind the normal backlog.
  */
 export class JobTypeProcessor extends Construct {
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly processor: JobFunction;
   public readonly eventSource: SqsEventSource;
+  /** The high-priority lane; undefined unless the job type enables priorities. */
+  public readonly highPriority?: {
+    readonly queue: sqs.Queue;
+    readonly deadLetterQueue: sqs.Queue;
+    readonly eventSource: SqsEventSource;
+  };
 
   constructor(scope: Construct, id: string, props: JobTypeProcessorProps) {
     super(scope, id);
     const { job } = props;
     const s = job.settings;
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      maxMessageSizeBytes: LIMITS.maxMessageSizeBytes,
-      // Standard queues keep the original enqueue time on a move, so the DLQ keeps the maximum.
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      maxMessageSizeBytes: LIMITS.maxMessageSizeBytes,
-      retentionPeriod: Duration.seconds(JOB_QUEUE_RETENTION_SECONDS),
-      visibilityTimeout: Duration.seconds(job.visibilityTimeoutSeconds),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: s.maxReceiveCount },
-    });
+    const lane = (prefix: string) => {
+      const deadLetterQueue = new sqs.Queue(this, `${prefix}DeadLetterQueue`, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        maxMessageSizeBytes: LIMITS.maxMessageSizeBytes,
+        // Standard queues keep the original enqueue time on a move, so the DLQ keeps the maximum.
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new sqs.Queue(this, `${prefix}Queue`, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        maxMessageSizeBytes: LIMITS.maxMessageSizeBytes,
+        retentionPeriod: Duration.seconds(JOB_QUEUE_RETENTION_SECONDS),
+        visibilityTimeout: Duration.seconds(job.visibilityTimeoutSeconds),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: s.maxReceiveCount },
+      });
+      return { queue, deadLetterQueue };
+    };
+    // The normal lane keeps its original construct ids, so existing queues are not replaced.
+    const normal = lane('');
+    this.queue = normal.queue;
+    this.deadLetterQueue = normal.deadLetterQueue;
+    const high = s.highPriorityMaxConcurrency > 0 ? lane('HighPriority') : undefined;
 
     this.processor = new JobFunction(this, 'Processor', {
       entry: PROCESSOR_ENTRY,
@@ -79,6 +98,12 @@ export class JobTypeProcessor extends Construct {
         [Env.JobName]: job.name,
         [Env.QueueUrl]: this.queue.queueUrl,
         [Env.DeadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+        ...(high
+          ? {
+              [Env.HighPriorityQueueUrl]: high.queue.queueUrl,
+              [Env.HighPriorityDeadLetterQueueUrl]: high.deadLetterQueue.queueUrl,
+            }
+          : {}),
         [Env.JobSettings]: props.jobSettingsJson,
         [Env.RetentionDays]: String(props.retentionDays),
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
@@ -92,17 +117,26 @@ export class JobTypeProcessor extends Construct {
         resources: [props.table.tableArn],
       }),
     );
-    this.queue.grantConsumeMessages(this.processor.role);
-    this.deadLetterQueue.grantSendMessages(this.processor.role);
-
-    this.eventSource = new SqsEventSource(this.queue, {
-      batchSize: s.batchSize,
-      maxBatchingWindow:
-        s.maxBatchingWindowSeconds > 0 ? Duration.seconds(s.maxBatchingWindowSeconds) : undefined,
-      maxConcurrency: s.maxConcurrency,
-      reportBatchItemFailures: true,
-    });
-    this.processor.function.addEventSource(this.eventSource);
+    const consume = (queue: sqs.Queue, deadLetterQueue: sqs.Queue, maxConcurrency: number) => {
+      queue.grantConsumeMessages(this.processor.role);
+      deadLetterQueue.grantSendMessages(this.processor.role);
+      const eventSource = new SqsEventSource(queue, {
+        batchSize: s.batchSize,
+        maxBatchingWindow:
+          s.maxBatchingWindowSeconds > 0 ? Duration.seconds(s.maxBatchingWindowSeconds) : undefined,
+        maxConcurrency,
+        reportBatchItemFailures: true,
+      });
+      this.processor.function.addEventSource(eventSource);
+      return eventSource;
+    };
+    this.eventSource = consume(this.queue, this.deadLetterQueue, s.maxConcurrency);
+    if (high) {
+      this.highPriority = {
+        ...high,
+        eventSource: consume(high.queue, high.deadLetterQueue, s.highPriorityMaxConcurrency),
+      };
+    }
   }
 
   /** The processor function. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryJobStore } from '../../lambdas/adapters/in-memory-job-store';
+import { activeShardOf } from '../../lambdas/adapters/job-item';
 import { JobVersionConflictError } from '../../lambdas/core/errors';
 import type { Job, JobErrorInfo } from '../../lambdas/core/job';
 import type { DeadLetterQueue, JobQueue } from '../../lambdas/core/ports';
@@ -237,13 +238,62 @@ describe('sweepJobs', () => {
   });
 
   describe('bound', () => {
-    it('examines at most maxJobsPerRun jobs, oldest first, across pages; the next run continues', async () => {
+    it('examines at most maxJobsPerRun jobs, oldest first in a shard, across pages; the next run continues', async () => {
       const { store, sent, deps } = setup({ maxJobsPerRun: 5, pageSize: 2 });
-      for (let n = 1; n <= 8; n++) await store.create(aJob({ id: idOf(n), lastUpdatedAt: ago(100 - n) }));
+      const ids = idsInOneShard(8);
+      for (const [i, id] of ids.entries()) await store.create(aJob({ id, lastUpdatedAt: ago(100 - i) }));
       expect(await sweepJobs(deps)).toMatchObject({ examined: 5, requeued: 5 });
-      expect(sent.map((m) => m.id)).toEqual([1, 2, 3, 4, 5].map(idOf));
+      expect(sent.map((m) => m.id)).toEqual(ids.slice(0, 5));
       expect(await sweepJobs(deps)).toMatchObject({ examined: 3, requeued: 3 });
-      expect(sent.map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map(idOf));
+      expect(sent.map((m) => m.id)).toEqual(ids);
+    });
+
+    it('reads every shard of the index', async () => {
+      const { store, sent, deps } = setup();
+      const ids = oneIdPerShard(store.activeShards);
+      for (const id of ids) await store.create(aJob({ id, lastUpdatedAt: ago(100) }));
+      expect(await sweepJobs(deps)).toMatchObject({
+        examined: store.activeShards,
+        requeued: store.activeShards,
+      });
+      expect(sent.map((m) => m.id).sort()).toEqual([...ids].sort());
+    });
+
+    it('shares the budget fairly: a shard with a long backlog does not starve the others', async () => {
+      const { store, sent, deps } = setup({ maxJobsPerRun: 20, pageSize: 100 });
+      const crowded = idsInOneShard(60);
+      // Older than everything else, and many: a shared oldest-first query would spend the whole
+      // budget on them.
+      for (const [i, id] of crowded.entries()) await store.create(aJob({ id, lastUpdatedAt: ago(300 - i) }));
+      const others = oneIdPerShard(store.activeShards).filter(
+        (id) => activeShardOf(id) !== activeShardOf(crowded[0] as string),
+      );
+      for (const id of others) await store.create(aJob({ id, lastUpdatedAt: ago(100) }));
+      expect(await sweepJobs(deps)).toMatchObject({ examined: 20, requeued: 20 });
+      const swept = new Set(sent.map((m) => m.id));
+      for (const id of others) expect(swept.has(id)).toBe(true);
+      // The crowded shard got what the others left: its oldest first.
+      expect(sent.map((m) => m.id).filter((id) => !others.includes(id))).toEqual(
+        crowded.slice(0, 20 - others.length),
+      );
     });
   });
 });
+
+/** `count` job ids that fall in one shard of the Active index. */
+function idsInOneShard(count: number): string[] {
+  const shard = activeShardOf(idOf(0));
+  const ids: string[] = [];
+  for (let n = 0; ids.length < count; n++) if (activeShardOf(idOf(n)) === shard) ids.push(idOf(n));
+  return ids;
+}
+
+/** One job id in each shard. */
+function oneIdPerShard(shards: number): string[] {
+  const byShard = new Map<number, string>();
+  for (let n = 0; byShard.size < shards; n++) {
+    const id = idOf(n);
+    if (!byShard.has(activeShardOf(id))) byShard.set(activeShardOf(id), id);
+  }
+  return [...byShard.values()];
+}

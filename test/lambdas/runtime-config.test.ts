@@ -34,6 +34,14 @@ describe('EnvReader', () => {
     ]);
   });
 
+  it('reads an optional variable as undefined when absent or empty, without a problem', () => {
+    const env = new EnvReader({ [Env.HighPriorityQueueUrl]: 'u', [Env.HighPriorityDeadLetterQueueUrl]: '' });
+    expect(env.optionalString(Env.HighPriorityQueueUrl)).toBe('u');
+    expect(env.optionalString(Env.HighPriorityDeadLetterQueueUrl)).toBeUndefined();
+    expect(env.optionalString(Env.BacklogCacheSeconds)).toBeUndefined();
+    expect(() => env.done()).not.toThrow();
+  });
+
   it('defaults the settings overrides to none', () => {
     expect(readSettingsOverrides(new EnvReader({}))).toEqual({});
     expect(readSettingsOverrides(new EnvReader({ [Env.JobSettings]: '{"echo":{"maxRetries":1}}' }))).toEqual({

@@ -190,7 +190,7 @@ describe('functions', () => {
     });
   });
 
-  it('let the submit function write the table and send to every job queue, and get-job only read', () => {
+  it('let the submit function write the table, send to and gauge every job queue, and get-job only read', () => {
     const tableArn = { 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] };
     const submit = policyStatementsOfRole(idOf(stack.api.submitFunction.role));
     expect(submit).toContainEqual(
@@ -201,7 +201,7 @@ describe('functions', () => {
     );
     expect(submit).toContainEqual(
       expect.objectContaining({
-        Action: 'sqs:SendMessage',
+        Action: ['sqs:GetQueueAttributes', 'sqs:SendMessage'],
         Resource: expect.toSatisfy(
           (r: unknown[]) =>
             r.length === config.jobTypes.length &&

@@ -49,6 +49,7 @@ describe('cdk-nag AwsSolutions', () => {
         },
       },
     ],
+    ['high-priority queues', { jobTypes: { sleep: { highPriorityMaxConcurrency: 2, maxBacklog: 100 } } }],
   ])('reports no unacknowledged finding for %s', (_, config) => {
     expect(findings(config)).toEqual([]);
   });

@@ -15,14 +15,14 @@ import {
   type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
 import { isTerminal } from '../../lambdas/core/job-status';
 import { ENQUEUE_FAILED } from '../../lambdas/core/use-cases/submit-job';
 import { WORKER_LOST } from '../../lambdas/core/use-cases/sweep-jobs';
 import { jobTypes } from '../../lambdas/jobs/catalog';
-import { ACTIVE_INDEX, ACTIVE_SHARD } from '../../lambdas/table-schema';
+import { ACTIVE_INDEX } from '../../lambdas/table-schema';
 import { LOCAL_AWS } from '../../local/emulators/types';
 import { loadLocalConfig } from '../../local/local-config';
 import { type LocalSystem, startLocalSystem } from '../../local/local-system';
@@ -232,13 +232,11 @@ async function activeJobs(): Promise<number> {
   let count = 0;
   let start: Record<string, unknown> | undefined;
   do {
+    // The sparse index holds only unfinished jobs, over all its shards: count them all.
     const page = await system.dynamodb.documentClient.send(
-      new QueryCommand({
+      new ScanCommand({
         TableName: system.provisioned.tableName,
         IndexName: ACTIVE_INDEX.indexName,
-        KeyConditionExpression: '#shard = :shard',
-        ExpressionAttributeNames: { '#shard': ACTIVE_INDEX.partitionKey },
-        ExpressionAttributeValues: { ':shard': ACTIVE_SHARD },
         Select: 'COUNT',
         ExclusiveStartKey: start,
       }),
@@ -287,14 +285,8 @@ async function quiescence(timeoutMs: number): Promise<number> {
     await sleep(500);
   }
   const { Items = [] } = await system.dynamodb.documentClient.send(
-    new QueryCommand({
-      TableName: system.provisioned.tableName,
-      IndexName: ACTIVE_INDEX.indexName,
-      KeyConditionExpression: '#shard = :shard',
-      ExpressionAttributeNames: { '#shard': ACTIVE_INDEX.partitionKey },
-      ExpressionAttributeValues: { ':shard': ACTIVE_SHARD },
-      Limit: 5,
-    }),
+    // A sample of what is still unfinished, from any shard of the sparse index.
+    new ScanCommand({ TableName: system.provisioned.tableName, IndexName: ACTIVE_INDEX.indexName, Limit: 5 }),
   );
   const stuck = Items.map(
     ({ id, name, status, attempt, retryCount, leaseExpiresAt, lastUpdatedAt, history }) => ({

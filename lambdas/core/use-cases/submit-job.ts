@@ -1,14 +1,18 @@
 import type { CatalogEntry, JobCatalog } from '../catalog';
 import {
+  BacklogFullError,
   EnqueueFailedError,
   IdempotencyKeyMismatchError,
   JobAlreadyExistsError,
   JobTooLargeError,
   JobVersionConflictError,
+  PriorityNotEnabledError,
 } from '../errors';
 import { expiryAfter, type Job } from '../job';
+import { acceptsHighPriority } from '../job-settings';
 import type { JobLogger } from '../job-type';
-import type { Clock, Ids, JobQueue, JobStore } from '../ports';
+import type { BacklogGauge, Clock, Ids, JobQueue, JobStore } from '../ports';
+import { JobPriority } from '../priority';
 import { MAX_RECORD_BYTES, recordBytes } from '../record-size';
 import { idFromIdempotencyKey, requestHash } from '../request-hash';
 import { transition } from '../transition';
@@ -17,8 +21,18 @@ import { validateInput } from '../validate-input';
 export interface SubmitJobDeps {
   readonly catalog: JobCatalog;
   readonly store: JobStore;
-  /** The queue of each job type. */
+  /** The queue of each job type (routing each job to its priority's queue). */
   readonly queueFor: (jobName: string) => JobQueue;
+  /**
+   * The backlog of a job type's queue of one priority, for types with a `maxBacklog`; without
+   * it (or a gauge) no job is refused for backlog.
+   */
+  readonly backlogFor?: (jobName: string, priority: JobPriority) => BacklogGauge | undefined;
+  /**
+   * `Retry-After` of a submission refused for backlog, seconds.
+   * @default BACKLOG_RETRY_AFTER_SECONDS
+   */
+  readonly backlogRetryAfterSeconds?: number;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly logger: JobLogger;
@@ -31,6 +45,8 @@ export interface SubmitJobRequest {
   readonly name: string;
   readonly input: unknown;
   readonly idempotencyKey?: string;
+  /** @default 'normal' */
+  readonly priority?: JobPriority;
 }
 
 export interface SubmitJobResult {
@@ -44,30 +60,45 @@ export interface SubmitJobResult {
 export const ENQUEUE_FAILED = 'ENQUEUE_FAILED';
 
 /**
+ * Default `Retry-After` of a 429 for backlog, seconds: longer than the gauge's cache (5 s), so
+ * the retry sees a fresh reading, and short enough for a queue that drains quickly.
+ */
+export const BACKLOG_RETRY_AFTER_SECONDS = 10;
+
+/**
  * Validates, stores and enqueues a job. Answers only once the message is durably queued.
  *
  * With an idempotency key the job id is derived from (owner, key), so concurrent duplicates
  * meet at one conditional put: the loser gets the winner's job back.
  *
  * ```
- * validate -> put (Queued, if absent) -> SendMessage -> accepted
- *                   | exists: same hash -> the stored job; its message sent (again) if it never
- *                   |                      started, re-queued if its enqueue had failed
- *                   | exists: other hash -> IdempotencyKeyMismatchError
- *                                            SendMessage fails -> mark Failed(ENQUEUE_FAILED), throw
+ * validate -> priority enabled? -> backlog below maxBacklog? -> put (Queued, if absent) -> SendMessage -> accepted
+ *                                  | full: key's job exists -> its replay (below), never a new job
+ *                                  | full: otherwise        -> BacklogFullError, nothing stored
+ *                                               | exists: same hash -> the stored job; its message sent (again)
+ *                                               |   if it never started, re-queued if its enqueue had failed
+ *                                               | exists: other hash -> IdempotencyKeyMismatchError
+ *                                                          SendMessage fails -> mark Failed(ENQUEUE_FAILED), throw
  * ```
+ * The backlog is checked before the put, so a refused job leaves no record; a replay of a job
+ * already accepted still gets its original answer while the queue is full (one GetItem, only
+ * then). A gauge that cannot be read admits the job (fail open, logged).
  *
  * A replay sends the message of a job that is still Queued and was never claimed: the request
  * that stored it may have lost DynamoDB's answer (a dropped connection, the SDK's retry then
  * refused by the condition, or an outage) and never sent it, and nothing else would for
  * `maxMessageAgeSeconds`. A duplicate message is harmless: the claim is conditional.
  *
- * @throws UnknownJobTypeError, InvalidInputError, JobTooLargeError, IdempotencyKeyMismatchError,
- *   EnqueueFailedError
+ * @throws UnknownJobTypeError, InvalidInputError, PriorityNotEnabledError, JobTooLargeError,
+ *   BacklogFullError, IdempotencyKeyMismatchError, EnqueueFailedError
  */
 export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest): Promise<SubmitJobResult> {
   const { definition, settings } = deps.catalog.get(request.name);
   const input = validateInput(definition.input, request.input);
+  const priority = request.priority ?? JobPriority.Normal;
+  if (priority === JobPriority.High && !acceptsHighPriority(settings)) {
+    throw new PriorityNotEnabledError(request.name);
+  }
   const now = deps.clock.now();
   const hash = requestHash(request.name, input);
   const id =
@@ -88,12 +119,20 @@ export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest):
     requestHash: hash,
     expiresAt: expiryAfter(now, deps.retentionSeconds),
     version: 1,
+    priority,
     ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
   };
 
   const bytes = recordBytes(job);
   // The API limits the body, but a schema may enlarge what it returns (defaults, transforms).
   if (bytes > MAX_RECORD_BYTES) throw new JobTooLargeError(bytes, MAX_RECORD_BYTES);
+  const refusal = await backlogRefusal(deps, request.name, priority, settings.maxBacklog);
+  if (refusal) {
+    // Only new work is refused: a client retrying an accepted job gets its answer back.
+    const existing = request.idempotencyKey === undefined ? undefined : await deps.store.get(id);
+    if (!existing) throw refusal;
+    return { ...(await replay(deps, existing, request, hash, refusal)), settings };
+  }
   try {
     await deps.store.create(job);
   } catch (error) {
@@ -104,11 +143,45 @@ export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest):
   return { job, created: true, settings };
 }
 
+/** The refusal when the queue's backlog is above `maxBacklog` (0: unlimited). */
+async function backlogRefusal(
+  deps: SubmitJobDeps,
+  name: string,
+  priority: JobPriority,
+  maxBacklog: number,
+): Promise<BacklogFullError | undefined> {
+  if (maxBacklog <= 0) return undefined;
+  const gauge = deps.backlogFor?.(name, priority);
+  if (!gauge) return undefined;
+  let backlog: number;
+  try {
+    backlog = await gauge.read();
+  } catch (error) {
+    // Backpressure protects capacity, it is not what makes a job safe: refusing every
+    // submission because a queue metric could not be read would turn a blip into an outage.
+    deps.logger.warn('Could not read the queue backlog; admitting the job', {
+      jobName: name,
+      priority,
+      error,
+    });
+    return undefined;
+  }
+  if (backlog < maxBacklog) return undefined;
+  return new BacklogFullError(
+    name,
+    backlog,
+    maxBacklog,
+    deps.backlogRetryAfterSeconds ?? BACKLOG_RETRY_AFTER_SECONDS,
+  );
+}
+
+/** The answer to a resubmission with the key of a stored job; `refusal` when the queue is full. */
 async function replay(
   deps: SubmitJobDeps,
   existing: Job,
   request: SubmitJobRequest,
   hash: string,
+  refusal?: BacklogFullError,
 ): Promise<{ job: Job; created: boolean }> {
   if (existing.owner !== request.owner || existing.requestHash !== hash) {
     throw new IdempotencyKeyMismatchError(existing.id);
@@ -120,6 +193,8 @@ async function replay(
   if (existing.status !== 'Failed' || existing.error?.code !== ENQUEUE_FAILED) {
     return { job: existing, created: false };
   }
+  // Re-queuing a job that was never accepted is new work.
+  if (refusal) throw refusal;
   // The first request was refused with 503 because its message never reached SQS: this retry
   // gets a second chance at the same job rather than a new one.
   const requeued = transition(existing, 'Queued', deps.clock.now(), { error: undefined });

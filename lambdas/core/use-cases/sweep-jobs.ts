@@ -54,8 +54,8 @@ export interface SweepResult {
 type Action = 'rescheduled' | 'failed' | 'requeued' | 'skipped';
 
 /**
- * Repairs jobs whose worker or message was lost, reading the sparse Active index oldest first,
- * at most `maxJobsPerRun` jobs per run:
+ * Repairs jobs whose worker or message was lost, reading every shard of the sparse Active index
+ * oldest first, at most `maxJobsPerRun` jobs per run, shared fairly between the shards:
  *
  * ```
  * InProgress, lease expired (worker died) |- retries left -> Scheduled (WORKER_LOST), enqueue
@@ -71,18 +71,48 @@ export async function sweepJobs(deps: SweepJobsDeps): Promise<SweepResult> {
   const counts = { examined: 0, rescheduled: 0, failed: 0, requeued: 0, skipped: 0 };
   const now = deps.clock.now();
   const updatedBefore = new Date(now.getTime() - (deps.leaseMs ?? LEASE_MS));
-  let cursor: string | undefined;
-  do {
-    const limit = Math.min(deps.pageSize ?? 100, deps.maxJobsPerRun - counts.examined);
-    const page = await deps.store.listStale({ updatedBefore, limit, ...(cursor ? { cursor } : {}) });
-    for (const job of page.items.slice(0, limit)) {
-      counts.examined += 1;
-      counts[await sweepOne(deps, job, now)] += 1;
+  let open = shardsInSweepOrder(deps.store.activeShards, now);
+  // Rounds: each gives every shard with jobs left an equal share of the budget still unspent,
+  // so one shard's long backlog cannot starve the others; what a short shard leaves unused
+  // goes to the rest in the next round.
+  while (open.length > 0 && counts.examined < deps.maxJobsPerRun) {
+    const share = Math.max(1, Math.floor((deps.maxJobsPerRun - counts.examined) / open.length));
+    for (const shard of open) {
+      const limit = Math.min(deps.pageSize ?? 100, share, deps.maxJobsPerRun - counts.examined);
+      if (limit <= 0) break;
+      const page = await deps.store.listStale({
+        shard: shard.index,
+        updatedBefore,
+        limit,
+        ...(shard.cursor ? { cursor: shard.cursor } : {}),
+      });
+      for (const job of page.items.slice(0, limit)) {
+        counts.examined += 1;
+        counts[await sweepOne(deps, job, now)] += 1;
+      }
+      shard.cursor = page.nextCursor;
+      shard.done = page.nextCursor === undefined;
     }
-    cursor = page.nextCursor;
-  } while (cursor !== undefined && counts.examined < deps.maxJobsPerRun);
-  deps.logger.info('Sweep finished', { ...counts, bounded: cursor !== undefined });
+    open = open.filter((shard) => !shard.done);
+  }
+  deps.logger.info('Sweep finished', { ...counts, bounded: open.length > 0 });
   return counts;
+}
+
+interface ShardProgress {
+  readonly index: number;
+  cursor?: string;
+  done: boolean;
+}
+
+/**
+ * Every shard, starting at one that moves on each minute: when the budget is smaller than the
+ * shard count, the shards served first change from run to run (5-minute runs visit all 16
+ * starting points, as 5 and 16 share no factor).
+ */
+function shardsInSweepOrder(count: number, now: Date): ShardProgress[] {
+  const first = Math.floor(now.getTime() / 60_000) % count;
+  return Array.from({ length: count }, (_, i) => ({ index: (first + i) % count, done: false }));
 }
 
 async function sweepOne(deps: SweepJobsDeps, job: Job, now: Date): Promise<Action> {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../../lambdas/adapters/dynamodb-job-store';
 import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
+import { activeShardOf } from '../../../lambdas/adapters/job-item';
 import { canClaim } from '../../../lambdas/core/claim';
 import {
   InvalidCursorError,
@@ -15,6 +16,7 @@ import {
 import type { Job } from '../../../lambdas/core/job';
 import type { JobPage, JobStore, ListJobsQuery } from '../../../lambdas/core/ports';
 import { transition } from '../../../lambdas/core/transition';
+import { ACTIVE_SHARDS } from '../../../lambdas/table-schema';
 import { createJobTable, useDynamoDb } from '../../support/dynamodb-local';
 import { aJob, T0 } from '../../support/jobs';
 
@@ -213,28 +215,32 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
   describe('listStale', () => {
     const updatedAt = (n: number) => new Date(T0.getTime() + n * 1000).toISOString();
     const ids = (page: { items: Job[] }) => page.items.map((job) => job.id);
+    // Job numbers whose ids share one shard, so one query sees them all, in order.
+    const shard = activeShardOf(idOf(0));
+    const inShard = Array.from({ length: 400 }, (_, n) => n).filter((n) => activeShardOf(idOf(n)) === shard);
+    const sn = (i: number) => inShard[i] as number;
 
-    it('lists unfinished jobs updated before the time, oldest first, as stored', async () => {
+    it("lists a shard's unfinished jobs updated before the time, oldest first, as stored", async () => {
       const store = await makeStore();
       const active = [
-        ownJob(1, {
+        ownJob(sn(1), {
           status: 'InProgress',
           lastUpdatedAt: updatedAt(30),
           leaseOwner: 'w',
           leaseExpiresAt: past,
         }),
-        ownJob(2, { status: 'Queued', lastUpdatedAt: updatedAt(10) }),
-        ownJob(3, { status: 'Scheduled', lastUpdatedAt: updatedAt(20), retryDelayUntil: past }),
+        ownJob(sn(2), { status: 'Queued', lastUpdatedAt: updatedAt(10) }),
+        ownJob(sn(3), { status: 'Scheduled', lastUpdatedAt: updatedAt(20), retryDelayUntil: past }),
       ];
       await createAll(store, [
         ...active,
-        ownJob(4, { status: 'Completed', lastUpdatedAt: updatedAt(1) }),
-        ownJob(5, { status: 'Failed', lastUpdatedAt: updatedAt(2), error: { code: 'X', message: 'x' } }),
-        ownJob(6, { status: 'Canceled', lastUpdatedAt: updatedAt(3) }),
-        ownJob(7, { status: 'Queued', lastUpdatedAt: updatedAt(40) }),
+        ownJob(sn(4), { status: 'Completed', lastUpdatedAt: updatedAt(1) }),
+        ownJob(sn(5), { status: 'Failed', lastUpdatedAt: updatedAt(2), error: { code: 'X', message: 'x' } }),
+        ownJob(sn(6), { status: 'Canceled', lastUpdatedAt: updatedAt(3) }),
+        ownJob(sn(7), { status: 'Queued', lastUpdatedAt: updatedAt(40) }),
       ]);
-      const page = await store.listStale({ updatedBefore: new Date(updatedAt(40)), limit: 10 });
-      expect(ids(page)).toEqual([idOf(2), idOf(3), idOf(1)]);
+      const page = await store.listStale({ shard, updatedBefore: new Date(updatedAt(40)), limit: 10 });
+      expect(ids(page)).toEqual([idOf(sn(2)), idOf(sn(3)), idOf(sn(1))]);
       expect(page.items).toEqual([active[1], active[2], active[0]]);
     });
 
@@ -242,35 +248,69 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
       const store = await makeStore();
       await createAll(
         store,
-        Array.from({ length: 5 }, (_, n) => ownJob(n, { lastUpdatedAt: updatedAt(10 - n) })),
+        Array.from({ length: 5 }, (_, i) => ownJob(sn(i), { lastUpdatedAt: updatedAt(10 - i) })),
       );
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await store.listStale({ updatedBefore: now, limit: 2, ...(cursor ? { cursor } : {}) });
+        const page = await store.listStale({
+          shard,
+          updatedBefore: now,
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        });
         seen.push(...ids(page));
         cursor = page.nextCursor;
       } while (cursor !== undefined);
-      expect(seen).toEqual([4, 3, 2, 1, 0].map(idOf));
+      expect(seen).toEqual([4, 3, 2, 1, 0].map((i) => idOf(sn(i))));
+    });
+
+    it('spreads unfinished jobs over its shards, listing each job in its own shard only', async () => {
+      const store = await makeStore();
+      expect(store.activeShards).toBe(ACTIVE_SHARDS);
+      const jobs = Array.from({ length: 64 }, (_, n) => ownJob(n, { lastUpdatedAt: updatedAt(n % 50) }));
+      await createAll(store, jobs);
+      const found = new Map<string, number>();
+      for (let s = 0; s < store.activeShards; s++) {
+        let cursor: string | undefined;
+        do {
+          const page = await store.listStale({
+            shard: s,
+            updatedBefore: now,
+            limit: 10,
+            ...(cursor ? { cursor } : {}),
+          });
+          for (const id of ids(page)) {
+            expect(found.has(id)).toBe(false);
+            found.set(id, s);
+          }
+          cursor = page.nextCursor;
+        } while (cursor !== undefined);
+      }
+      expect([...found.keys()].sort()).toEqual(jobs.map((job) => job.id).sort());
+      for (const [id, s] of found) expect(s).toBe(activeShardOf(id));
+      // 64 sequential ids must not pile up in a few shards.
+      expect(new Set(found.values()).size).toBeGreaterThanOrEqual(12);
     });
 
     it('keeps a claimed job listed and drops a finished one', async () => {
       const store = await makeStore();
       const job = ownJob(1, { lastUpdatedAt: updatedAt(1) });
+      const own = { shard: activeShardOf(job.id), limit: 10 };
       await store.create(job);
       const claim = await store.claim(claimOf(job));
       const later = new Date(now.getTime() + 1);
-      expect(ids(await store.listStale({ updatedBefore: later, limit: 10 }))).toEqual([idOf(1)]);
+      expect(ids(await store.listStale({ ...own, updatedBefore: later }))).toEqual([idOf(1)]);
       if (!claim.claimed) throw new Error('not claimed');
       await store.update(transition(claim.job, 'Completed', now, { result: 1 }));
-      expect(ids(await store.listStale({ updatedBefore: later, limit: 10 }))).toEqual([]);
+      expect(ids(await store.listStale({ ...own, updatedBefore: later }))).toEqual([]);
     });
 
     it('refuses a malformed cursor', async () => {
       const store = await makeStore();
-      await expect(store.listStale({ updatedBefore: now, limit: 1, cursor: '!!!' })).rejects.toThrow(
-        InvalidCursorError,
-      );
+      await expect(
+        store.listStale({ shard: 0, updatedBefore: now, limit: 1, cursor: '!!!' }),
+      ).rejects.toThrow(InvalidCursorError);
     });
   });
 
