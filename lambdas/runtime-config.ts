@@ -58,4 +58,12 @@ export function readSettingsOverrides(env: EnvReader): Record<string, Partial<Jo
   return env.json<Record<string, Partial<JobSettings>>>(Env.JobSettings, {});
 }
 
+/** The payload bucket and compression threshold, for the functions that store or read payloads. */
+export function readPayloadSettings(env: EnvReader): { bucketName: string; compressAboveBytes: number } {
+  return {
+    bucketName: env.string(Env.PayloadBucket),
+    compressAboveBytes: env.positiveNumber(Env.CompressAboveBytes),
+  };
+}
+
 export const DAY_SECONDS = 86_400;

@@ -19,6 +19,10 @@ export const Env = {
   RetentionDays: 'JOB_RETENTION_DAYS',
   /** Largest accepted request body, bytes. */
   MaxBodyBytes: 'MAX_BODY_BYTES',
+  /** S3 bucket of inputs and results too large for the job item (submit, processor, get-job). */
+  PayloadBucket: 'PAYLOAD_BUCKET',
+  /** JSON longer than this many bytes is stored gzip-compressed. */
+  CompressAboveBytes: 'PAYLOAD_COMPRESS_ABOVE_BYTES',
   /** JSON object: job name -> dead-letter queue URL (recovery sweeper, admin redrive). */
   DeadLetterQueueUrls: 'JOB_DLQ_URLS',
   /** JSON object: job name -> seconds after which a waiting job's message counts as lost. */

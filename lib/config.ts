@@ -89,10 +89,17 @@ export interface StageConfigInput {
    */
   readonly stackName?: string;
   /**
-   * Largest accepted request body, bytes (at most 358400 so a job record fits a 400 KB item).
-   * @default 262144
+   * Largest accepted request body, bytes; larger bodies get `413`. At most 3112960: the body
+   * must fit Lambda's 6 MB invocation payload even when escaping doubles it inside the event.
+   * @default 1048576
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Inputs and results whose JSON is longer than this are stored gzip-compressed (between 0 and
+   * 184320, the most the item keeps inline).
+   * @default 8192
+   */
+  readonly compressAboveBytes?: number;
   /**
    * Days a finished job stays readable before its TTL expires.
    * @default 30
@@ -152,6 +159,7 @@ export interface StageConfigInput {
 export interface StageConfig {
   readonly stackName: string;
   readonly maxBodyBytes: number;
+  readonly compressAboveBytes: number;
   readonly retentionDays: number;
   readonly logRetentionDays: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicyName;
@@ -187,6 +195,7 @@ const INFRA_JOB_KEYS = ['visibilityTimeoutSeconds', 'maxMessageAgeSeconds'] as c
 const TOP_LEVEL_KEYS = [
   'stackName',
   'maxBodyBytes',
+  'compressAboveBytes',
   'retentionDays',
   'logRetentionDays',
   'removalPolicy',
@@ -265,7 +274,13 @@ export function resolveConfig(
     integer: true,
     min: 1,
     max: LIMITS.maxBodyBytes,
-    why: 'so a job record fits a 400 KB DynamoDB item',
+    why: "so the body fits Lambda's 6 MB invocation payload even when escaping doubles it",
+  });
+  const compressAboveBytes = p.num(raw, 'compressAboveBytes', CONFIG_DEFAULTS.compressAboveBytes, {
+    integer: true,
+    min: 0,
+    max: LIMITS.maxCompressAboveBytes,
+    why: '(the most a job item keeps inline)',
   });
   const retentionDays = p.num(raw, 'retentionDays', CONFIG_DEFAULTS.retentionDays, { integer: true, min: 1 });
   const logRetentionDays = p.num(raw, 'logRetentionDays', CONFIG_DEFAULTS.logRetentionDays, {
@@ -390,6 +405,7 @@ export function resolveConfig(
   return {
     stackName,
     maxBodyBytes,
+    compressAboveBytes,
     retentionDays,
     logRetentionDays: logRetentionDays as logs.RetentionDays,
     removalPolicy: removalPolicy as RemovalPolicyName,

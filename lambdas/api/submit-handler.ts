@@ -3,10 +3,11 @@
  * environment the stack sets, once per cold start.
  */
 import { documentClient } from '../adapters/dynamodb-client';
+import { s3Client } from '../adapters/s3-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readSettingsOverrides } from '../runtime-config';
+import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { wireSubmitHandler } from '../wiring';
 
@@ -19,6 +20,7 @@ const wiring = {
   retentionDays: env.positiveNumber(Env.RetentionDays),
   maxBodyBytes: env.positiveNumber(Env.MaxBodyBytes),
   catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+  payloads: { s3Client, ...readPayloadSettings(env) },
 };
 env.done();
 

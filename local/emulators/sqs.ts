@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { keepContentEncoding, localS3Client } from './s3';
 import { LOCAL_AWS, type SqsEmulator } from './types';
 
 /**
@@ -26,15 +27,18 @@ export async function startSqs(): Promise<SqsEmulator> {
   // fauxqs ships as ESM only; a dynamic import is the one way in from this CommonJS package.
   const { buildApp } = await import('fauxqs');
   const app = buildApp({ logger: false });
+  keepContentEncoding(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new SQSClient({ ...LOCAL_AWS, endpoint, useQueueUrlAsEndpoint: false });
+  const s3Client = localS3Client(endpoint);
 
   let stopping: Promise<void> | undefined;
   return {
     endpoint,
     client,
+    s3Client,
     name: 'fauxqs 1.9.2',
     stop() {
       // fauxqs' preClose hook ends every pending long poll with an empty answer, so close() does
@@ -42,6 +46,7 @@ export async function startSqs(): Promise<SqsEmulator> {
       stopping ??= (async () => {
         await app.close();
         client.destroy();
+        s3Client.destroy();
       })();
       return stopping;
     },

@@ -9,7 +9,7 @@ import {
 import { expiryAfter, type Job } from '../job';
 import type { JobLogger } from '../job-type';
 import type { Clock, Ids, JobQueue, JobStore } from '../ports';
-import { MAX_RECORD_BYTES, recordBytes } from '../record-size';
+import { MAX_INPUT_BYTES, payloadBytes } from '../record-size';
 import { idFromIdempotencyKey, requestHash } from '../request-hash';
 import { transition } from '../transition';
 import { validateInput } from '../validate-input';
@@ -24,6 +24,11 @@ export interface SubmitJobDeps {
   readonly logger: JobLogger;
   /** How long records are kept, seconds. */
   readonly retentionSeconds: number;
+  /**
+   * Largest validated input, bytes of JSON.
+   * @default MAX_INPUT_BYTES
+   */
+  readonly maxInputBytes?: number;
 }
 
 export interface SubmitJobRequest {
@@ -85,9 +90,10 @@ export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest):
     ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
   };
 
-  const bytes = recordBytes(job);
   // The API limits the body, but a schema may enlarge what it returns (defaults, transforms).
-  if (bytes > MAX_RECORD_BYTES) throw new JobTooLargeError(bytes, MAX_RECORD_BYTES);
+  const limit = deps.maxInputBytes ?? MAX_INPUT_BYTES;
+  const bytes = payloadBytes(input);
+  if (bytes > limit) throw new JobTooLargeError(bytes, limit);
   try {
     await deps.store.create(job);
   } catch (error) {
