@@ -93,7 +93,9 @@ export class PayloadBucket extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: [action], resources: [this.bucket.arnForObjects(pattern)] }),
     );
-    Validations.of(role).acknowledge({
+    // On the policy that holds the statement: the finding's own resource.
+    const policy = role.node.tryFindChild('DefaultPolicy') ?? role;
+    Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOfBucket()}.Arn>/${pattern}]`,
       reason: `Payload objects are keyed by job id and content hash, created per job at run time: the grant is ${action} on ${kind} objects of this one bucket, nothing else.`,
     });
