@@ -34,6 +34,15 @@ export class EnvReader {
     return value;
   }
 
+  /** Like {@link positiveNumber}, but 0 is allowed. */
+  nonNegativeNumber(name: EnvName): number {
+    const raw = this.source[name];
+    const value = Number(raw);
+    if (raw === undefined || raw === '' || !Number.isFinite(value) || value < 0)
+      this.problems.push(`${name} must be a number >= 0, got '${raw}'`);
+    return value;
+  }
+
   json<T>(name: EnvName, fallback?: T): T {
     const raw = this.source[name];
     if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;
@@ -62,7 +71,7 @@ export function readSettingsOverrides(env: EnvReader): Record<string, Partial<Jo
 export function readPayloadSettings(env: EnvReader): { bucketName: string; compressAboveBytes: number } {
   return {
     bucketName: env.string(Env.PayloadBucket),
-    compressAboveBytes: env.positiveNumber(Env.CompressAboveBytes),
+    compressAboveBytes: env.nonNegativeNumber(Env.CompressAboveBytes),
   };
 }
 
