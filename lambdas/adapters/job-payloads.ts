@@ -35,6 +35,10 @@ export const INPUT_UNAVAILABLE = 'INPUT_UNAVAILABLE';
 
 type PayloadField = 'input' | 'result';
 
+/**
+ * The payload policy of the DynamoDB job store: `prepare` before every item write, `loadInput`
+ * for the processor, `resultLink` for `GET /jobs/{id}`.
+ */
 export class JobPayloads {
   private readonly policy: PayloadPolicy;
   private readonly objects: PayloadObjectStore | undefined;

@@ -24,6 +24,7 @@ type Form =
   | { readonly kind: 'gzip'; readonly gzip: Uint8Array }
   | { readonly kind: 'object'; readonly pointer: PayloadPointer };
 
+/** An input or result in its stored form (gzip in the item, or a pointer to S3), unopened. */
 export class StoredPayload {
   private constructor(readonly form: Form) {}
 
