@@ -40,6 +40,15 @@ export class EnvReader {
     return value;
   }
 
+  /** Like {@link positiveNumber}, but 0 is allowed. */
+  nonNegativeNumber(name: EnvName): number {
+    const raw = this.source[name];
+    const value = Number(raw);
+    if (raw === undefined || raw === '' || !Number.isFinite(value) || value < 0)
+      this.problems.push(`${name} must be a number >= 0, got '${raw}'`);
+    return value;
+  }
+
   json<T>(name: EnvName, fallback?: T): T {
     const raw = this.source[name];
     if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;
@@ -62,6 +71,14 @@ export class EnvReader {
 /** Per-job-type setting overrides passed down by the stack (empty in tests and local runs). */
 export function readSettingsOverrides(env: EnvReader): Record<string, Partial<JobSettings>> {
   return env.json<Record<string, Partial<JobSettings>>>(Env.JobSettings, {});
+}
+
+/** The payload bucket and compression threshold, for the functions that store or read payloads. */
+export function readPayloadSettings(env: EnvReader): { bucketName: string; compressAboveBytes: number } {
+  return {
+    bucketName: env.string(Env.PayloadBucket),
+    compressAboveBytes: env.nonNegativeNumber(Env.CompressAboveBytes),
+  };
 }
 
 export const DAY_SECONDS = 86_400;

@@ -26,6 +26,10 @@ export const Env = {
   RetentionDays: 'JOB_RETENTION_DAYS',
   /** Largest accepted request body, bytes. */
   MaxBodyBytes: 'MAX_BODY_BYTES',
+  /** S3 bucket of inputs and results too large for the job item (submit, processor, get-job). */
+  PayloadBucket: 'PAYLOAD_BUCKET',
+  /** JSON longer than this many bytes is stored gzip-compressed. */
+  CompressAboveBytes: 'PAYLOAD_COMPRESS_ABOVE_BYTES',
   /** Seconds a queue's backlog reading is reused by the submit function (default 5). */
   BacklogCacheSeconds: 'BACKLOG_CACHE_SECONDS',
   /** JSON object: job name (and `<name>:high`) -> dead-letter queue URL (sweeper, admin redrive). */

@@ -4,11 +4,14 @@
  * clients. One wiring for both, so the two cannot drift.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { CachedBacklogGauge } from './adapters/cached-backlog-gauge';
 import { DynamoDbJobStore } from './adapters/dynamodb-job-store';
+import { JobPayloads } from './adapters/job-payloads';
+import { S3PayloadStore } from './adapters/s3-payload-store';
 import { SqsBacklogGauge } from './adapters/sqs-backlog-gauge';
 import { SqsDeadLetterQueue } from './adapters/sqs-dead-letter-queue';
 import { SqsDeadLetters } from './adapters/sqs-dead-letters';
@@ -36,6 +39,23 @@ import { DAY_SECONDS } from './runtime-config';
 import { highPriorityKey } from './runtime-env';
 import { makeSweeperHandler } from './sweeper/sweeper';
 
+/** Where large inputs and results go: the functions that write or read them (submit, processor, get-job). */
+export interface PayloadWiring {
+  readonly s3Client: S3Client;
+  /** The payload bucket (claim check). */
+  readonly bucketName: string;
+  /** JSON longer than this is stored gzip-compressed, bytes. */
+  readonly compressAboveBytes: number;
+}
+
+/** The payload policy and bucket the DynamoDB store of a function uses. */
+function jobPayloads(wiring: PayloadWiring): JobPayloads {
+  return new JobPayloads({
+    policy: { compressAboveBytes: wiring.compressAboveBytes },
+    objects: new S3PayloadStore(wiring.s3Client, wiring.bucketName),
+  });
+}
+
 export interface SubmitWiring {
   readonly catalog: JobCatalog;
   readonly documentClient: DynamoDBDocumentClient;
@@ -50,6 +70,7 @@ export interface SubmitWiring {
    * @default BACKLOG_CACHE_MS (5 s)
    */
   readonly backlogCacheMs?: number;
+  readonly payloads: PayloadWiring;
 }
 
 export function wireSubmitHandler(wiring: SubmitWiring) {
@@ -60,7 +81,7 @@ export function wireSubmitHandler(wiring: SubmitWiring) {
   );
   return makeSubmitHandler({
     catalog: wiring.catalog,
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName, {}, jobPayloads(wiring.payloads)),
     queueFor: queueLookup(wiring.sqsClient, wiring.queueUrls),
     backlogFor: (name, priority) => {
       const lanes = gauges.get(name);
@@ -71,6 +92,8 @@ export function wireSubmitHandler(wiring: SubmitWiring) {
     logger: new Logger(),
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
     maxBodyBytes: wiring.maxBodyBytes,
+    // What the schema returns is held to the body's limit too.
+    maxInputBytes: wiring.maxBodyBytes,
     countSubmitted: submittedCounter(),
   });
 }
@@ -79,12 +102,15 @@ export interface GetJobWiring {
   readonly catalog: JobCatalog;
   readonly documentClient: DynamoDBDocumentClient;
   readonly tableName: string;
+  readonly payloads: PayloadWiring;
 }
 
 export function wireGetJobHandler(wiring: GetJobWiring) {
+  const payloads = jobPayloads(wiring.payloads);
   return makeGetJobHandler({
     catalog: wiring.catalog,
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName, {}, payloads),
+    resultLink: (result, now) => payloads.resultLink(result, now),
     clock: systemClock,
     logger: new Logger(),
   });
@@ -134,6 +160,7 @@ export interface ProcessorWiring {
    * @default LEASE_MS (60 s)
    */
   readonly leaseMs?: number;
+  readonly payloads: PayloadWiring;
 }
 
 export function wireProcessorHandler(wiring: ProcessorWiring) {
@@ -151,7 +178,7 @@ export function wireProcessorHandler(wiring: ProcessorWiring) {
   return makeProcessorHandler({
     catalog: wiring.catalog,
     jobName,
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName, {}, jobPayloads(wiring.payloads)),
     clock: systemClock,
     ids: randomIds,
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,

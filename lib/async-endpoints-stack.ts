@@ -2,13 +2,15 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../lambdas/metric-names';
-import { highPriorityKey } from '../lambdas/runtime-env';
+import { Env, highPriorityKey } from '../lambdas/runtime-env';
 import { type StageConfig, sweeperStaleAfterSeconds } from './config';
 import { JobApi } from './constructs/job-api';
+import type { JobFunction } from './constructs/job-function';
 import { JobMonitoring } from './constructs/job-monitoring';
 import { JobSweeper } from './constructs/job-sweeper';
 import { JobTable } from './constructs/job-table';
 import { JobTypeProcessor } from './constructs/job-type-processor';
+import { PayloadBucket, type PayloadKind } from './constructs/payload-bucket';
 
 /** Props of {@link AsyncEndpointsStack}. */
 export interface AsyncEndpointsStackProps extends StackProps {
@@ -27,6 +29,7 @@ export class AsyncEndpointsStack extends Stack {
   public readonly api: JobApi;
   public readonly monitoring: JobMonitoring;
   public readonly sweeper: JobSweeper;
+  public readonly payloads: PayloadBucket;
 
   constructor(scope: Construct, id: string, props: AsyncEndpointsStackProps) {
     super(scope, id, {
@@ -78,6 +81,24 @@ export class AsyncEndpointsStack extends Stack {
       manageApiGatewayAccount: config.manageApiGatewayAccount,
     });
 
+    // Large inputs and results (claim check): submit writes inputs, processors read inputs and
+    // write results, get-job reads results (to presign them). No other function touches it.
+    this.payloads = new PayloadBucket(this, 'Payloads', {
+      retentionDays: config.retentionDays,
+      removalPolicy: config.removalPolicy,
+    });
+    const payloadUsers: { fn: JobFunction; put?: PayloadKind; get?: PayloadKind }[] = [
+      { fn: this.api.submitFunction, put: 'input' },
+      { fn: this.api.getJobFunction, get: 'result' },
+      ...Object.values(processors).map((p) => ({ fn: p.processor, put: 'result', get: 'input' }) as const),
+    ];
+    for (const { fn, put, get } of payloadUsers) {
+      fn.function.addEnvironment(Env.PayloadBucket, this.payloads.bucket.bucketName);
+      fn.function.addEnvironment(Env.CompressAboveBytes, String(config.compressAboveBytes));
+      if (put) this.payloads.grantPut(fn.role, put);
+      if (get) this.payloads.grantGet(fn.role, get);
+    }
+
     this.sweeper = new JobSweeper(this, 'Sweeper', {
       table: this.table.table,
       queues,
@@ -111,6 +132,10 @@ export class AsyncEndpointsStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the job API stage' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'Job table' });
+    new CfnOutput(this, 'PayloadBucketName', {
+      value: this.payloads.bucket.bucketName,
+      description: 'Bucket of inputs and results too large for the job table',
+    });
     new CfnOutput(this, 'DashboardName', {
       value: this.monitoring.dashboard.dashboardName,
       description: 'CloudWatch dashboard',

@@ -1,3 +1,9 @@
+import {
+  DEFAULT_COMPRESS_ABOVE_BYTES,
+  INLINE_PAYLOAD_MAX_BYTES,
+  MAX_BODY_BYTES_CEILING,
+} from '../lambdas/payload-limits';
+
 /**
  * Defaults and hard limits of the stage config (see `config.ts`). Kept apart so the limits are
  * easy to find and the tests can refer to the same numbers.
@@ -10,7 +16,8 @@
  */
 export const CONFIG_DEFAULTS = {
   stackName: 'AsyncEndpoints',
-  maxBodyBytes: 262_144,
+  maxBodyBytes: 1_048_576,
+  compressAboveBytes: DEFAULT_COMPRESS_ABOVE_BYTES,
   logRetentionDays: 30,
   removalPolicy: 'retain',
   manageApiGatewayAccount: true,
@@ -24,10 +31,13 @@ export const MIN_MAX_MESSAGE_AGE_SECONDS = 900;
 /** Limits AWS enforces (or that keep a job record inside one DynamoDB item). */
 export const LIMITS = {
   /**
-   * Largest accepted body: a job record holds the body plus status, timestamps and result
-   * metadata, and must fit DynamoDB's 400 KB item; 350 KiB leaves room for the rest.
+   * Largest accepted body: large inputs go to S3, so the item is no longer the limit; Lambda's
+   * 6 MB invocation payload is, with the body escaped inside the proxy event (see
+   * `MAX_BODY_BYTES_CEILING`): 3,112,960 bytes.
    */
-  maxBodyBytes: 358_400,
+  maxBodyBytes: MAX_BODY_BYTES_CEILING,
+  /** The compression threshold may not exceed what the item keeps inline. */
+  maxCompressAboveBytes: INLINE_PAYLOAD_MAX_BYTES,
   /** SQS's longest visibility timeout and the longest backoff it can express. */
   maxVisibilityTimeoutSeconds: 43_200,
   /** Lambda keeps this much account concurrency unreserved. */

@@ -106,10 +106,17 @@ export interface StageConfigInput {
    */
   readonly stackName?: string;
   /**
-   * Largest accepted request body, bytes (at most 358400 so a job record fits a 400 KB item).
-   * @default 262144
+   * Largest accepted request body, bytes; larger bodies get `413`. At most 3112960: the body
+   * must fit Lambda's 6 MB invocation payload even when escaping doubles it inside the event.
+   * @default 1048576
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Inputs and results whose JSON is longer than this are stored gzip-compressed (between 0 and
+   * 184320, the most the item keeps inline).
+   * @default 8192
+   */
+  readonly compressAboveBytes?: number;
   /**
    * Days a finished job stays readable before its TTL expires.
    * @default the profile's: 30 (small), 14 (medium), 3 (large)
@@ -181,6 +188,7 @@ export interface StageConfig {
   readonly profile: ProfileName;
   readonly stackName: string;
   readonly maxBodyBytes: number;
+  readonly compressAboveBytes: number;
   readonly retentionDays: number;
   readonly logRetentionDays: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicyName;
@@ -224,6 +232,7 @@ const TOP_LEVEL_KEYS = [
   'profile',
   'stackName',
   'maxBodyBytes',
+  'compressAboveBytes',
   'retentionDays',
   'logRetentionDays',
   'removalPolicy',
@@ -311,7 +320,13 @@ export function resolveConfig(
     integer: true,
     min: 1,
     max: LIMITS.maxBodyBytes,
-    why: 'so a job record fits a 400 KB DynamoDB item',
+    why: "so the body fits Lambda's 6 MB invocation payload even when escaping doubles it",
+  });
+  const compressAboveBytes = p.num(raw, 'compressAboveBytes', CONFIG_DEFAULTS.compressAboveBytes, {
+    integer: true,
+    min: 0,
+    max: LIMITS.maxCompressAboveBytes,
+    why: '(the most a job item keeps inline)',
   });
   const retentionDays = p.num(raw, 'retentionDays', profile.retentionDays, { integer: true, min: 1 });
   const logRetentionDays = p.num(raw, 'logRetentionDays', CONFIG_DEFAULTS.logRetentionDays, {
@@ -453,6 +468,7 @@ export function resolveConfig(
     profile: profileName,
     stackName,
     maxBodyBytes,
+    compressAboveBytes,
     retentionDays,
     logRetentionDays: logRetentionDays as logs.RetentionDays,
     removalPolicy: removalPolicy as RemovalPolicyName,

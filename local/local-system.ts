@@ -127,7 +127,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       () => dynamodb.stop(),
       () => sqs.stop(),
     );
-    const provisioned = await provision(config, { dynamodb: dynamodb.client, sqs: sqs.client });
+    const provisioned = await provision(config, {
+      dynamodb: dynamodb.client,
+      sqs: sqs.client,
+      s3: sqs.s3Client,
+    });
+    const payloads = {
+      s3Client: sqs.s3Client,
+      bucketName: provisioned.payloadBucket,
+      compressAboveBytes: config.compressAboveBytes,
+    };
 
     const catalog = new JobCatalog(options.jobTypes ?? jobTypes, JSON.parse(config.jobSettingsJson));
     const clients = (component: LocalComponent) => {
@@ -159,6 +168,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             ? { highPriority: { queueUrl: high.queueUrl, deadLetterQueueUrl: high.deadLetterQueueUrl } }
             : {}),
           retentionDays: config.retentionDays,
+          payloads,
           ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
         }),
       );
@@ -194,8 +204,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           retentionDays: config.retentionDays,
           maxBodyBytes: config.maxBodyBytes,
           ...(options.backlogCacheMs !== undefined ? { backlogCacheMs: options.backlogCacheMs } : {}),
+          payloads,
         }),
-        getJob: wireGetJobHandler(clients('get-job')),
+        getJob: wireGetJobHandler({ ...clients('get-job'), payloads }),
         listJobs: wireListJobsHandler(clients('list-jobs')),
         cancelJob: wireCancelJobHandler({ ...clients('cancel-job'), retentionDays: config.retentionDays }),
         retryJob: wireRetryJobHandler({

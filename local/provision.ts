@@ -5,6 +5,7 @@
  * retention and message size match what `cdk deploy` creates.
  */
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { highPriorityKey } from '../lambdas/runtime-env';
 import { ACTIVE_INDEX, BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../lambdas/table-schema';
@@ -26,6 +27,8 @@ export interface ProvisionedQueue extends ProvisionedLane {
 
 export interface Provisioned {
   readonly tableName: string;
+  /** The payload bucket (claim check); fauxqs keeps no lifecycle, so nothing expires locally. */
+  readonly payloadBucket: string;
   readonly queues: Readonly<Record<string, ProvisionedQueue>>;
 }
 
@@ -50,8 +53,11 @@ export function laneUrls(
 
 export async function provision(
   config: StageConfig,
-  clients: { dynamodb: DynamoDBClient; sqs: SQSClient },
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; s3: S3Client },
 ): Promise<Provisioned> {
+  // Bucket names are lower case; CreateBucket is idempotent on fauxqs.
+  const payloadBucket = `${config.stackName.toLowerCase()}-payloads`;
+  await clients.s3.send(new CreateBucketCommand({ Bucket: payloadBucket }));
   const tableName = `${config.stackName}-jobs`;
   try {
     await createJobTable(clients.dynamodb, tableName);
@@ -70,7 +76,7 @@ export async function provision(
         : undefined;
     queues[job.name] = { ...normal, ...(high ? { highPriority: high } : {}) };
   }
-  return { tableName, queues };
+  return { tableName, payloadBucket, queues };
 }
 
 /**

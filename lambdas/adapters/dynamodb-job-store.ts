@@ -27,6 +27,7 @@ import {
 } from '../table-schema';
 import { decodeCursor, encodeCursor, type JobPosition, positionOf } from './job-cursor';
 import { activeShardOf, fromItem, progressOf, toItem } from './job-item';
+import { JobPayloads } from './job-payloads';
 
 /** How much one `list` call may read. */
 export interface ListBounds {
@@ -47,6 +48,8 @@ export interface ListBounds {
 /**
  * {@link JobStore} on one DynamoDB table keyed by `id`. Every write is a single-item
  * conditional write (no transactions), so it works on DynamoDB Local and dynalite alike.
+ * Inputs and results go where {@link JobPayloads} puts them (JSON, gzip, or an S3 object
+ * written before the item).
  */
 export class DynamoDbJobStore implements JobStore {
   readonly activeShards = ACTIVE_SHARDS;
@@ -57,17 +60,30 @@ export class DynamoDbJobStore implements JobStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     bounds: ListBounds = {},
+    private readonly payloads: JobPayloads = new JobPayloads(),
   ) {
     this.maxQueryCalls = bounds.maxQueryCalls ?? 5;
     this.filteredQueryLimit = bounds.filteredQueryLimit ?? 100;
   }
 
   async create(job: Job): Promise<void> {
+    // Before uploading an input object for an id an idempotency key derived, look for the job:
+    // a replay finds it and uploads nothing. (Concurrent duplicates may both upload; the keys
+    // are content-addressed and the upload conditional, so the object is written once.)
+    const stored = await this.payloads.prepare(
+      job,
+      job.idempotencyKey === undefined
+        ? undefined
+        : async () => {
+            const existing = await this.get(job.id);
+            if (existing) throw new JobAlreadyExistsError(existing);
+          },
+    );
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(job),
+          Item: toItem(stored),
           ConditionExpression: 'attribute_not_exists(id)',
         }),
       );
@@ -86,12 +102,18 @@ export class DynamoDbJobStore implements JobStore {
     return Item ? fromItem(Item) : undefined;
   }
 
+  /** Opens the input from its stored form (gzip, or the S3 object), see {@link JobPayloads.loadInput}. */
+  loadInput(job: Job): Promise<unknown> {
+    return this.payloads.loadInput(job);
+  }
+
   async update(next: Job): Promise<void> {
+    const stored = await this.payloads.prepare(next);
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(next),
+          Item: toItem(stored),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': next.version - 1 },
         }),

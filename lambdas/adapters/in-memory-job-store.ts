@@ -37,6 +37,11 @@ export class InMemoryJobStore implements JobStore {
     return job ? structuredClone(job) : undefined;
   }
 
+  /** Inputs are kept as they are. */
+  async loadInput(job: Job): Promise<unknown> {
+    return job.input;
+  }
+
   async update(next: Job): Promise<void> {
     const current = this.jobs.get(next.id);
     if (!current || current.version !== next.version - 1) {

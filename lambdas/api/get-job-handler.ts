@@ -2,9 +2,10 @@
  * Lambda entry of `GET /jobs/{nameOrId}`, wired once per cold start.
  */
 import { documentClient } from '../adapters/dynamodb-client';
+import { s3Client } from '../adapters/s3-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readSettingsOverrides } from '../runtime-config';
+import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { wireGetJobHandler } from '../wiring';
 
@@ -13,6 +14,7 @@ const wiring = {
   documentClient,
   tableName: env.string(Env.TableName),
   catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+  payloads: { s3Client, ...readPayloadSettings(env) },
 };
 env.done();
 

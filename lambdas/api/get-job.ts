@@ -10,9 +10,22 @@ import { jsonResponse } from './http';
 import { errorResponse } from './problem';
 import { pollAfterSeconds } from './retry-after';
 
+/** A short-lived download link to a result the store keeps outside the record. */
+export interface ResultLink {
+  readonly url: string;
+  /** ISO time the URL stops working. */
+  readonly expiresAt: string;
+}
+
 export interface GetJobHandlerDeps extends GetJobDeps {
   readonly catalog: JobCatalog;
   readonly logger: JobLogger;
+  /**
+   * A link to the job's result when the store keeps it outside the record (in S3): the view
+   * then carries `resultUrl` and `resultUrlExpiresAt` instead of the inline `result`.
+   * @default - results are always inline (the in-memory store)
+   */
+  readonly resultLink?: (result: unknown, now: Date) => Promise<ResultLink | undefined>;
 }
 
 /** Job ids are UUIDs. */
@@ -32,7 +45,14 @@ export function makeGetJobHandler(deps: GetJobHandlerDeps) {
           pollAfterSeconds(job, deps.catalog.get(job.name).settings, deps.clock.now()),
         );
       }
-      return jsonResponse(200, toJobView(job), headers);
+      const link =
+        job.result === undefined ? undefined : await deps.resultLink?.(job.result, deps.clock.now());
+      const view = toJobView(job);
+      return jsonResponse(
+        200,
+        link ? { ...view, result: null, resultUrl: link.url, resultUrlExpiresAt: link.expiresAt } : view,
+        headers,
+      );
     } catch (error) {
       return errorResponse(error, deps.logger);
     }

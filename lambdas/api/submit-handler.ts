@@ -4,10 +4,11 @@
  */
 import { BACKLOG_CACHE_MS } from '../adapters/cached-backlog-gauge';
 import { documentClient } from '../adapters/dynamodb-client';
+import { s3Client } from '../adapters/s3-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readSettingsOverrides } from '../runtime-config';
+import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { wireSubmitHandler } from '../wiring';
 
@@ -21,6 +22,7 @@ const wiring = {
   maxBodyBytes: env.positiveNumber(Env.MaxBodyBytes),
   backlogCacheMs: env.positiveNumber(Env.BacklogCacheSeconds, BACKLOG_CACHE_MS / 1000) * 1000,
   catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+  payloads: { s3Client, ...readPayloadSettings(env) },
 };
 env.done();
 

@@ -31,8 +31,16 @@ export interface Job {
   readonly status: JobStatus;
   /** The caller identity that submitted the job; only it may read the job. */
   readonly owner: string;
-  /** The validated input, as submitted. */
+  /**
+   * The validated input, as submitted. In a job read back from a store it may be the store's
+   * reference to a large input kept elsewhere: open it with `JobStore.loadInput`, and otherwise
+   * carry it through unchanged.
+   */
   readonly input: unknown;
+  /**
+   * What the handler returned. Read back from a store, a large one may be the store's
+   * reference to it (the API turns that into a download link).
+   */
   readonly result?: unknown;
   readonly error?: JobErrorInfo;
   /** Retries scheduled so far (0 on the first attempt). */

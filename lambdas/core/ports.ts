@@ -89,6 +89,13 @@ export interface JobStore {
   /** Strongly consistent read; expired records are returned as they are. */
   get(id: string): Promise<Job | undefined>;
   /**
+   * The job's input as submitted. A store may keep a large input outside the record, and hand
+   * out jobs whose `input` is only its reference to it: this opens it. Only the processor needs
+   * the input, so only it pays for reading a large one.
+   * @throws PermanentJobError (code `INPUT_UNAVAILABLE`) when the stored input is gone for good
+   */
+  loadInput(job: Job): Promise<unknown>;
+  /**
    * Replaces the record with `next` if its version is still `next.version - 1`.
    * @throws JobVersionConflictError when another write came first.
    */

@@ -2,10 +2,11 @@
  * Lambda entry of a job type's processor, wired once per cold start from the environment.
  */
 import { documentClient } from '../adapters/dynamodb-client';
+import { s3Client } from '../adapters/s3-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readSettingsOverrides } from '../runtime-config';
+import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { wireProcessorHandler } from '../wiring';
 
@@ -23,6 +24,7 @@ const wiring = {
   ),
   retentionDays: env.positiveNumber(Env.RetentionDays),
   catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+  payloads: { s3Client, ...readPayloadSettings(env) },
 };
 env.done();
 

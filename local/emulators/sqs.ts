@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { restartListener } from './restart-listener';
+import { keepContentEncoding, localS3Client } from './s3';
 import { type EmulatorRestart, LOCAL_AWS, type SqsEmulator } from './types';
 
 /**
@@ -28,16 +29,19 @@ export async function startSqs(): Promise<SqsEmulator> {
   // fauxqs ships as ESM only; a dynamic import is the one way in from this CommonJS package.
   const { buildApp } = await import('fauxqs');
   const app = buildApp({ logger: false });
+  keepContentEncoding(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new SQSClient({ ...LOCAL_AWS, endpoint, useQueueUrlAsEndpoint: false });
+  const s3Client = localS3Client(endpoint);
 
   let stopping: Promise<void> | undefined;
   let restarting: Promise<EmulatorRestart> | undefined;
   return {
     endpoint,
     client,
+    s3Client,
     name: 'fauxqs 1.9.2',
     restart({ downMs }) {
       if (stopping) return Promise.reject(new Error('fauxqs was stopped'));
@@ -58,6 +62,7 @@ export async function startSqs(): Promise<SqsEmulator> {
         await restarting?.catch(() => {});
         await app.close();
         client.destroy();
+        s3Client.destroy();
       })();
       return stopping;
     },

@@ -3,6 +3,7 @@
  * wire protocols; the clients are the same SDK v3 clients the Lambdas use, pointed at loopback.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -11,6 +12,8 @@ export interface SqsEmulator {
   readonly endpoint: string;
   /** An SQS client bound to the endpoint (queue URLs never retarget it). */
   readonly client: SQSClient;
+  /** An S3 client for the same fauxqs endpoint (path-style), for the payload bucket. */
+  readonly s3Client: S3Client;
   readonly name: string;
   /**
    * Takes the endpoint down and brings it back on the same port with every queue and message

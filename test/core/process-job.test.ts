@@ -9,7 +9,7 @@ import { aJob, ManualClock, sequentialIds, silentLogger, T0 } from '../support/j
 
 const LEASE_MS = 40_000;
 
-async function setup(job: Job, random = () => 0.5) {
+async function setup(job: Job, random: (() => number) | Partial<ProcessJobDeps> = () => 0.5) {
   const store = new InMemoryJobStore();
   await store.create(job);
   const clock = new ManualClock();
@@ -20,7 +20,7 @@ async function setup(job: Job, random = () => 0.5) {
     ids: sequentialIds(),
     logger: silentLogger,
     retentionSeconds: 86_400,
-    random,
+    ...(typeof random === 'function' ? { random } : { random: () => 0.5, ...random }),
   };
   const delivery = new FakeDelivery(job.id);
   const run = (deadlineMs = 30_000) =>
@@ -110,8 +110,11 @@ describe('processJob', () => {
     expect((await run()).kind).toBe('failed');
   });
 
-  it('fails permanently when the result is too large for the job record', async () => {
-    const { run, delivery, store } = await setup(aJob({ input: { blob: 'x'.repeat(400_000) } }));
+  it('fails permanently when the result is above maxResultBytes', async () => {
+    const { run, delivery, store } = await setup(aJob({ input: { blob: 'x'.repeat(400_000) } }), {
+      maxResultBytes: 400_000,
+    });
+    // {"blob":"..."} is 400,011 bytes of JSON, 11 above the limit.
     expect(await run()).toMatchObject({ kind: 'failed', ack: true });
     expect(delivery.deadLetters[0]?.code).toBe('RESULT_TOO_LARGE');
     expect((await store.get(aJob().id))?.result).toBeUndefined();

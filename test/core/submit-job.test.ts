@@ -79,12 +79,22 @@ describe('submitJob', () => {
     expect(store.jobs.size).toBe(0);
   });
 
-  it('refuses a job whose record would not fit a DynamoDB item, before storing anything', async () => {
+  it('refuses an input above maxInputBytes, before storing anything', async () => {
     const { deps, store, queue } = setup();
-    const big = { blob: 'x'.repeat(400_000) };
-    await expect(submitJob(deps, { owner: alice, name: 'echo', input: big })).rejects.toThrow(
-      JobTooLargeError,
-    );
+    // {"blob":"..."}: 11 bytes around the string.
+    const at = { blob: 'x'.repeat(989) };
+    await expect(
+      submitJob({ ...deps, maxInputBytes: 1_000 }, { owner: alice, name: 'echo', input: at }),
+    ).resolves.toMatchObject({ created: true });
+    store.jobs.clear();
+    queue.sent.length = 0;
+    const above = { blob: 'x'.repeat(990) };
+    const error = await submitJob(
+      { ...deps, maxInputBytes: 1_000 },
+      { owner: alice, name: 'echo', input: above },
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(JobTooLargeError);
+    expect(error).toMatchObject({ bytes: 1_001, limit: 1_000 });
     expect(store.jobs.size).toBe(0);
     expect(queue.sent).toEqual([]);
   });

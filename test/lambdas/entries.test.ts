@@ -13,13 +13,20 @@ afterEach(() => {
 
 const common = { [Env.TableName]: 'jobs', [Env.JobSettings]: '{}' };
 const retention = { [Env.RetentionDays]: '30' };
+const payloads = { [Env.PayloadBucket]: 'payloads', [Env.CompressAboveBytes]: '0' };
 
 describe.each([
   [
     '../../lambdas/api/submit-handler',
-    { ...common, ...retention, [Env.QueueUrls]: '{"echo":"https://q/echo"}', [Env.MaxBodyBytes]: '1024' },
+    {
+      ...common,
+      ...retention,
+      ...payloads,
+      [Env.QueueUrls]: '{"echo":"https://q/echo"}',
+      [Env.MaxBodyBytes]: '1024',
+    },
   ],
-  ['../../lambdas/api/get-job-handler', common],
+  ['../../lambdas/api/get-job-handler', { ...common, ...payloads }],
   ['../../lambdas/api/list-jobs-handler', { [Env.TableName]: 'jobs' }],
   [
     '../../lambdas/sweeper/handler',
@@ -38,6 +45,7 @@ describe.each([
     {
       ...common,
       ...retention,
+      ...payloads,
       [Env.JobName]: 'echo',
       [Env.QueueUrl]: 'https://q/echo',
       [Env.DeadLetterQueueUrl]: 'https://q/dlq',

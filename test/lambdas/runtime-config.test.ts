@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EnvReader, RuntimeConfigError, readSettingsOverrides } from '../../lambdas/runtime-config';
+import {
+  EnvReader,
+  RuntimeConfigError,
+  readPayloadSettings,
+  readSettingsOverrides,
+} from '../../lambdas/runtime-config';
 import { Env } from '../../lambdas/runtime-env';
 
 describe('EnvReader', () => {
@@ -40,6 +45,19 @@ describe('EnvReader', () => {
     expect(env.optionalString(Env.HighPriorityDeadLetterQueueUrl)).toBeUndefined();
     expect(env.optionalString(Env.BacklogCacheSeconds)).toBeUndefined();
     expect(() => env.done()).not.toThrow();
+  });
+
+  it('reads the payload settings, accepting a 0 threshold and refusing a negative one', () => {
+    const env = new EnvReader({ [Env.PayloadBucket]: 'b', [Env.CompressAboveBytes]: '0' });
+    expect(readPayloadSettings(env)).toEqual({ bucketName: 'b', compressAboveBytes: 0 });
+    expect(() => env.done()).not.toThrow();
+    const bad = new EnvReader({ [Env.CompressAboveBytes]: '-1' });
+    readPayloadSettings(bad);
+    expect(() => bad.done()).toThrow(
+      new RegExp(
+        `${Env.PayloadBucket} is not set[\\s\\S]*${Env.CompressAboveBytes} must be a number >= 0, got '-1'`,
+      ),
+    );
   });
 
   it('defaults the settings overrides to none', () => {

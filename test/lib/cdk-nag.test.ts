@@ -81,7 +81,11 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-COG4',
       'AwsSolutions-COG4', // POST /jobs/{nameOrId}/retry
       'AwsSolutions-COG4', // POST /admin/jobs/{name}/redrive
+      // Payload objects: submit and each of the 4 processors (input), get-job and each processor (result).
+      ...Array(5).fill('AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/jobs/*/input.*]'),
+      ...Array(5).fill('AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/jobs/*/result.*]'),
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:*]',
+      'AwsSolutions-S1', // the payload bucket's server access logs
     ]);
     for (const ack of acks) {
       expect(ack.id).toMatch(/^AwsSolutions-[A-Z0-9]+(\[[A-Za-z]+::.+\])?$/);

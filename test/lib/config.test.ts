@@ -22,7 +22,8 @@ describe('resolveConfig defaults', () => {
     const config = resolveConfig(undefined);
     expect(config).toMatchObject({
       stackName: 'AsyncEndpoints',
-      maxBodyBytes: 262_144,
+      maxBodyBytes: 1_048_576,
+      compressAboveBytes: 8_192,
       retentionDays: 30,
       logRetentionDays: logs.RetentionDays.ONE_MONTH,
       removalPolicy: 'retain',
@@ -135,7 +136,9 @@ describe('resolveConfig rejects', () => {
   });
 
   it.each([
-    ['maxBodyBytes above 358400', { maxBodyBytes: 358_401 }, 'maxBodyBytes'],
+    ['maxBodyBytes above 3112960', { maxBodyBytes: 3_112_961 }, 'maxBodyBytes'],
+    ['compressAboveBytes above 184320', { compressAboveBytes: 184_321 }, 'compressAboveBytes'],
+    ['a negative compressAboveBytes', { compressAboveBytes: -1 }, 'compressAboveBytes'],
     ['a fractional retentionDays', { retentionDays: 1.5 }, 'retentionDays'],
     ['a logRetentionDays CloudWatch Logs does not offer', { logRetentionDays: 31 }, 'logRetentionDays'],
     ['an unknown removalPolicy', { removalPolicy: 'snapshot' }, 'removalPolicy'],
@@ -166,7 +169,7 @@ describe('resolveConfig rejects', () => {
 
   it('lists every violation at once, across fields and job types', () => {
     const problems = problemsOf({
-      maxBodyBytes: 400_000,
+      maxBodyBytes: 4_000_000,
       logRetentionDays: 2,
       bogus: true,
       jobTypes: {

@@ -6,7 +6,7 @@ import { retryPolicyOf } from '../job-settings';
 import type { JobLogger } from '../job-type';
 import { LEASE_MS, LeaseKeeper } from '../lease-keeper';
 import type { Clock, Delivery, Ids, JobStore } from '../ports';
-import { MAX_RECORD_BYTES, recordBytes } from '../record-size';
+import { MAX_RESULT_BYTES, payloadBytes } from '../record-size';
 import { decideRetry } from '../retry-policy';
 import { runWithDeadline } from '../run-with-deadline';
 import { transition } from '../transition';
@@ -29,6 +29,11 @@ export interface ProcessJobDeps {
    * @default LEASE_MS (60 s)
    */
   readonly leaseMs?: number;
+  /**
+   * Largest result a handler may return, bytes of JSON.
+   * @default MAX_RESULT_BYTES (32 MiB)
+   */
+  readonly maxResultBytes?: number;
 }
 
 export interface ProcessJobRequest {
@@ -115,7 +120,8 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
   let result: unknown;
   let failure: { error: unknown } | undefined;
   try {
-    const input = validateInput(definition.input, job.input);
+    // A large input is opened here (from S3, say); one that is gone fails the job permanently.
+    const input = validateInput(definition.input, await deps.store.loadInput(job));
     lease.start();
     const started = deps.clock.now().getTime();
     result = await runWithDeadline(
@@ -151,7 +157,6 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
     if (!decision.retry) return fail(deps, request, latest, info);
     return scheduleRetry(deps, request, latest, info, decision.delayMs);
   }
-  const completedAt = deps.clock.now();
   const completed = (current: Job, at: Date) =>
     transition(current, 'Completed', at, {
       result: result ?? null,
@@ -160,11 +165,12 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
       expiresAt: expiryAfter(at, deps.retentionSeconds),
       history: withAttempt(current, 'completed', at),
     });
-  if (!latest.cancelRequestedAt && recordBytes(completed(latest, completedAt)) > MAX_RECORD_BYTES) {
+  const maxResultBytes = deps.maxResultBytes ?? MAX_RESULT_BYTES;
+  if (!latest.cancelRequestedAt && payloadBytes(result) > maxResultBytes) {
     // Storing it would fail on every attempt: fail now, and say why.
     return fail(deps, request, latest, {
       code: 'RESULT_TOO_LARGE',
-      message: `The result does not fit the job record (${MAX_RECORD_BYTES} bytes with the input)`,
+      message: `The result is larger than the ${maxResultBytes} bytes of JSON a job may return`,
     });
   }
   const written = await record(deps, latest, completed);

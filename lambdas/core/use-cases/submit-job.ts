@@ -13,7 +13,7 @@ import { acceptsHighPriority } from '../job-settings';
 import type { JobLogger } from '../job-type';
 import type { BacklogGauge, Clock, Ids, JobQueue, JobStore } from '../ports';
 import { JobPriority } from '../priority';
-import { MAX_RECORD_BYTES, recordBytes } from '../record-size';
+import { MAX_INPUT_BYTES, payloadBytes } from '../record-size';
 import { idFromIdempotencyKey, requestHash } from '../request-hash';
 import { transition } from '../transition';
 import { validateInput } from '../validate-input';
@@ -38,6 +38,11 @@ export interface SubmitJobDeps {
   readonly logger: JobLogger;
   /** How long records are kept, seconds. */
   readonly retentionSeconds: number;
+  /**
+   * Largest validated input, bytes of JSON.
+   * @default MAX_INPUT_BYTES
+   */
+  readonly maxInputBytes?: number;
 }
 
 export interface SubmitJobRequest {
@@ -123,9 +128,10 @@ export async function submitJob(deps: SubmitJobDeps, request: SubmitJobRequest):
     ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
   };
 
-  const bytes = recordBytes(job);
   // The API limits the body, but a schema may enlarge what it returns (defaults, transforms).
-  if (bytes > MAX_RECORD_BYTES) throw new JobTooLargeError(bytes, MAX_RECORD_BYTES);
+  const limit = deps.maxInputBytes ?? MAX_INPUT_BYTES;
+  const bytes = payloadBytes(input);
+  if (bytes > limit) throw new JobTooLargeError(bytes, limit);
   const refusal = await backlogRefusal(deps, request.name, priority, settings.maxBacklog);
   if (refusal) {
     // Only new work is refused: a client retrying an accepted job gets its answer back.
