@@ -19,10 +19,12 @@ import { makeRedriveHandler } from './api/redrive';
 import { makeRetryJobHandler } from './api/retry-job';
 import { makeSubmitHandler } from './api/submit';
 import type { JobCatalog } from './core/catalog';
-import { processorMetrics, submittedCounter } from './job-metrics';
+import { canceledPoints, recoveredPoints } from './job-metric-points';
+import { jobMetricsEmitter, processorMetrics, submittedCounter } from './job-metrics';
 import { makeProcessorHandler } from './processor/process-batch';
 import { DAY_SECONDS } from './runtime-config';
 import { makeSweeperHandler } from './sweeper/sweeper';
+import { traceJob } from './tracer';
 
 export interface SubmitWiring {
   readonly catalog: JobCatalog;
@@ -71,11 +73,13 @@ export interface CancelJobWiring {
 }
 
 export function wireCancelJobHandler(wiring: CancelJobWiring) {
+  const emit = jobMetricsEmitter();
   return makeCancelJobHandler({
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
     clock: systemClock,
     logger: new Logger(),
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+    countCanceled: (jobName) => emit(jobName, canceledPoints()),
   });
 }
 
@@ -125,6 +129,7 @@ export function wireProcessorHandler(wiring: ProcessorWiring) {
     ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
     logger: new Logger({ persistentKeys: { jobName } }),
     metrics: processorMetrics(jobName),
+    traceJob: traceJob(),
     deliveryFor: (record, jobId) => sqsDelivery(record, jobId, sqs),
   });
 }
@@ -152,6 +157,7 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
     ]),
   );
   const staleAfter = new Map(Object.entries(wiring.staleAfterSeconds));
+  const emit = jobMetricsEmitter();
   return makeSweeperHandler({
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
     clock: systemClock,
@@ -161,6 +167,7 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
     staleAfterSecondsFor: (name) => staleAfter.get(name),
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
     maxJobsPerRun: wiring.maxJobsPerRun,
+    onRecovered: (action, job) => emit(job.name, recoveredPoints(action, job)),
   });
 }
 

@@ -7,6 +7,7 @@ import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
 import { EnvReader, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireProcessorHandler } from '../wiring';
 
 const env = new EnvReader();
@@ -22,4 +23,4 @@ const wiring = {
 };
 env.done();
 
-export const handler = wireProcessorHandler(wiring);
+export const handler = tracedHandler('processor', wireProcessorHandler(wiring));
