@@ -5,7 +5,7 @@ import { type StageConfig, sweeperStaleAfterSeconds } from './config';
 import { JobApi } from './constructs/job-api';
 import { JobMonitoring } from './constructs/job-monitoring';
 import { JobSweeper } from './constructs/job-sweeper';
-import { JobTable } from './constructs/job-table';
+import { JOB_TABLE_INDEX_NAMES, JobTable } from './constructs/job-table';
 import { JobTypeProcessor } from './constructs/job-type-processor';
 
 /** Props of {@link AsyncEndpointsStack}. */
@@ -85,11 +85,24 @@ export class AsyncEndpointsStack extends Stack {
       serviceName: config.stackName,
       metricsNamespace: METRICS_NAMESPACE,
       api: this.api.api,
+      apiStageName: config.apiStageName,
+      table: this.table.table,
+      tableIndexNames: JOB_TABLE_INDEX_NAMES,
       alarmEmail: config.alarmEmail,
       removalPolicy: config.removalPolicy,
       jobTypes: config.jobTypes.map((job) => {
         const p = processors[job.name] as JobTypeProcessor;
-        return { job, queue: p.queue, deadLetterQueue: p.deadLetterQueue, processor: p.processor.function };
+        return {
+          name: job.name,
+          queues: [
+            {
+              queue: p.queue,
+              deadLetterQueue: p.deadLetterQueue,
+              maxMessageAgeSeconds: job.maxMessageAgeSeconds,
+            },
+          ],
+          processor: p.processor.function,
+        };
       }),
     });
 
