@@ -3,6 +3,7 @@
  * (e.g. a scale profile's `alarms` section) can pass any of them through and tests can refer to
  * the same numbers.
  */
+import { ConfigError } from '../config-error';
 
 /**
  * Thresholds of the stack's alarms. Every count alarm fires when its metric is *above* the
@@ -72,8 +73,42 @@ export const ALARM_THRESHOLD_DEFAULTS: ResolvedAlarmThresholds = {
   datapointsToAlarm: 1,
 };
 
-/** `thresholds` over the defaults (an `undefined` field keeps its default). */
+/** CloudWatch's longest alarm evaluation window: period x evaluation periods, minutes. */
+const MAX_EVALUATION_MINUTES = 24 * 60;
+
+/**
+ * `thresholds` over the defaults (an `undefined` field keeps its default), checked.
+ *
+ * @throws ConfigError naming every invalid threshold
+ */
 export function resolveAlarmThresholds(thresholds: AlarmThresholds = {}): ResolvedAlarmThresholds {
   const defined = Object.fromEntries(Object.entries(thresholds).filter(([, v]) => v !== undefined));
-  return { ...ALARM_THRESHOLD_DEFAULTS, ...defined };
+  const t: ResolvedAlarmThresholds = { ...ALARM_THRESHOLD_DEFAULTS, ...defined };
+  const problems: string[] = [];
+  for (const key of [
+    'maxDeadLetterMessages',
+    'maxProcessorErrors',
+    'maxProcessorThrottles',
+    'maxApi5xxErrors',
+    'maxTableThrottledEvents',
+  ] as const) {
+    if (!Number.isFinite(t[key]) || t[key] < 0)
+      problems.push(`alarms.${key} must be a number >= 0, got ${t[key]}`);
+  }
+  for (const key of ['periodMinutes', 'evaluationPeriods', 'datapointsToAlarm'] as const) {
+    if (!Number.isInteger(t[key]) || t[key] < 1)
+      problems.push(`alarms.${key} must be an integer >= 1, got ${t[key]}`);
+  }
+  if (t.datapointsToAlarm > t.evaluationPeriods) {
+    problems.push(
+      `alarms.datapointsToAlarm (${t.datapointsToAlarm}) must not exceed alarms.evaluationPeriods (${t.evaluationPeriods})`,
+    );
+  }
+  if (t.periodMinutes * t.evaluationPeriods > MAX_EVALUATION_MINUTES) {
+    problems.push(
+      `alarms.periodMinutes x alarms.evaluationPeriods (${t.periodMinutes * t.evaluationPeriods} min) must not exceed one day (${MAX_EVALUATION_MINUTES} min), CloudWatch's longest evaluation window`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return t;
 }

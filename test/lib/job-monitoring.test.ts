@@ -223,6 +223,59 @@ describe('alarms', () => {
   });
 });
 
+describe('a job type with a second queue (e.g. high priority)', () => {
+  it('gets the same queue and DLQ alarms and dashboard section for it, named with its label', () => {
+    const { stack: host } = createTestStack({});
+    const echo = host.processors.echo;
+    const sleep = host.processors.sleep;
+    if (!echo || !sleep) throw new Error('no processors');
+    new JobMonitoring(host, 'TwoQueues', {
+      serviceName: 'Two',
+      metricsNamespace: METRICS_NAMESPACE,
+      api: host.api.api,
+      apiStageName: 'prod',
+      table: host.table.table,
+      jobTypes: [
+        {
+          name: 'echo',
+          queues: [
+            { queue: echo.queue, deadLetterQueue: echo.deadLetterQueue, maxMessageAgeSeconds: 900 },
+            // Another job type's queues stand in for the priority pair here.
+            {
+              queue: sleep.queue,
+              deadLetterQueue: sleep.deadLetterQueue,
+              maxMessageAgeSeconds: 60,
+              label: 'high',
+            },
+          ],
+          processor: echo.processor.function,
+        },
+      ],
+    });
+    const all = Object.values(Template.fromStack(host).toJSON().Resources as Resources);
+    const names = all
+      .map((r) => r.Properties?.AlarmName)
+      .filter((n): n is string => n?.startsWith('Two-echo'));
+    expect(names.sort()).toEqual([
+      'Two-echo-DLQ-Queue-Message-Count-Max-Critical',
+      'Two-echo-Queue-Message-Age-Max-Critical',
+      'Two-echo-high-DLQ-Queue-Message-Count-Max-Critical',
+      'Two-echo-high-Queue-Message-Age-Max-Critical',
+      'Two-echo-processor-Fault-Count-Critical',
+      'Two-echo-processor-Throttled-Count-Warning',
+    ]);
+    const highAge = all.find(
+      (r) => r.Properties?.AlarmName === 'Two-echo-high-Queue-Message-Age-Max-Critical',
+    );
+    expect(highAge?.Properties?.Threshold).toBe(60);
+    const dashboards = all.filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const body = dashboards
+      .map((d) => dashboardBody(d.Properties?.DashboardBody))
+      .find((b) => b.includes('echo queue (high)'));
+    expect(body).toBeDefined();
+  });
+});
+
 describe('alarm topic', () => {
   it('is encrypted with a key CloudWatch may use, enforces TLS and subscribes the email', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
