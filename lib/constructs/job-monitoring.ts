@@ -100,10 +100,13 @@ export interface JobMonitoringProps {
 
 /** Alarms on an SNS topic and one dashboard, with a section per job type. */
 export class JobMonitoring extends Construct {
+  /** The topic every alarm notifies (KMS-encrypted, TLS-only; `alarmEmail` subscribes to it). */
   public readonly alarmTopic: sns.Topic;
   /** Customer-managed key of the alarm topic (see {@link AlarmTopic.key}). */
   public readonly alarmTopicKey: kms.Key;
+  /** The cdk-monitoring-constructs facade: more `monitor*` calls add sections and alarms. */
   public readonly facade: MonitoringFacade;
+  /** The dashboard, named after the stack. */
   public readonly dashboard: cloudwatch.Dashboard;
   /** Every alarm, each named `<serviceName>-...` and notifying the topic. */
   public readonly alarms: readonly cloudwatch.AlarmBase[];
