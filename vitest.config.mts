@@ -13,6 +13,8 @@ export default defineConfig({
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      // Off outside Lambda anyway (no AWS_EXECUTION_ENV); explicit, so no test looks for a daemon.
+      POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: 'false',
       AWS_REGION: 'us-east-1',
     },

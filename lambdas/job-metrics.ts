@@ -1,21 +1,47 @@
 /**
- * How the Lambdas emit job metrics (Powertools Metrics, EMF). Every metric carries exactly the
- * dimensions the stack's dashboard reads: `service` (the stack name, from
- * POWERTOOLS_SERVICE_NAME) and `JobName`.
+ * Writes job metric points (see `job-metric-points.ts`) as Powertools Metrics (EMF). Every
+ * metric carries exactly the dimensions the stack's dashboard reads: `service` (the stack name,
+ * from POWERTOOLS_SERVICE_NAME) and `JobName`.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { JOB_NAME_DIMENSION, JobMetric, METRICS_NAMESPACE } from './metric-names';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { type MetricPoint, submittedPoints } from './job-metric-points';
+import { JOB_METRIC_UNITS, JOB_NAME_DIMENSION, METRICS_NAMESPACE } from './metric-names';
+
+/** Records a job type's metric points (an emitter for components that serve every job type). */
+export type JobMetricsEmitter = (jobName: string, points: readonly MetricPoint[]) => void;
 
 /** A processor's metrics: one job type, so its name is a default dimension. */
 export function processorMetrics(jobName: string): Metrics {
   return new Metrics({ namespace: METRICS_NAMESPACE, defaultDimensions: { [JOB_NAME_DIMENSION]: jobName } });
 }
 
-/** Counts accepted submissions; the API serves every job type, so each count is its own blob. */
-export function submittedCounter(metrics = new Metrics({ namespace: METRICS_NAMESPACE })) {
-  return (jobName: string): void => {
-    const metric = metrics.singleMetric();
-    metric.addDimension(JOB_NAME_DIMENSION, jobName);
-    metric.addMetric(JobMetric.Submitted, MetricUnit.Count, 1);
+/**
+ * Adds points to a buffered Metrics whose default dimensions name the job type (the
+ * processor's); they are published together with `publishStoredMetrics()` at the end of a batch.
+ */
+export function addPoints(metrics: Metrics, points: readonly MetricPoint[]): void {
+  for (const { name, value } of points) metrics.addMetric(name, JOB_METRIC_UNITS[name], value);
+}
+
+/**
+ * An emitter for the API and the sweeper, which serve every job type: each point is published
+ * at once as its own EMF blob with the job name as a dimension (these components record a
+ * handful of points per invocation, so there is nothing worth buffering).
+ */
+export function jobMetricsEmitter(
+  metrics = new Metrics({ namespace: METRICS_NAMESPACE }),
+): JobMetricsEmitter {
+  return (jobName, points) => {
+    for (const { name, value } of points) {
+      // A single-metric Metrics publishes on addMetric and then forgets its dimensions: one per point.
+      const metric = metrics.singleMetric();
+      metric.addDimension(JOB_NAME_DIMENSION, jobName);
+      metric.addMetric(name, JOB_METRIC_UNITS[name], value);
+    }
   };
+}
+
+/** Counts accepted submissions (the submit handler's `countSubmitted`). */
+export function submittedCounter(emit: JobMetricsEmitter = jobMetricsEmitter()) {
+  return (jobName: string): void => emit(jobName, submittedPoints());
 }

@@ -33,11 +33,13 @@ import {
   PriorityDeadLetterQueue,
   PriorityJobQueue,
 } from './core/priority';
-import { processorMetrics, submittedCounter } from './job-metrics';
+import { canceledPoints, recoveredPoints } from './job-metric-points';
+import { jobMetricsEmitter, processorMetrics, submittedCounter } from './job-metrics';
 import { makeProcessorHandler } from './processor/process-batch';
 import { DAY_SECONDS } from './runtime-config';
 import { highPriorityKey } from './runtime-env';
 import { makeSweeperHandler } from './sweeper/sweeper';
+import { traceJob } from './tracer';
 
 /** Where large inputs and results go: the functions that write or read them (submit, processor, get-job). */
 export interface PayloadWiring {
@@ -123,11 +125,13 @@ export interface CancelJobWiring {
 }
 
 export function wireCancelJobHandler(wiring: CancelJobWiring) {
+  const emit = jobMetricsEmitter();
   return makeCancelJobHandler({
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
     clock: systemClock,
     logger: new Logger(),
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+    countCanceled: (jobName) => emit(jobName, canceledPoints()),
   });
 }
 
@@ -185,6 +189,7 @@ export function wireProcessorHandler(wiring: ProcessorWiring) {
     ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
     logger: new Logger({ persistentKeys: { jobName } }),
     metrics: processorMetrics(jobName),
+    traceJob: traceJob(),
     deliveryFor: (record, jobId) => sqsDelivery(record, jobId, lane(record)),
   });
 }
@@ -216,6 +221,7 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
     ),
   );
   const staleAfter = new Map(Object.entries(wiring.staleAfterSeconds));
+  const emit = jobMetricsEmitter();
   return makeSweeperHandler({
     store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
     clock: systemClock,
@@ -226,6 +232,7 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
     maxJobsPerRun: wiring.maxJobsPerRun,
     ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
+    onRecovered: (action, job) => emit(job.name, recoveredPoints(action, job)),
   });
 }
 

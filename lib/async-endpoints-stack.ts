@@ -8,7 +8,7 @@ import { JobApi } from './constructs/job-api';
 import type { JobFunction } from './constructs/job-function';
 import { JobMonitoring } from './constructs/job-monitoring';
 import { JobSweeper } from './constructs/job-sweeper';
-import { JobTable } from './constructs/job-table';
+import { JOB_TABLE_INDEX_NAMES, JobTable } from './constructs/job-table';
 import { JobTypeProcessor } from './constructs/job-type-processor';
 import { PayloadBucket, type PayloadKind } from './constructs/payload-bucket';
 
@@ -116,16 +116,38 @@ export class AsyncEndpointsStack extends Stack {
       serviceName: config.stackName,
       metricsNamespace: METRICS_NAMESPACE,
       api: this.api.api,
+      apiStageName: config.apiStageName,
+      table: this.table.table,
+      tableIndexNames: JOB_TABLE_INDEX_NAMES,
       alarmEmail: config.alarmEmail,
       removalPolicy: config.removalPolicy,
+      // The profile's count thresholds ("at least N") as the construct's "more than N - 1".
+      thresholds: {
+        maxDeadLetterMessages: config.alarms.deadLetterMessages - 1,
+        maxProcessorThrottles: config.alarms.processorThrottles - 1,
+      },
       jobTypes: config.jobTypes.map((job) => {
         const p = processors[job.name] as JobTypeProcessor;
         return {
-          job,
-          queue: p.queue,
-          deadLetterQueue: p.deadLetterQueue,
+          name: job.name,
+          queues: [
+            {
+              queue: p.queue,
+              deadLetterQueue: p.deadLetterQueue,
+              maxMessageAgeSeconds: job.maxMessageAgeSeconds,
+            },
+            ...(p.highPriority
+              ? [
+                  {
+                    queue: p.highPriority.queue,
+                    deadLetterQueue: p.highPriority.deadLetterQueue,
+                    label: 'high',
+                    maxMessageAgeSeconds: job.maxMessageAgeSeconds,
+                  },
+                ]
+              : []),
+          ],
           processor: p.processor.function,
-          ...(p.highPriority ? { highPriority: p.highPriority } : {}),
         };
       }),
     });

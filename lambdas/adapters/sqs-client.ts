@@ -3,5 +3,7 @@
  * the DynamoDB client so functions that never touch SQS do not bundle it.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { tracer } from '../tracer';
 
-export const sqsClient = new SQSClient({});
+/** Traced (a subsegment per call) when tracing is on. */
+export const sqsClient = tracer.captureAWSv3Client(new SQSClient({}));

@@ -4,6 +4,7 @@
 import { documentClient } from '../adapters/dynamodb-client';
 import { EnvReader } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireCancelJobHandler } from '../wiring';
 
 const env = new EnvReader();
@@ -14,4 +15,4 @@ const wiring = {
 };
 env.done();
 
-export const handler = wireCancelJobHandler(wiring);
+export const handler = tracedHandler('cancel-job', wireCancelJobHandler(wiring));

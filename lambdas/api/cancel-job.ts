@@ -10,6 +10,11 @@ import { errorResponse } from './problem';
 
 export interface CancelJobHandlerDeps extends CancelJobDeps {
   readonly logger: JobLogger;
+  /**
+   * Counts a job canceled here (queued or scheduled); a running one is counted by its processor.
+   * @default - not counted
+   */
+  readonly countCanceled?: (jobName: string) => void;
 }
 
 /**
@@ -23,6 +28,7 @@ export function makeCancelJobHandler(deps: CancelJobHandlerDeps) {
       const id = event.pathParameters?.nameOrId ?? '';
       if (!JOB_ID_PATTERN.test(id)) throw new JobNotFoundError(id.slice(0, 64));
       const outcome = await cancelJob(deps, { owner, id: id.toLowerCase() });
+      if (outcome.kind === 'canceled') deps.countCanceled?.(outcome.job.name);
       return jsonResponse(outcome.kind === 'canceled' ? 200 : 202, toJobView(outcome.job));
     } catch (error) {
       return errorResponse(error, deps.logger);

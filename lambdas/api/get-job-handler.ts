@@ -7,6 +7,7 @@ import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
 import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireGetJobHandler } from '../wiring';
 
 const env = new EnvReader();
@@ -18,4 +19,4 @@ const wiring = {
 };
 env.done();
 
-export const handler = wireGetJobHandler(wiring);
+export const handler = tracedHandler('get-job', wireGetJobHandler(wiring));

@@ -4,10 +4,11 @@
 import { documentClient } from '../adapters/dynamodb-client';
 import { EnvReader } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireListJobsHandler } from '../wiring';
 
 const env = new EnvReader();
 const wiring = { documentClient, tableName: env.string(Env.TableName) };
 env.done();
 
-export const handler = wireListJobsHandler(wiring);
+export const handler = tracedHandler('list-jobs', wireListJobsHandler(wiring));

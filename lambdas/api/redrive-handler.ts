@@ -5,6 +5,7 @@ import { documentClient } from '../adapters/dynamodb-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { EnvReader } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireRedriveHandler } from '../wiring';
 
 const env = new EnvReader();
@@ -18,4 +19,4 @@ const wiring = {
 };
 env.done();
 
-export const handler = wireRedriveHandler(wiring);
+export const handler = tracedHandler('redrive', wireRedriveHandler(wiring));

@@ -7,6 +7,7 @@ import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
 import { EnvReader, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireRetryJobHandler } from '../wiring';
 
 const env = new EnvReader();
@@ -20,4 +21,4 @@ const wiring = {
 };
 env.done();
 
-export const handler = wireRetryJobHandler(wiring);
+export const handler = tracedHandler('retry-job', wireRetryJobHandler(wiring));

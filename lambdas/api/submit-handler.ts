@@ -10,6 +10,7 @@ import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
 import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireSubmitHandler } from '../wiring';
 
 const env = new EnvReader();
@@ -26,4 +27,4 @@ const wiring = {
 };
 env.done();
 
-export const handler = wireSubmitHandler(wiring);
+export const handler = tracedHandler('submit', wireSubmitHandler(wiring));

@@ -8,6 +8,7 @@ import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
 import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireProcessorHandler } from '../wiring';
 
 const env = new EnvReader();
@@ -28,7 +29,7 @@ const wiring = {
 };
 env.done();
 
-export const handler = wireProcessorHandler(wiring);
+export const handler = tracedHandler('processor', wireProcessorHandler(wiring));
 
 /** The high-priority lane's URLs when the stack set both (the job type enables priorities). */
 function highPriorityLane(queueUrl: string | undefined, deadLetterQueueUrl: string | undefined) {

@@ -8,10 +8,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { decodeJobMessage } from '../adapters/job-message';
+import type { Job } from '../core/job';
 import type { Delivery } from '../core/ports';
 import { type ProcessJobDeps, type ProcessOutcome, processJob } from '../core/use-cases/process-job';
+import { claimedPoints, malformedPoints, outcomePoints } from '../job-metric-points';
+import { addPoints } from '../job-metrics';
 import { infrastructureRetrySeconds, LEASE_MARGIN_MS, outcomeReserveMs } from './deadline';
-import { recordOutcome } from './outcome-metrics';
 
 export interface ProcessorHandlerDeps extends Omit<ProcessJobDeps, 'logger'> {
   readonly jobName: string;
@@ -19,7 +21,17 @@ export interface ProcessorHandlerDeps extends Omit<ProcessJobDeps, 'logger'> {
   readonly metrics: Metrics;
   /** Control over one record's message: visibility and dead-lettering. */
   readonly deliveryFor: (record: SQSRecord, jobId: string) => Delivery;
+  /**
+   * Runs one delivery inside its trace subsegment, annotated with the job's name and id.
+   * @default - no tracing: runs it as is
+   */
+  readonly traceJob?: JobTracer;
 }
+
+/** Runs `fn` as the processing of one job (see `traceJob` in `lambdas/tracer.ts`). */
+export type JobTracer = <T>(jobName: string, jobId: string, fn: () => Promise<T>) => Promise<T>;
+
+const untraced: JobTracer = (_jobName, _jobId, fn) => fn();
 
 /** Thrown for a record that must be delivered again later; BatchProcessor reports it. */
 export class RedeliverLater extends Error {
@@ -39,6 +51,8 @@ export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
     const start = deps.clock.now().getTime();
     const deadlineAt = start + remaining - outcomeReserveMs(remaining);
     const leaseMs = remaining + LEASE_MARGIN_MS;
+    const traceJob = deps.traceJob ?? untraced;
+    const onClaimed = (claimed: Job) => addPoints(deps.metrics, claimedPoints(claimed));
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       const message = decodeJobMessage(record.body);
@@ -49,6 +63,7 @@ export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
           code: 'MALFORMED_MESSAGE',
           message: 'The message is not a job message',
         });
+        addPoints(deps.metrics, malformedPoints());
         return;
       }
       logger.appendKeys({ jobId: message.id, jobName: message.name });
@@ -56,9 +71,11 @@ export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
       const delivery = deps.deliveryFor(record, message.id);
       let outcome: ProcessOutcome;
       try {
-        outcome = await processJob(
-          { ...deps, logger },
-          { delivery, jobName: deps.jobName, deadlineAt, leaseMs },
+        outcome = await traceJob(message.name, message.id, () =>
+          processJob(
+            { ...deps, logger, onClaimed },
+            { delivery, jobName: deps.jobName, deadlineAt, leaseMs },
+          ),
         );
       } catch (error) {
         // DynamoDB or SQS failed (throttling, an outage). Bring the message back after a short,
@@ -68,7 +85,7 @@ export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
         await delivery.retryAfter(seconds).catch(() => {});
         throw error;
       }
-      recordOutcome(deps.metrics, outcome, deps.clock.now().getTime() - began);
+      addPoints(deps.metrics, outcomePoints(outcome, deps.clock.now().getTime() - began));
       logger.info('Delivery handled', {
         outcome: outcome.kind,
         ...(outcome.kind === 'skipped' ? { reason: outcome.reason } : {}),

@@ -5,6 +5,7 @@ import { documentClient } from '../adapters/dynamodb-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { EnvReader } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { tracedHandler } from '../tracer';
 import { wireSweeperHandler } from '../wiring';
 
 const env = new EnvReader();
@@ -20,4 +21,4 @@ const wiring = {
 };
 env.done();
 
-export const handler = wireSweeperHandler(wiring);
+export const handler = tracedHandler('sweeper', wireSweeperHandler(wiring));

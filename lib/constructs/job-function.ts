@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,7 +14,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
  * Powertools (and some SDK dependencies) call `require` for Node built-ins; an ESM bundle has
  * none, so define one (aws-powertools/powertools-lambda-typescript#490).
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** Props of {@link JobFunction}. */
@@ -44,8 +44,8 @@ export interface JobFunctionProps {
 
 /**
  * A Node.js 24 arm64 function bundled as minified ESM (AWS SDK included), with its own role
- * (no managed policies: only what callers grant plus writing to its own log group) and its own
- * log group with a set retention.
+ * (no managed policies: only what callers grant, writing to its own log group and sending
+ * X-Ray traces), its own log group with a set retention, and active X-Ray tracing.
  */
 export class JobFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -77,6 +77,10 @@ export class JobFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
+      // Active: Lambda samples and records each invocation, the Powertools Tracer adds the
+      // handler, job and SDK-call subsegments, and an SQS-triggered invocation joins the trace
+      // of the message's sender (AWSTraceHeader). CDK grants the X-Ray writes it needs.
+      tracing: lambda.Tracing.ACTIVE,
       environment: {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
@@ -92,5 +96,14 @@ export class JobFunction extends Construct {
         target: 'node24',
       },
     });
+    // Added by `tracing: ACTIVE` to the role's default policy.
+    const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy) {
+      Validations.of(defaultPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'xray:PutTraceSegments and xray:PutTelemetryRecords, added by active tracing, support no resource-level permissions: X-Ray accepts only Resource "*" for them.',
+      });
+    }
   }
 }

@@ -1,61 +1,91 @@
 /**
- * Metrics -> alarms -> dashboard for the API and every job type.
+ * Metrics -> alarms -> dashboard for the API, the job table and every job type, built with
+ * cdk-monitoring-constructs' `MonitoringFacade`: one call per monitored resource creates its
+ * dashboard section and its alarms together, so the two cannot disagree (each alarm's threshold
+ * is drawn on its graph). Our EMF job metrics join through `monitorCustom`.
  *
- * Hand-built with the L2 `cloudwatch` module rather than cdk-monitoring-constructs (for now):
- * explicit widgets and alarms that the stack tests assert one by one, no extra dependency, and
- * the EMF job-outcome metrics (our own namespace and dimensions) need custom widgets anyway.
+ * Dashboard layout (one dashboard, named after the stack):
+ * ```
+ * # API                     requests, latency, 4XX/5XX           (alarm: 5XX)
+ * # Job table               capacity, latency, throttles, errors (alarms: read/write throttles,
+ *                           one section per index                 table and each index)
+ * # Job type `<name>`       (one block per job type)
+ *   jobs:        throughput | queue wait p50/p90/p99 | processing p50/p90/p99 | end-to-end p50/p90/p99
+ *   queue(s):    depth, oldest age, DLQ depth ...  (alarms: oldest age vs maxMessageAgeSeconds, DLQ)
+ *   processor:   TPS, duration p50/p90/p99, errors, throttles, concurrency (alarms: errors, throttles)
+ * ```
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import {
+  DashboardRenderingPreference,
+  DefaultDashboardFactory,
+  MonitoringFacade,
+  SnsAlarmActionStrategy,
+} from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
-import { JOB_NAME_DIMENSION, JobMetric } from '../../lambdas/metric-names';
-import type { JobTypeConfig, RemovalPolicyName } from '../config';
+import type { RemovalPolicyName } from '../config';
+import { AlarmTopic } from './alarm-topic';
+import { jobMetricGroups } from './job-metric-groups';
+import {
+  type AlarmThresholds,
+  type ResolvedAlarmThresholds,
+  resolveAlarmThresholds,
+} from './monitoring-defaults';
+
+/** One queue of a job type, with its dead-letter queue. */
+export interface MonitoredQueue {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Tells this queue apart from the job type's others, in titles and alarm names (e.g. `high`).
+   * @default - none: the job type's main queue
+   */
+  readonly label?: string;
+  /** Alarm threshold on the age of the queue's oldest message, seconds. */
+  readonly maxMessageAgeSeconds: number;
+}
 
 /** What {@link JobMonitoring} watches for one job type. */
 export interface MonitoredJobType {
-  /** The job type and its thresholds. */
-  readonly job: JobTypeConfig;
-  /** Its queue. */
-  readonly queue: sqs.IQueue;
-  /** Its dead-letter queue. */
-  readonly deadLetterQueue: sqs.IQueue;
+  /** The job type's name (the `JobName` dimension of its metrics). */
+  readonly name: string;
+  /** Its queues, each with a DLQ: the main one first. */
+  readonly queues: readonly MonitoredQueue[];
   /** Its processor. */
   readonly processor: lambda.IFunction;
-  /** Its high-priority queue and DLQ, when it enables priorities. */
-  readonly highPriority?: { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue };
-}
-
-/** The alarms of one job type. */
-export interface JobTypeAlarms {
-  /** Any message in the dead-letter queue. */
-  readonly deadLetters: cloudwatch.Alarm;
-  /** The queue's oldest message is older than `maxMessageAgeSeconds`. */
-  readonly oldestMessageAge: cloudwatch.Alarm;
-  /** The same two alarms on the high-priority queue and DLQ, when there are. */
-  readonly highPriority?: {
-    readonly deadLetters: cloudwatch.Alarm;
-    readonly oldestMessageAge: cloudwatch.Alarm;
-  };
 }
 
 /** Props of {@link JobMonitoring}. */
 export interface JobMonitoringProps {
-  /** Dashboard name and the `service` dimension of the EMF metrics (the stack name). */
+  /** Dashboard name, alarm name prefix and `service` dimension of the EMF metrics (the stack name). */
   readonly serviceName: string;
   /** EMF metrics namespace. */
   readonly metricsNamespace: string;
   /** The REST API. */
   readonly api: apigateway.RestApi;
+  /** Its stage name (API Gateway metrics are per stage). */
+  readonly apiStageName: string;
+  /** The job table. */
+  readonly table: dynamodb.ITable;
+  /**
+   * The table's global secondary indexes; each gets its own throttle alarms.
+   * @default - none
+   */
+  readonly tableIndexNames?: readonly string[];
   /** The job types, in catalog order. */
   readonly jobTypes: readonly MonitoredJobType[];
+  /**
+   * Alarm thresholds; any field left out keeps its default.
+   * @default ALARM_THRESHOLD_DEFAULTS
+   */
+  readonly thresholds?: AlarmThresholds;
   /**
    * Email address subscribed to the alarm topic.
    * @default - no subscription
@@ -68,210 +98,163 @@ export interface JobMonitoringProps {
   readonly removalPolicy?: RemovalPolicyName;
 }
 
-const ONE_MINUTE = Duration.minutes(1);
-const FIVE_MINUTES = Duration.minutes(5);
-
-/** Alarms per job type on the topic, and one dashboard for everything. */
+/** Alarms on an SNS topic and one dashboard, with a section per job type. */
 export class JobMonitoring extends Construct {
+  /** The topic every alarm notifies (KMS-encrypted, TLS-only; `alarmEmail` subscribes to it). */
   public readonly alarmTopic: sns.Topic;
-  /**
-   * Customer-managed key of the alarm topic. Not `alias/aws/sns`: CloudWatch alarms cannot
-   * publish to a topic encrypted with the AWS-managed key, whose key policy cannot grant
-   * cloudwatch.amazonaws.com `kms:Decrypt`/`kms:GenerateDataKey*`.
-   */
+  /** Customer-managed key of the alarm topic (see {@link AlarmTopic.key}). */
   public readonly alarmTopicKey: kms.Key;
+  /** The cdk-monitoring-constructs facade: more `monitor*` calls add sections and alarms. */
+  public readonly facade: MonitoringFacade;
+  /** The dashboard, named after the stack. */
   public readonly dashboard: cloudwatch.Dashboard;
-  /** Alarms by job type name. */
-  public readonly alarms: Readonly<Record<string, JobTypeAlarms>>;
-
-  private readonly props: JobMonitoringProps;
+  /** Every alarm, each named `<serviceName>-...` and notifying the topic. */
+  public readonly alarms: readonly cloudwatch.AlarmBase[];
+  /** The thresholds in force. */
+  public readonly thresholds: ResolvedAlarmThresholds;
 
   constructor(scope: Construct, id: string, props: JobMonitoringProps) {
     super(scope, id);
-    this.props = props;
-
-    this.alarmTopicKey = new kms.Key(this, 'AlarmTopicKey', {
-      description: `${props.serviceName} alarm topic encryption`,
-      enableKeyRotation: true,
-      removalPolicy:
-        (props.removalPolicy ?? 'retain') === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    const topic = new AlarmTopic(this, 'Alarms', {
+      serviceName: props.serviceName,
+      alarmEmail: props.alarmEmail,
+      removalPolicy: props.removalPolicy,
     });
-    this.alarmTopicKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'], // in a key policy, '*' means this key
-        conditions: { StringEquals: { 'aws:SourceAccount': this.alarmTopicKey.stack.account } },
-      }),
-    );
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `${props.serviceName} alarms`,
-      masterKey: this.alarmTopicKey,
-      enforceSSL: true,
-    });
-    if (props.alarmEmail) {
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-    }
-    const alarmAction = new actions.SnsAction(this.alarmTopic);
+    this.alarmTopic = topic.topic;
+    this.alarmTopicKey = topic.key;
+    const t = resolveAlarmThresholds(props.thresholds);
+    this.thresholds = t;
 
-    const alarms: Record<string, JobTypeAlarms> = {};
-    const queueAlarms = (
-      job: JobTypeConfig,
-      lane: string,
-      queue: sqs.IQueue,
-      deadLetterQueue: sqs.IQueue,
-    ) => {
-      const label = `'${job.name}'${lane ? ` ${lane}` : ''}`;
-      const id = `${job.name}${lane ? 'HighPriority' : ''}`;
-      const deadLetters = deadLetterQueue
-        .metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM })
-        .createAlarm(this, `${id}DeadLetters`, {
-          alarmDescription: `${label} jobs reached the dead-letter queue: inspect, fix, then redrive.`,
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        });
-      const oldestMessageAge = queue
-        .metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM })
-        .createAlarm(this, `${id}OldestMessageAge`, {
-          alarmDescription: `${label} queue's oldest message is older than ${job.maxMessageAgeSeconds} s: processing is stuck, throttled or too slow.`,
-          threshold: job.maxMessageAgeSeconds,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        });
-      for (const alarm of [deadLetters, oldestMessageAge]) alarm.addAlarmAction(alarmAction);
-      return { deadLetters, oldestMessageAge };
+    const dashboards = new DefaultDashboardFactory(this, 'Dashboards', {
+      dashboardNamePrefix: props.serviceName,
+      createDashboard: true,
+      createSummaryDashboard: false,
+      createAlarmDashboard: false,
+      renderingPreference: DashboardRenderingPreference.INTERACTIVE_ONLY,
+      detailDashboardRange: Duration.hours(3),
+    });
+    this.facade = new MonitoringFacade(this, 'Facade', {
+      // Physical names are explicit: the stack name keeps two stages in one account apart.
+      alarmFactoryDefaults: {
+        alarmNamePrefix: props.serviceName,
+        actionsEnabled: true,
+        action: new SnsAlarmActionStrategy({ onAlarmTopic: this.alarmTopic }),
+        datapointsToAlarm: t.datapointsToAlarm,
+        evaluationPeriods: t.evaluationPeriods,
+      },
+      metricFactoryDefaults: {},
+      dashboardFactory: dashboards,
+    });
+    const counted = {
+      period: Duration.minutes(t.periodMinutes),
+      evaluationPeriods: t.evaluationPeriods,
+      datapointsToAlarm: t.datapointsToAlarm,
     };
-    for (const { job, queue, deadLetterQueue, highPriority } of props.jobTypes) {
-      alarms[job.name] = {
-        ...queueAlarms(job, '', queue, deadLetterQueue),
-        ...(highPriority
-          ? {
-              highPriority: queueAlarms(
-                job,
-                'high-priority',
-                highPriority.queue,
-                highPriority.deadLetterQueue,
-              ),
-            }
-          : {}),
-      };
+    // SQS publishes queue metrics every minute, and none for a queue idle for hours: that is
+    // an empty queue, not a broken one.
+    const perMinute = {
+      ...counted,
+      period: Duration.minutes(1),
+      treatMissingDataOverride: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+
+    this.facade.addLargeHeader('API').monitorApiGateway({
+      api: props.api,
+      apiStage: props.apiStageName,
+      humanReadableName: 'Job API',
+      alarmFriendlyName: 'api',
+      add5XXFaultCountAlarm: {
+        Critical: {
+          ...counted,
+          maxErrorCount: t.maxApi5xxErrors,
+          alarmDescriptionOverride: `The job API answered more than ${t.maxApi5xxErrors} 5XX in ${t.periodMinutes} min: check the API functions' errors and the SQS and DynamoDB alarms.`,
+        },
+      },
+    });
+
+    const throttles = (what: string) => ({
+      Warning: {
+        ...counted,
+        maxThrottledEventsThreshold: t.maxTableThrottledEvents,
+        alarmDescriptionOverride: `The job table${what} throttled more than ${t.maxTableThrottledEvents} requests in ${t.periodMinutes} min (the SDK retries them): look for a hot key or a burst past on-demand's headroom.`,
+      },
+    });
+    this.facade.addLargeHeader('Job table').monitorDynamoTable({
+      table: props.table,
+      humanReadableName: 'Job table',
+      alarmFriendlyName: 'table',
+      addReadThrottledEventsCountAlarm: throttles(''),
+      addWriteThrottledEventsCountAlarm: throttles(''),
+    });
+    for (const indexName of props.tableIndexNames ?? []) {
+      this.facade.monitorDynamoTableGlobalSecondaryIndex({
+        table: props.table,
+        globalSecondaryIndexName: indexName,
+        humanReadableName: `Job table index ${indexName}`,
+        alarmFriendlyName: `table-${indexName}`,
+        addReadThrottledEventsCountAlarm: throttles(`'s ${indexName} index`),
+        addWriteThrottledEventsCountAlarm: throttles(`'s ${indexName} index`),
+      });
     }
-    this.alarms = alarms;
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.serviceName,
-      defaultInterval: Duration.hours(3),
-    });
-    this.dashboard.addWidgets(...this.apiWidgets());
-    for (const monitored of props.jobTypes) this.dashboard.addWidgets(...this.jobTypeWidgets(monitored));
+    for (const job of props.jobTypes) {
+      const n = job.name;
+      this.facade.addLargeHeader(`Job type \`${n}\``).monitorCustom({
+        humanReadableName: `${n} jobs`,
+        alarmFriendlyName: `${n}-jobs`,
+        metricGroups: jobMetricGroups({
+          namespace: props.metricsNamespace,
+          serviceName: props.serviceName,
+          jobName: n,
+        }),
+      });
+      for (const q of job.queues) {
+        const name = q.label ? `${n}-${q.label}` : n;
+        this.facade.monitorSqsQueueWithDlq({
+          queue: q.queue,
+          deadLetterQueue: q.deadLetterQueue,
+          humanReadableName: `${n} queue${q.label ? ` (${q.label})` : ''}`,
+          alarmFriendlyName: name,
+          addQueueMaxMessageAgeAlarm: {
+            Critical: {
+              ...perMinute,
+              maxAgeInSeconds: q.maxMessageAgeSeconds,
+              alarmDescriptionOverride: `'${name}' queue's oldest message is older than ${q.maxMessageAgeSeconds} s, the longest a healthy job waits: processing is stuck, throttled or too slow.`,
+            },
+          },
+          addDeadLetterQueueMaxSizeAlarm: {
+            Critical: {
+              ...perMinute,
+              maxMessageCount: t.maxDeadLetterMessages,
+              alarmDescriptionOverride: `'${name}' jobs reached the dead-letter queue: inspect them, fix the cause, then redrive.`,
+            },
+          },
+        });
+      }
+      this.facade.monitorLambdaFunction({
+        lambdaFunction: job.processor,
+        humanReadableName: `${n} processor`,
+        alarmFriendlyName: `${n}-processor`,
+        // An SQS event source has no iterator age (that is Kinesis and DynamoDB streams).
+        isIterator: false,
+        addFaultCountAlarm: {
+          Critical: {
+            ...counted,
+            maxErrorCount: t.maxProcessorErrors,
+            alarmDescriptionOverride: `The '${n}' processor failed more than ${t.maxProcessorErrors} invocations in ${t.periodMinutes} min (crash, timeout, or DynamoDB/SQS errors): see its logs and traces.`,
+          },
+        },
+        addThrottlesCountAlarm: {
+          Warning: {
+            ...counted,
+            maxErrorCount: t.maxProcessorThrottles,
+            alarmDescriptionOverride: `The '${n}' processor was throttled more than ${t.maxProcessorThrottles} times in ${t.periodMinutes} min: the account's or its reserved concurrency ran out.`,
+          },
+        },
+      });
+    }
+
+    this.dashboard = dashboards.dashboard as cloudwatch.Dashboard;
+    this.alarms = this.facade.createdAlarms().map((a) => a.alarm);
   }
-
-  /** An EMF job metric of one job type, as the Lambdas emit it (Powertools adds `service`). */
-  jobMetric(jobName: string, metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.props.metricsNamespace,
-      metricName,
-      dimensionsMap: { service: this.props.serviceName, [JOB_NAME_DIMENSION]: jobName },
-      statistic: cloudwatch.Stats.SUM,
-      period: FIVE_MINUTES,
-      ...props,
-    });
-  }
-
-  private apiWidgets(): cloudwatch.IWidget[] {
-    const { api } = this.props;
-    return [
-      new cloudwatch.TextWidget({ markdown: '# API', width: 24, height: 1 }),
-      graph('API requests', [api.metricCount({ label: 'Requests', period: FIVE_MINUTES })]),
-      graph('API 4XX / 5XX errors', [
-        api.metricClientError({ label: '4XX', period: FIVE_MINUTES }),
-        api.metricServerError({ label: '5XX', period: FIVE_MINUTES }),
-      ]),
-      graph('API latency', [
-        api.metricLatency({ label: 'p50', statistic: cloudwatch.Stats.p(50), period: FIVE_MINUTES }),
-        api.metricLatency({ label: 'p99', statistic: cloudwatch.Stats.p(99), period: FIVE_MINUTES }),
-      ]),
-    ];
-  }
-
-  private jobTypeWidgets({
-    job,
-    queue,
-    deadLetterQueue,
-    processor,
-    highPriority,
-  }: MonitoredJobType): cloudwatch.IWidget[] {
-    const n = job.name;
-    const max = { statistic: cloudwatch.Stats.MAXIMUM, period: ONE_MINUTE };
-    const sum = { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES };
-    return [
-      new cloudwatch.TextWidget({ markdown: `## Job type \`${n}\``, width: 24, height: 1 }),
-      graph(`${n}: queue depth`, [
-        queue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'Visible' }),
-        queue.metricApproximateNumberOfMessagesNotVisible({ ...max, label: 'In flight' }),
-        ...(highPriority
-          ? [
-              highPriority.queue.metricApproximateNumberOfMessagesVisible({
-                ...max,
-                label: 'High priority: visible',
-              }),
-            ]
-          : []),
-      ]),
-      graph(
-        `${n}: age of oldest message (s)`,
-        [queue.metricApproximateAgeOfOldestMessage({ ...max, label: 'Oldest message age' })],
-        [{ value: job.maxMessageAgeSeconds, label: 'Alarm' }],
-      ),
-      graph(`${n}: dead-letter queue depth`, [
-        deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'Dead letters' }),
-        ...(highPriority
-          ? [
-              highPriority.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-                ...max,
-                label: 'High priority: dead letters',
-              }),
-            ]
-          : []),
-      ]),
-      graph(`${n}: processor invocations / errors / throttles`, [
-        processor.metricInvocations({ ...sum, label: 'Invocations' }),
-        processor.metricErrors({ ...sum, label: 'Errors' }),
-        processor.metricThrottles({ ...sum, label: 'Throttles' }),
-      ]),
-      graph(`${n}: processor duration (ms)`, [
-        processor.metricDuration({ label: 'p50', statistic: cloudwatch.Stats.p(50), period: FIVE_MINUTES }),
-        processor.metricDuration({ label: 'p99', statistic: cloudwatch.Stats.p(99), period: FIVE_MINUTES }),
-      ]),
-      graph(
-        `${n}: processor concurrent executions`,
-        [processor.metric('ConcurrentExecutions', { ...max, label: 'Concurrent executions' })],
-        [{ value: job.settings.maxConcurrency, label: 'maxConcurrency' }],
-      ),
-      graph(`${n}: job outcomes`, [
-        this.jobMetric(n, JobMetric.Submitted, { label: 'Submitted' }),
-        this.jobMetric(n, JobMetric.Completed, { label: 'Completed' }),
-        this.jobMetric(n, JobMetric.Retried, { label: 'Retried' }),
-        this.jobMetric(n, JobMetric.Failed, { label: 'Failed' }),
-        this.jobMetric(n, JobMetric.DeadLettered, { label: 'Dead-lettered' }),
-        this.jobMetric(n, JobMetric.Canceled, { label: 'Canceled' }),
-      ]),
-      graph(`${n}: job processing time (ms)`, [
-        this.jobMetric(n, JobMetric.ProcessingTime, { label: 'p50', statistic: cloudwatch.Stats.p(50) }),
-        this.jobMetric(n, JobMetric.ProcessingTime, { label: 'p99', statistic: cloudwatch.Stats.p(99) }),
-      ]),
-    ];
-  }
-}
-
-function graph(
-  title: string,
-  left: cloudwatch.IMetric[],
-  leftAnnotations?: cloudwatch.HorizontalAnnotation[],
-): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left, leftAnnotations, width: 8, height: 6 });
 }

@@ -7,6 +7,9 @@ import type { RemovalPolicyName } from '../config';
 /** Attribute holding a finished job's expiry (epoch seconds); DynamoDB TTL deletes it later. */
 export const JOB_TTL_ATTRIBUTE = 'expiresAt';
 
+/** The table's global secondary indexes (monitored one by one). */
+export const JOB_TABLE_INDEX_NAMES: readonly string[] = [BY_OWNER_INDEX.indexName, ACTIVE_INDEX.indexName];
+
 /** Props of {@link JobTable}. */
 export interface JobTableProps {
   /**

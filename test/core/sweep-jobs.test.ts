@@ -297,3 +297,18 @@ function oneIdPerShard(shards: number): string[] {
   }
   return [...byShard.values()];
 }
+
+describe('sweepJobs recoveries', () => {
+  it('tells each recovered job, with the record it wrote, and nothing else', async () => {
+    const told: [string, string, string][] = [];
+    const { store, deps } = setup({ onRecovered: (action, job) => told.push([action, job.id, job.status]) });
+    await store.create(deadWorkerJob());
+    await store.create(deadWorkerJob({ id: idOf(2), retryCount: 3, maxRetries: 3 }));
+    await store.create(aJob({ id: idOf(3), status: 'Queued', lastUpdatedAt: ago(30) }));
+    await sweepJobs(deps);
+    expect(told.sort()).toEqual([
+      ['failed', idOf(2), 'Failed'],
+      ['rescheduled', idOf(1), 'Scheduled'],
+    ]);
+  });
+});

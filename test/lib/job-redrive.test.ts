@@ -9,6 +9,7 @@ import { Env } from '../../lambdas/runtime-env';
 import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
 import { REDRIVE_ENTRY, REDRIVE_TIMEOUT_SECONDS, RETRY_JOB_ENTRY } from '../../lib/constructs/job-api';
 import { createTestStack } from '../support/cdk-app';
+import { isTraceWrite } from '../support/xray';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, probed field by field
 type Json = Record<string, any>;
@@ -38,7 +39,8 @@ const dlqArns = () => exactly(names().map((n) => arnOf(idOf(stack.processors[n]?
 function statementsOf(roleId: string): Json[] {
   return ofType('AWS::IAM::Policy')
     .filter(([, p]) => (p.Properties?.Roles ?? []).some((r: Json) => r.Ref === roleId))
-    .flatMap(([, p]) => p.Properties?.PolicyDocument.Statement as Json[]);
+    .flatMap(([, p]) => p.Properties?.PolicyDocument.Statement as Json[])
+    .filter((s) => !isTraceWrite(s));
 }
 
 /** The resource whose path is `parts`, from the API's root. */

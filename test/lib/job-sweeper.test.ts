@@ -9,6 +9,7 @@ import { Env } from '../../lambdas/runtime-env';
 import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
 import { ConfigError, resolveConfig, type StageConfig } from '../../lib/config';
 import { createTestStack } from '../support/cdk-app';
+import { isTraceWrite } from '../support/xray';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, probed field by field
 type Json = Record<string, any>;
@@ -33,7 +34,8 @@ function statementsOfRole(roleId: string): Json[] {
   return Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy')
     .filter((r) => (r.Properties?.Roles ?? []).some((role: Json) => role.Ref === roleId))
-    .flatMap((r) => r.Properties?.PolicyDocument.Statement ?? []);
+    .flatMap((r) => r.Properties?.PolicyDocument.Statement ?? [])
+    .filter((s: Json) => !isTraceWrite(s));
 }
 
 describe('recovery sweeper', () => {

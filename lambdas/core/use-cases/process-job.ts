@@ -34,6 +34,12 @@ export interface ProcessJobDeps {
    * @default MAX_RESULT_BYTES (32 MiB)
    */
   readonly maxResultBytes?: number;
+  /**
+   * Told of every claimed attempt, with the record as claimed (for the started count and the
+   * queue wait, which no outcome carries: the outcome write clears `retryDelayUntil`).
+   * @default - nothing is told
+   */
+  readonly onClaimed?: (claimed: Job) => void;
 }
 
 export interface ProcessJobRequest {
@@ -96,6 +102,7 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
   if (!claim.claimed) return notClaimed(deps, request, claim.job);
 
   const job = claim.job;
+  deps.onClaimed?.(job);
   if (job.cancelRequestedAt) {
     // Canceled while its last worker ran, and that worker died: end it without running it.
     const written = await record(deps, job, (current, at) => canceled(deps, current, at));

@@ -35,6 +35,12 @@ export interface SweepJobsDeps {
   readonly leaseMs?: number;
   /** Jobs asked of the store per query. @default 100 */
   readonly pageSize?: number;
+  /**
+   * Told of every job a dead worker left behind once its new state is written: `rescheduled`
+   * (Scheduled again) or `failed` (Failed, copied to the DLQ), with the record written.
+   * @default - nothing is told
+   */
+  readonly onRecovered?: (action: 'rescheduled' | 'failed', job: Job) => void;
 }
 
 /** What one sweep did. */
@@ -140,29 +146,29 @@ async function recoverLostWorker(deps: SweepJobsDeps, job: Job, now: Date): Prom
   const history = withAttempt(job, 'abandoned', now, error.code);
   // A cancel request goes the retry way too: the next claim records Canceled without running it.
   if (job.retryCount < job.maxRetries || job.cancelRequestedAt !== undefined) {
-    await deps.store.update(
-      transition(job, 'Scheduled', now, {
-        error,
-        retryCount: job.retryCount + 1,
-        retryDelayUntil: now.toISOString(),
-        history,
-      }),
-    );
+    const scheduled = transition(job, 'Scheduled', now, {
+      error,
+      retryCount: job.retryCount + 1,
+      retryDelayUntil: now.toISOString(),
+      history,
+    });
+    await deps.store.update(scheduled);
     await queue.enqueue(job);
     deps.logger.warn('Rescheduled a job whose worker died', { jobId: job.id, attempt: job.attempt });
+    deps.onRecovered?.('rescheduled', scheduled);
     return 'rescheduled';
   }
-  await deps.store.update(
-    transition(job, 'Failed', now, {
-      error,
-      retryDelayUntil: undefined,
-      expiresAt: expiryAfter(now, deps.retentionSeconds),
-      history,
-    }),
-  );
+  const failed = transition(job, 'Failed', now, {
+    error,
+    retryDelayUntil: undefined,
+    expiresAt: expiryAfter(now, deps.retentionSeconds),
+    history,
+  });
+  await deps.store.update(failed);
   // Recorded Failed first, so every DLQ message belongs to a Failed job.
   await deadLetterQueue.send(job, error);
   deps.logger.warn('Failed a job whose worker died with no retries left', { jobId: job.id });
+  deps.onRecovered?.('failed', failed);
   return 'failed';
 }
 

@@ -17,10 +17,17 @@ async function setup(job: Job = aJob({ owner: ALICE })) {
   const store = new InMemoryJobStore();
   await store.create(job);
   const clock = new ManualClock();
-  const handler = makeCancelJobHandler({ store, clock, logger: silentLogger, retentionSeconds: 3_600 });
+  const counted: string[] = [];
+  const handler = makeCancelJobHandler({
+    store,
+    clock,
+    logger: silentLogger,
+    retentionSeconds: 3_600,
+    countCanceled: (name) => counted.push(name),
+  });
   const cancel = (id = ID, caller = ALICE) =>
     handler(apiEvent({ method: 'DELETE', nameOrId: id, body: null, caller }));
-  return { cancel, store, clock };
+  return { cancel, store, clock, counted };
 }
 
 describe('DELETE /jobs/{id}', () => {
@@ -86,5 +93,14 @@ describe('DELETE /jobs/{id}', () => {
     const { cancel, clock } = await setup();
     clock.advance(86_400_000 + 1);
     expect((await cancel()).statusCode).toBe(404);
+  });
+
+  it('counts a job it cancels, but not one whose worker will (that worker counts it)', async () => {
+    const queued = await setup();
+    await queued.cancel();
+    expect(queued.counted).toEqual(['echo']);
+    const inProgress = await setup(aJob({ owner: ALICE, ...running }));
+    await inProgress.cancel();
+    expect(inProgress.counted).toEqual([]);
   });
 });

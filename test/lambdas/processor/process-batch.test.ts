@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
 import { JobCatalog } from '../../../lambdas/core/catalog';
 import { jobTypes } from '../../../lambdas/jobs/catalog';
-import { makeProcessorHandler } from '../../../lambdas/processor/process-batch';
+import { type JobTracer, makeProcessorHandler } from '../../../lambdas/processor/process-batch';
 import { FakeDelivery } from '../../support/fake-delivery';
 import { aJob, ManualClock, sequentialIds } from '../../support/jobs';
 import { lambdaContext, sqsEvent } from '../../support/sqs-events';
@@ -12,7 +12,7 @@ import { lambdaContext, sqsEvent } from '../../support/sqs-events';
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const message = (n: number, name = 'flaky') => JSON.stringify({ id: id(n), name });
 
-async function setup() {
+async function setup(options: { traceJob?: JobTracer } = {}) {
   const store = new InMemoryJobStore();
   await store.create(aJob({ id: id(1), name: 'flaky', input: { failTimes: 0 } }));
   await store.create(aJob({ id: id(2), name: 'flaky', input: { failTimes: 1 } }));
@@ -28,13 +28,14 @@ async function setup() {
     retentionSeconds: 86_400,
     logger: new Logger(),
     metrics,
+    ...options,
     deliveryFor: (record, jobId) => {
       const delivery = new FakeDelivery(jobId);
       deliveries.set(record.messageId, delivery);
       return delivery;
     },
   });
-  return { handler, store, deliveries };
+  return { handler, store, deliveries, metrics };
 }
 
 describe('processor handler', () => {
@@ -107,5 +108,43 @@ describe('processor handler, concurrent invocations', () => {
     const [ra, rb] = await Promise.all([handler(a, lambdaContext()), handler(b, lambdaContext())]);
     expect(ra.batchItemFailures).toEqual([{ itemIdentifier: a.Records[0]?.messageId }]);
     expect(rb.batchItemFailures).toEqual([]);
+  });
+
+  it("records a batch's job metrics and publishes them once, at the end of the batch", async () => {
+    const { handler, metrics } = await setup();
+    const added: [string, number][] = [];
+    vi.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+      added.push([name, value]);
+      return metrics;
+    });
+    const publish = vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
+    vi.spyOn(metrics, 'hasStoredMetrics').mockImplementation(() => added.length > 0);
+    await handler(sqsEvent(message(1), message(2), message(3), 'not json'), lambdaContext());
+    const counts = (name: string) => added.filter(([n]) => n === name).length;
+    // Jobs 1 and 2 were claimed (3 had finished: skipped, nothing recorded).
+    expect(counts('JobsStarted')).toBe(2);
+    expect(counts('JobQueueWaitTime')).toBe(2);
+    expect(counts('JobProcessingTime')).toBe(2);
+    expect(counts('JobsCompleted')).toBe(1);
+    expect(counts('JobEndToEndTime')).toBe(1);
+    expect(counts('JobsRetried')).toBe(1);
+    expect(counts('JobsDeadLettered')).toBe(1); // the malformed message
+    expect(counts('JobsFailed')).toBe(0);
+    expect(publish).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs each job message in its own trace subsegment, named for its job', async () => {
+    const traced: [string, string][] = [];
+    const traceJob: JobTracer = (jobName, jobId, fn) => {
+      traced.push([jobName, jobId]);
+      return fn();
+    };
+    const { handler, store } = await setup({ traceJob });
+    await handler(sqsEvent(message(1), message(2)), lambdaContext());
+    expect(traced.sort()).toEqual([
+      ['flaky', id(1)],
+      ['flaky', id(2)],
+    ]);
+    expect((await store.get(id(1)))?.status).toBe('Completed');
   });
 });
