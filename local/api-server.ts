@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { problemResponse } from '../lambdas/api/problem';
+import { jobTypes } from '../lambdas/jobs/catalog';
+import { buildOpenApiDocument } from '../openapi/document';
 import { type LocalRequest, requestUrl, toApiGatewayEvent } from './api-gateway-event';
 import { safeDecode } from './safe-decode';
 
@@ -88,6 +90,10 @@ async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerRespon
       body: '{"status":"ok"}',
     });
   }
+  if (segments.length === 1 && segments[0] === 'openapi.json') {
+    if (method !== 'GET') return send(res, methodNotAllowed(['GET']));
+    return send(res, openApiResponse(req));
+  }
   if (segments.length === 1 && segments[0] === 'jobs') {
     if (method !== 'GET') return send(res, methodNotAllowed(['GET']));
     return send(res, await routes.listJobs(toApiGatewayEvent(request, '/jobs', null)));
@@ -122,6 +128,16 @@ async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerRespon
     );
   }
   send(res, problem(404, 'ROUTE_NOT_FOUND', `No route for ${method} ${request.url.split('?')[0]}`));
+}
+
+/** The API's OpenAPI document, naming this server (as the client reached it) as its server. */
+function openApiResponse(req: IncomingMessage): APIGatewayProxyResult {
+  const serverUrl = `http://${req.headers.host ?? 'localhost'}`;
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    body: JSON.stringify(buildOpenApiDocument({ jobTypes, serverUrl })),
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -74,16 +74,19 @@ export const JOB_NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
  *   handler: async ({ key }) => (await import('./resize-impl')).resize(key),
  * });
  */
-export function defineJobType<I, O>(definition: JobTypeDefinition<I, O>): JobType<I, O> {
+export function defineJobType<I, O, const N extends string = string>(
+  definition: JobTypeDefinition<I, O> & { readonly name: N },
+): JobType<I, O, N> {
   // Erasing I is safe: the handler only ever receives what its own schema returned.
-  return definition as unknown as JobType<I, O>;
+  return definition as unknown as JobType<I, O, N>;
 }
 
 /**
  * A job type with its input and result types erased for the catalog, but kept as phantom
- * types for typed clients (`InputOf`, `ResultOf`).
+ * types for typed clients (`InputOf`, `ResultOf`), along with its name as a literal type.
  */
-export interface JobType<I = unknown, O = unknown> extends JobTypeDefinition {
+export interface JobType<I = unknown, O = unknown, N extends string = string> extends JobTypeDefinition {
+  readonly name: N;
   readonly __types?: { readonly input: I; readonly result: O };
 }
 

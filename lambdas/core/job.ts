@@ -105,6 +105,10 @@ export interface JobView {
   progress: JobProgress | null;
   cancelRequested: boolean;
   priority: JobPriority;
+  /** `GET /jobs/{id}` of a result stored in S3: a presigned GET URL (`result` is then null). */
+  resultUrl?: string;
+  /** When `resultUrl` stops working (ISO 8601). */
+  resultUrlExpiresAt?: string;
 }
 
 export function toJobView(job: Job): JobView {

@@ -1,6 +1,16 @@
-/** A small HTTP client for the end-to-end tests against the local system. */
+/**
+ * A small HTTP client for the end-to-end tests against the local system. Every response it
+ * receives is checked against the OpenAPI document (status, Content-Type, headers, body): a
+ * mismatch fails the test that made the request.
+ */
 import type { JobView } from '../../lambdas/core/job';
 import { isTerminal } from '../../lambdas/core/job-status';
+import { jobTypes } from '../../lambdas/jobs/catalog';
+import { buildOpenApiDocument } from '../../openapi/document';
+import { openApiResponseValidator } from './openapi-response-validator';
+
+/** Validates against the document of the catalog's job types (the ones the local system runs). */
+export const validateResponse = openApiResponseValidator(buildOpenApiDocument({ jobTypes }));
 
 export interface Reply {
   readonly status: number;
@@ -20,6 +30,15 @@ export function localClient(baseUrl: string) {
       headers: options.headers,
     });
     const text = await response.text();
+    const problems = validateResponse({
+      method,
+      path,
+      status: response.status,
+      headers: response.headers,
+      body: text,
+    });
+    if (problems.length > 0)
+      throw new Error(`Response does not match the OpenAPI document:\n${problems.join('\n')}`);
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
   }
 

@@ -1,0 +1,16 @@
+/** The CLI's exit codes (documented in the README's CLI section). */
+export const ExitCode = {
+  /** Done; for `wait` (and `submit --wait`), the job Completed. */
+  Ok: 0,
+  /** `wait`: the job ended Failed or Canceled. */
+  JobFailed: 1,
+  /** Bad arguments, an unknown command, or no API URL could be found. */
+  Usage: 2,
+  /** The API answered with an error (the problem is printed), or could not be reached. */
+  ApiError: 3,
+  /** `wait`: the job had not finished when `--timeout` ran out. */
+  Timeout: 4,
+} as const;
+
+/** One of {@link ExitCode}. */
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
