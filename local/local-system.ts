@@ -73,7 +73,9 @@ export type LocalComponent =
   | 'retry-job'
   | 'redrive'
   | 'processor'
-  | 'sweeper';
+  | 'sweeper'
+  /** Every job type's SQS event source: its receives, deletes and visibility changes. */
+  | 'event-source';
 
 export interface LocalEmulators {
   readonly dynamodb: DynamoDbEmulator;
@@ -130,6 +132,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       };
     };
     const processorClients = clients('processor');
+    const eventSourceClient = clients('event-source').sqsClient;
     const wrap = options.wrapProcessor ?? ((_name: string, processor: LocalProcessor) => processor);
     const eventSources: Record<string, EventSource> = {};
     for (const job of config.jobTypes) {
@@ -147,7 +150,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         }),
       );
       eventSources[job.name] = startEventSource({
-        client: sqs.client,
+        client: eventSourceClient,
         queueUrl: queue.queueUrl,
         queueArn: queue.queueArn,
         batchSize: job.settings.batchSize,
