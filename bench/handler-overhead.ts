@@ -28,7 +28,7 @@ import { runAsMain } from './support/main';
 import { progress } from './support/progress';
 import { type Benchmark, setting } from './support/report';
 import { startSqsProcess } from './support/sqs-process';
-import { median, round, times } from './support/stats';
+import { median, percentile, round, times } from './support/stats';
 
 const JOB = 'echo';
 const RECORDS_PER_BATCH = 10;
@@ -230,6 +230,7 @@ export const handlerOverhead: Benchmark = {
           realCpuUsPerJob: round(median(pairs.map((p) => p.real)) / jobsPerHalf, 1),
           bareCpuUsPerJob: round(median(pairs.map((p) => p.bare)) / jobsPerHalf, 1),
           ratioMedian: round(median(ratios), 3),
+          ratioQuartiles: [round(percentile(ratios, 25), 3), round(percentile(ratios, 75), 3)],
           ratios: ratios.map((r) => round(r, 3)),
           logBytesPerJob: round(logBytes / (pairs.length * jobsPerHalf), 0),
         };
@@ -242,7 +243,8 @@ export const handlerOverhead: Benchmark = {
       );
       const line = (name: string, f: ReturnType<typeof summarise>) =>
         `${name.padEnd(9)} ${f.realCpuUsPerJob} us/job vs bare ${f.bareCpuUsPerJob} us/job = ` +
-        `${times(f.ratioMedian)} (median of ${f.ratios.length} paired rounds; logs+EMF ${f.logBytesPerJob} B/job)`;
+        `${times(f.ratioMedian)} (median of ${f.ratios.length} paired rounds, quartiles ` +
+        `${f.ratioQuartiles.join('-')}; logs+EMF ${f.logBytesPerJob} B/job)`;
       return {
         settings: {
           rounds,
