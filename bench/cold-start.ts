@@ -136,6 +136,7 @@ function probe(file: string): Promise<Probe> {
   });
 }
 
+/** The cold-start benchmark (`--only cold-start`). */
 export const coldStart: Benchmark = {
   name: 'cold-start',
   title: 'Cold start (bundle size and module initialisation)',

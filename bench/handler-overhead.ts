@@ -82,6 +82,7 @@ interface Pair {
   readonly bare: number;
 }
 
+/** The handler overhead benchmark (`--only overhead`). */
 export const handlerOverhead: Benchmark = {
   name: 'overhead',
   title: 'Handler overhead (CPU per job, real vs bare)',

@@ -47,6 +47,7 @@ function figures(jobs: number, seconds: number, latencies: readonly number[]): R
   };
 }
 
+/** The local throughput benchmark (`--only throughput`). */
 export const localThroughput: Benchmark = {
   name: 'throughput',
   title: 'Local end-to-end throughput vs the emulator ceiling',

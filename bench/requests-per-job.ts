@@ -181,6 +181,7 @@ function usageOf(f: PhaseFigures, processorMemoryMiB: number, fullBatches: boole
 const roundCost = (cost: CostBreakdown) =>
   Object.fromEntries(Object.entries(cost).map(([part, usd]) => [part, round(usd, 3)]));
 
+/** The requests and cost benchmark (`--only requests`). */
 export const requestsPerJob: Benchmark = {
   name: 'requests',
   title: 'AWS requests and dollars per job',

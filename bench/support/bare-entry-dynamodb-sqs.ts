@@ -17,4 +17,5 @@ const submit = bareSubmit({
   queueUrl: process.env.JOB_QUEUE_URL ?? '',
 });
 
+/** Stores and enqueues one job, as submit does. */
 export const handler = async (event: { name: string; input: unknown }) => submit(event.name, event.input);

@@ -10,5 +10,6 @@ const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 });
 const tableName = process.env.JOBS_TABLE_NAME;
 
+/** Reads one job record, as get-job does. */
 export const handler = async (event: { id: string }) =>
   documentClient.send(new GetCommand({ TableName: tableName, Key: { id: event.id }, ConsistentRead: true }));

@@ -12,6 +12,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
+/** The clients and names the bare handlers call with. */
 export interface BareDeps {
   readonly documentClient: DynamoDBDocumentClient;
   readonly sqsClient: SQSClient;

@@ -12,6 +12,7 @@ import { loadLocalConfig } from '../../local/local-config';
 import { type LocalProcessor, type LocalSystem, startLocalSystem } from '../../local/local-system';
 import type { RequestCounter } from './request-counter';
 
+/** Options of {@link startBenchSystem}. */
 export interface BenchSystemOptions {
   /** Counts every call of every component under the component's name. */
   readonly counter?: RequestCounter;
@@ -61,6 +62,7 @@ export async function startBenchSystem(options: BenchSystemOptions = {}): Promis
   return system;
 }
 
+/** What {@link submitOverHttp} got back. */
 export interface SubmitResult {
   readonly ids: string[];
   /** Milliseconds of each submit, in completion order. */

@@ -11,6 +11,10 @@ import type { Benchmark, BenchOptions, BenchReport } from './report';
 /** Where results go; git-ignored. */
 export const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
 
+/**
+ * Reads `--quick`, `--result-file path` and `--<setting> N` pairs.
+ * @throws naming the argument that is not one of these
+ */
 export function parseArgs(argv: readonly string[]): BenchOptions & { resultFile?: string } {
   const overrides: Record<string, number> = {};
   let quick = false;

@@ -5,6 +5,7 @@
 
 const NON_TTY_INTERVAL_MS = 5_000;
 
+/** A progress line. */
 export interface Progress {
   /** Shows `text` as the current state. */
   update(text: string): void;
@@ -12,6 +13,7 @@ export interface Progress {
   done(): void;
 }
 
+/** A progress line on `stream` (stderr by default, so results on stdout stay clean). */
 export function progress(stream: NodeJS.WriteStream = process.stderr): Progress {
   const tty = stream.isTTY === true;
   let last = 0;

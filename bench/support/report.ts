@@ -14,6 +14,7 @@ export interface TargetCheck {
   readonly unit: string;
 }
 
+/** A benchmark's full report, as bench/results/latest.json holds it. */
 export interface BenchReport {
   /** The name `--only` takes. */
   readonly name: string;

@@ -12,6 +12,18 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type AnyClient = SQSClient | DynamoDBClient | DynamoDBDocumentClient;
 
+/** The little of the SDK's middleware shapes the counter touches. */
+type Args = { input: Record<string, unknown> };
+type Output = { output: Record<string, unknown> };
+type Context = { clientName?: string; commandName?: string };
+type Middleware = (
+  next: (args: Args) => Promise<Output>,
+  context: Context,
+) => (args: Args) => Promise<Output>;
+interface MiddlewareStack {
+  add(middleware: Middleware, options: { step: string; name: string; priority?: string }): void;
+}
+
 /** Counts of one component's calls of one operation. */
 export interface OperationCount {
   /** `send` calls. */
@@ -103,61 +115,51 @@ export class RequestCounter {
    * client shares its middleware stack with the client it wraps: attach one of the two, once.
    */
   attach<C extends AnyClient>(client: C, component: string): C {
-    const stack = client.middlewareStack as unknown as {
-      add(middleware: unknown, options: { step: string; name: string; priority?: string }): void;
-    };
+    const stack = client.middlewareStack as unknown as MiddlewareStack;
     stack.add(
-      (
-        next: (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>,
-        context: {
-          clientName?: string;
-          commandName?: string;
-        },
-      ) =>
-        async (args: { input: Record<string, unknown> }) => {
-          const service = SERVICE_OF[String(context.clientName)] ?? String(context.clientName);
-          const operation = operationOf(context.commandName);
-          const wantsCapacity =
-            service === 'DynamoDB' &&
-            CAPACITY_OPERATIONS.has(operation) &&
-            args.input.ReturnConsumedCapacity === undefined;
-          const input = wantsCapacity ? { ...args.input, ReturnConsumedCapacity: 'INDEXES' } : args.input;
-          let result: { output: Record<string, unknown> };
-          try {
-            result = await next({ ...args, input });
-          } finally {
-            // Filed when it ends, so a long poll begun before a reset counts after it, whole.
-            this.entry(component, `${service}.${operation}`).calls += 1;
+      (next, context) => async (args) => {
+        const service = SERVICE_OF[String(context.clientName)] ?? String(context.clientName);
+        const operation = operationOf(context.commandName);
+        const wantsCapacity =
+          service === 'DynamoDB' &&
+          CAPACITY_OPERATIONS.has(operation) &&
+          args.input.ReturnConsumedCapacity === undefined;
+        const input = wantsCapacity ? { ...args.input, ReturnConsumedCapacity: 'INDEXES' } : args.input;
+        let result: Output;
+        try {
+          result = await next({ ...args, input });
+        } finally {
+          // Filed when it ends, so a long poll begun before a reset counts after it, whole.
+          this.entry(component, `${service}.${operation}`).calls += 1;
+        }
+        const count = this.entry(component, `${service}.${operation}`);
+        if (operation === 'ReceiveMessage') {
+          const messages = (result.output.Messages as unknown[] | undefined)?.length ?? 0;
+          count.messages += messages;
+          if (messages === 0) count.empty += 1;
+        }
+        if (service === 'DynamoDB' && CAPACITY_OPERATIONS.has(operation)) {
+          const units = capacityOf(result.output);
+          if (units === undefined) count.unreported += 1;
+          else {
+            count.capacityUnits += units.total;
+            count.indexCapacityUnits += units.indexes;
           }
-          const count = this.entry(component, `${service}.${operation}`);
-          if (operation === 'ReceiveMessage') {
-            const messages = (result.output.Messages as unknown[] | undefined)?.length ?? 0;
-            count.messages += messages;
-            if (messages === 0) count.empty += 1;
-          }
-          if (service === 'DynamoDB' && CAPACITY_OPERATIONS.has(operation)) {
-            const units = capacityOf(result.output);
-            if (units === undefined) count.unreported += 1;
-            else {
-              count.capacityUnits += units.total;
-              count.indexCapacityUnits += units.indexes;
-            }
-          }
-          if (wantsCapacity) delete result.output.ConsumedCapacity;
-          return result;
-        },
+        }
+        if (wantsCapacity) delete result.output.ConsumedCapacity;
+        return result;
+      },
       { step: 'initialize', name: `benchCountCalls-${component}`, priority: 'high' },
     );
     stack.add(
-      (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
-        async (args: unknown) => {
-          const service = SERVICE_OF[String(context.clientName)] ?? String(context.clientName);
-          try {
-            return await next(args);
-          } finally {
-            this.entry(component, `${service}.${operationOf(context.commandName)}`).attempts += 1;
-          }
-        },
+      (next, context) => async (args) => {
+        const service = SERVICE_OF[String(context.clientName)] ?? String(context.clientName);
+        try {
+          return await next(args);
+        } finally {
+          this.entry(component, `${service}.${operationOf(context.commandName)}`).attempts += 1;
+        }
+      },
       { step: 'finalizeRequest', name: `benchCountAttempts-${component}` },
     );
     return client;

@@ -19,12 +19,17 @@ import('fauxqs').then(async ({ buildApp }) => {
   process.on('disconnect', () => process.exit(0));
 });`;
 
+/** fauxqs running in a child process. */
 export interface SqsProcess {
   readonly endpoint: string;
   readonly client: SQSClient;
   stop(): Promise<void>;
 }
 
+/**
+ * Starts fauxqs in a child process on a free loopback port.
+ * @throws when it has not reported its port within 20 s
+ */
 export async function startSqsProcess(): Promise<SqsProcess> {
   const child: ChildProcess = spawn(process.execPath, ['-e', CHILD_SCRIPT], {
     cwd: PROJECT_ROOT,
