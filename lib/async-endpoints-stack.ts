@@ -63,6 +63,7 @@ export class AsyncEndpointsStack extends Stack {
       maxBodyBytes: config.maxBodyBytes,
       stageName: config.apiStageName,
       throttle: config.apiThrottle,
+      apiKeys: config.apiKeys,
       manageApiGatewayAccount: config.manageApiGatewayAccount,
     });
 

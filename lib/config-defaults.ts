@@ -3,15 +3,16 @@
  * easy to find and the tests can refer to the same numbers.
  */
 
-/** Defaults of the stage-wide fields of {@link StageConfigInput}. */
+/**
+ * Defaults of the stage-wide fields of {@link StageConfigInput} that do not depend on scale.
+ * `retentionDays`, `apiThrottle`, `alarms` and `accountConcurrency` come from the scale profile
+ * (`profiles.ts`).
+ */
 export const CONFIG_DEFAULTS = {
   stackName: 'AsyncEndpoints',
   maxBodyBytes: 262_144,
-  retentionDays: 30,
   logRetentionDays: 30,
   removalPolicy: 'retain',
-  apiThrottle: { rateLimit: 500, burstLimit: 1000 },
-  accountConcurrency: 1000,
   manageApiGatewayAccount: true,
   apiStageName: 'prod',
   sweeper: { intervalMinutes: 5, maxJobsPerRun: 500 },

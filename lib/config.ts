@@ -5,12 +5,20 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { JobCatalog } from '../lambdas/core/catalog';
-import type { JobSettings } from '../lambdas/core/job-settings';
+import { JOB_KINDS, type JobKind, type JobSettings, resolveJobSettings } from '../lambdas/core/job-settings';
 import type { JobType } from '../lambdas/core/job-type';
 import { jobTypes as catalogJobTypes } from '../lambdas/jobs/catalog';
 import { CONFIG_DEFAULTS, LIMITS } from './config-defaults';
 import { CONTEXT_KEY, ConfigError } from './config-error';
 import { describe, isPlainObject, Problems, parseScalar } from './config-problems';
+import {
+  type ApiKeysConfig,
+  type ApiKeysInput,
+  profileLayer,
+  readAlarms,
+  readApiKeys,
+  readProfile,
+} from './config-scale';
 import {
   checkJobType,
   defaultMaxMessageAgeSeconds,
@@ -19,8 +27,9 @@ import {
   type JobTypeConfig,
   worstCaseMessageLifetimeSeconds,
 } from './job-type-checks';
+import type { AlarmThresholds, ProfileName } from './profiles';
 
-export type { JobTypeConfig };
+export type { AlarmThresholds, ApiKeysConfig, ApiKeysInput, JobTypeConfig, ProfileName };
 export {
   CONTEXT_KEY,
   ConfigError,
@@ -66,6 +75,7 @@ export interface SweeperInput {
  * settings) plus fields only the infrastructure uses.
  */
 export interface JobTypeOverrides extends Partial<JobSettings> {
+  // `kind` may be overridden too: it also picks the profile's row for this job type.
   /**
    * Visibility timeout of the job queue, seconds (at least 6x the function timeout plus the
    * batching window, as Lambda recommends; at most 43200).
@@ -84,6 +94,13 @@ export interface JobTypeOverrides extends Partial<JobSettings> {
 /** The stage config as written in cdk.json (every field optional). */
 export interface StageConfigInput {
   /**
+   * Scale profile (see `lib/profiles.ts`): sets the event-source scaling of every job type,
+   * API throttling, alarm thresholds, retention and the assumed concurrency quota. The
+   * top-level context key `profile` (`-c profile=large`) wins over this field.
+   * @default 'small'
+   */
+  readonly profile?: ProfileName;
+  /**
    * CloudFormation stack name; also the Powertools service name and the dashboard name.
    * @default 'AsyncEndpoints'
    */
@@ -95,7 +112,7 @@ export interface StageConfigInput {
   readonly maxBodyBytes?: number;
   /**
    * Days a finished job stays readable before its TTL expires.
-   * @default 30
+   * @default the profile's: 30 (small), 14 (medium), 3 (large)
    */
   readonly retentionDays?: number;
   /**
@@ -110,14 +127,24 @@ export interface StageConfigInput {
    */
   readonly removalPolicy?: RemovalPolicyName;
   /**
-   * REST API stage throttling.
-   * @default { rateLimit: 500, burstLimit: 1000 }
+   * REST API stage throttling; each field overrides the profile's.
+   * @default the profile's: 500/1000 (small), 1000/2000 (medium), 10000/5000 (large)
    */
   readonly apiThrottle?: ApiThrottleInput;
   /**
+   * Alarm thresholds; each field overrides the profile's.
+   * @default the profile's `alarms`
+   */
+  readonly alarms?: Partial<AlarmThresholds>;
+  /**
+   * Optional API keys and usage plans (per-client rate limits and quotas) on the job routes.
+   * @default { enabled: false }
+   */
+  readonly apiKeys?: ApiKeysInput;
+  /**
    * The account's Lambda concurrency quota in the target Region; reserved concurrency of all
    * processors must leave 100 of it unreserved.
-   * @default 1000
+   * @default the profile's: 1000 (small, medium), 10000 (large: needs a quota increase)
    */
   readonly accountConcurrency?: number;
   /**
@@ -150,12 +177,18 @@ export interface StageConfigInput {
 
 /** The validated stage config with every default filled in. */
 export interface StageConfig {
+  /** The scale profile the defaults came from. */
+  readonly profile: ProfileName;
   readonly stackName: string;
   readonly maxBodyBytes: number;
   readonly retentionDays: number;
   readonly logRetentionDays: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicyName;
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Alarm thresholds: the profile's, with the stage's overrides. */
+  readonly alarms: AlarmThresholds;
+  /** API keys and usage plans; `clients` is empty when not enabled. */
+  readonly apiKeys: ApiKeysConfig;
   readonly accountConcurrency: number;
   readonly alarmEmail?: string;
   readonly manageApiGatewayAccount: boolean;
@@ -171,6 +204,7 @@ export interface StageConfig {
 }
 
 const JOB_SETTINGS_KEYS: Readonly<Record<keyof JobSettings, true>> = {
+  kind: true,
   timeoutSeconds: true,
   memoryMiB: true,
   batchSize: true,
@@ -185,12 +219,15 @@ const JOB_SETTINGS_KEYS: Readonly<Record<keyof JobSettings, true>> = {
 };
 const INFRA_JOB_KEYS = ['visibilityTimeoutSeconds', 'maxMessageAgeSeconds'] as const;
 const TOP_LEVEL_KEYS = [
+  'profile',
   'stackName',
   'maxBodyBytes',
   'retentionDays',
   'logRetentionDays',
   'removalPolicy',
   'apiThrottle',
+  'alarms',
+  'apiKeys',
   'accountConcurrency',
   'alarmEmail',
   'manageApiGatewayAccount',
@@ -199,7 +236,10 @@ const TOP_LEVEL_KEYS = [
   'jobTypes',
 ] as const;
 /** Fields that may also be set one by one with `-c asyncEndpoints.<field>=<value>`. */
-const SCALAR_KEYS = TOP_LEVEL_KEYS.filter((k) => k !== 'apiThrottle' && k !== 'jobTypes' && k !== 'sweeper');
+const OBJECT_KEYS: readonly string[] = ['apiThrottle', 'alarms', 'apiKeys', 'jobTypes', 'sweeper'];
+const SCALAR_KEYS = TOP_LEVEL_KEYS.filter((k) => !OBJECT_KEYS.includes(k));
+/** Top-level context key naming the scale profile: `cdk synth -c profile=large`. */
+export const PROFILE_CONTEXT_KEY = 'profile';
 
 const ALLOWED_LOG_RETENTION = Object.values(logs.RetentionDays).filter(
   (v): v is number => typeof v === 'number',
@@ -209,7 +249,8 @@ const ALLOWED_LOG_RETENTION = Object.values(logs.RetentionDays).filter(
  * Reads the stage config from the context of `scope`'s app and validates it.
  *
  * Reads the object under `asyncEndpoints` (a JSON string also works, for `-c`), then applies
- * individual string overrides `-c asyncEndpoints.<field>=<value>` for the scalar fields.
+ * individual string overrides `-c asyncEndpoints.<field>=<value>` for the scalar fields, then
+ * the top-level `profile` key (`-c profile=large`).
  *
  * @throws ConfigError listing every violation
  * @example
@@ -233,6 +274,8 @@ export function loadConfig(scope: Construct): StageConfig {
     const value: unknown = scope.node.tryGetContext(`${CONTEXT_KEY}.${key}`);
     if (value !== undefined) overrides[key] = typeof value === 'string' ? parseScalar(value) : value;
   }
+  const profile: unknown = scope.node.tryGetContext(PROFILE_CONTEXT_KEY);
+  if (profile !== undefined) overrides.profile = profile;
   if (Object.keys(overrides).length > 0 && (raw === undefined || isPlainObject(raw))) {
     raw = { ...(raw ?? {}), ...overrides };
   }
@@ -254,6 +297,7 @@ export function resolveConfig(
   const raw = input ?? {};
   if (!isPlainObject(raw)) throw new ConfigError([`${CONTEXT_KEY} must be an object, got ${describe(raw)}`]);
   p.unknownKeys(raw, TOP_LEVEL_KEYS, CONTEXT_KEY);
+  const { name: profileName, profile } = readProfile(p, raw);
 
   const stackName = p.str(raw, 'stackName', CONFIG_DEFAULTS.stackName);
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
@@ -267,7 +311,7 @@ export function resolveConfig(
     max: LIMITS.maxBodyBytes,
     why: 'so a job record fits a 400 KB DynamoDB item',
   });
-  const retentionDays = p.num(raw, 'retentionDays', CONFIG_DEFAULTS.retentionDays, { integer: true, min: 1 });
+  const retentionDays = p.num(raw, 'retentionDays', profile.retentionDays, { integer: true, min: 1 });
   const logRetentionDays = p.num(raw, 'logRetentionDays', CONFIG_DEFAULTS.logRetentionDays, {
     integer: true,
   });
@@ -278,7 +322,7 @@ export function resolveConfig(
   if (removalPolicy !== 'retain' && removalPolicy !== 'destroy') {
     p.add(`removalPolicy must be 'retain' or 'destroy', got '${removalPolicy}'`);
   }
-  const accountConcurrency = p.num(raw, 'accountConcurrency', CONFIG_DEFAULTS.accountConcurrency, {
+  const accountConcurrency = p.num(raw, 'accountConcurrency', profile.accountConcurrency, {
     integer: true,
     min: LIMITS.unreservedAccountConcurrency,
   });
@@ -299,16 +343,19 @@ export function resolveConfig(
   const throttleRaw = p.obj(raw, 'apiThrottle');
   p.unknownKeys(throttleRaw, ['rateLimit', 'burstLimit'], 'apiThrottle');
   const apiThrottle = {
-    rateLimit: p.num(throttleRaw, 'rateLimit', CONFIG_DEFAULTS.apiThrottle.rateLimit, {
+    rateLimit: p.num(throttleRaw, 'rateLimit', profile.apiThrottle.rateLimit, {
       min: 1,
       at: 'apiThrottle',
     }),
-    burstLimit: p.num(throttleRaw, 'burstLimit', CONFIG_DEFAULTS.apiThrottle.burstLimit, {
+    burstLimit: p.num(throttleRaw, 'burstLimit', profile.apiThrottle.burstLimit, {
       integer: true,
       min: 0,
       at: 'apiThrottle',
     }),
   };
+
+  const alarms = readAlarms(p, raw, profile.alarms);
+  const apiKeys = readApiKeys(p, raw, apiThrottle);
 
   const sweeperRaw = p.obj(raw, 'sweeper');
   p.unknownKeys(sweeperRaw, ['intervalMinutes', 'maxJobsPerRun'], 'sweeper');
@@ -328,7 +375,7 @@ export function resolveConfig(
   // Per-job-type overrides: check names, keys and types here, ranges after resolution below.
   const knownNames = new Set(definitions.map((d) => d.name));
   const jobTypesRaw = p.obj(raw, 'jobTypes');
-  const settingsOverrides: Record<string, Partial<Record<keyof JobSettings, number>>> = {};
+  const settingsOverrides: Record<string, Partial<Record<keyof JobSettings, number | JobKind>>> = {};
   const infraOverrides: Record<string, Partial<Record<(typeof INFRA_JOB_KEYS)[number], number>>> = {};
   for (const [name, value] of Object.entries(jobTypesRaw)) {
     const at = `jobTypes.${name}`;
@@ -341,9 +388,14 @@ export function resolveConfig(
       continue;
     }
     p.unknownKeys(value, [...Object.keys(JOB_SETTINGS_KEYS), ...INFRA_JOB_KEYS], at);
-    const settings: Partial<Record<keyof JobSettings, number>> = {};
+    const settings: Partial<Record<keyof JobSettings, number | JobKind>> = {};
     const infra: Partial<Record<(typeof INFRA_JOB_KEYS)[number], number>> = {};
     for (const [key, v] of Object.entries(value)) {
+      if (key === 'kind') {
+        if ((JOB_KINDS as readonly unknown[]).includes(v)) settings.kind = v as JobKind;
+        else p.add(`${at}.kind must be one of ${JOB_KINDS.join(', ')}, got ${describe(v)}`);
+        continue;
+      }
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         if (key in JOB_SETTINGS_KEYS || (INFRA_JOB_KEYS as readonly string[]).includes(key)) {
           p.add(`${at}.${key} must be a number, got ${describe(v)}`);
@@ -357,9 +409,17 @@ export function resolveConfig(
     infraOverrides[name] = infra;
   }
 
+  // Layers, lowest first: defaults < kind < profile row for the kind < job file < cdk.json.
+  // JobCatalog lays `layered[name]` over the file's settings, so the file goes in again here.
+  const layered: Record<string, Partial<JobSettings>> = {};
+  for (const definition of definitions) {
+    const own = settingsOverrides[definition.name] as Partial<JobSettings> | undefined;
+    const kind = own?.kind ?? definition.settings?.kind ?? 'io';
+    layered[definition.name] = { ...profileLayer(profile, kind), ...definition.settings, ...own };
+  }
   let catalog: JobCatalog | undefined;
   try {
-    catalog = new JobCatalog(definitions, settingsOverrides);
+    catalog = new JobCatalog(definitions, layered);
   } catch (error) {
     p.add((error as Error).message);
   }
@@ -382,26 +442,51 @@ export function resolveConfig(
   const reservable = accountConcurrency - LIMITS.unreservedAccountConcurrency;
   if (reserved > reservable) {
     p.add(
-      `reserved concurrency of all job types (${jobs.map((j) => `${j.name}=${j.settings.reservedConcurrency}`).join(', ')}; total ${reserved}) exceeds accountConcurrency ${accountConcurrency} minus the ${LIMITS.unreservedAccountConcurrency} Lambda keeps unreserved (${reservable})`,
+      `reserved concurrency of all job types (${jobs.map((j) => `${j.name}=${j.settings.reservedConcurrency}`).join(', ')}; total ${reserved}) exceeds accountConcurrency ${accountConcurrency} minus the ${LIMITS.unreservedAccountConcurrency} Lambda keeps unreserved (${reservable}); profile '${profileName}' assumes ${profile.assumes}`,
     );
   }
 
   p.throwIfAny();
   return {
+    profile: profileName,
     stackName,
     maxBodyBytes,
     retentionDays,
     logRetentionDays: logRetentionDays as logs.RetentionDays,
     removalPolicy: removalPolicy as RemovalPolicyName,
     apiThrottle,
+    alarms,
+    apiKeys,
     accountConcurrency,
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     manageApiGatewayAccount,
     apiStageName,
     sweeper,
     jobTypes: jobs,
-    jobSettingsJson: JSON.stringify(settingsOverrides),
+    jobSettingsJson: JSON.stringify(runtimeOverrides(definitions, jobs)),
   };
+}
+
+/**
+ * What the Lambdas must lay over each job file's settings to run with the settings the stack
+ * provisioned: the fields where the resolved settings differ from what the runtime's own
+ * resolution of the file (kind defaults included) gives. The profile's layer is in it, so the
+ * functions never need to know the profile.
+ */
+function runtimeOverrides(
+  definitions: readonly JobType[],
+  jobs: readonly JobTypeConfig[],
+): Record<string, Partial<JobSettings>> {
+  const result: Record<string, Partial<JobSettings>> = {};
+  for (const job of jobs) {
+    const definition = definitions.find((d) => d.name === job.name);
+    const runtime: JobSettings = resolveJobSettings(definition?.settings);
+    const diff = Object.fromEntries(
+      Object.entries(job.settings).filter(([key, value]) => runtime[key as keyof JobSettings] !== value),
+    );
+    if (Object.keys(diff).length > 0) result[job.name] = diff;
+  }
+  return result;
 }
 
 /**

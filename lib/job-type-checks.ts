@@ -2,7 +2,7 @@
  * Per-job-type derived defaults and synth-time invariants (queue visibility, redrive, retry
  * schedule, event-source limits), used by `config.ts`.
  */
-import type { JobSettings } from '../lambdas/core/job-settings';
+import { JOB_KINDS, type JobSettings } from '../lambdas/core/job-settings';
 import { LIMITS, MIN_MAX_MESSAGE_AGE_SECONDS } from './config-defaults';
 import type { Problems } from './config-problems';
 
@@ -49,6 +49,8 @@ export function checkJobType(p: Problems, job: JobTypeConfig): void {
       p.add(`${at}.${field} must be ${integer ? 'an integer' : 'a number'} in ${min}..${max}, got ${value}`);
     }
   };
+  if (!JOB_KINDS.includes(s.kind))
+    p.add(`${at}.kind must be one of ${JOB_KINDS.join(', ')}, got '${s.kind}'`);
   range('timeoutSeconds', s.timeoutSeconds, 1, 900);
   range('memoryMiB', s.memoryMiB, 128, 10_240);
   range('batchSize', s.batchSize, 1, 10_000);

@@ -4,20 +4,38 @@
  */
 import type { RetryPolicy } from './retry-policy';
 
+/**
+ * What bounds a job's running time, which decides how it is sized:
+ * - `io`: waits on I/O (HTTP calls, databases). Little CPU, so modest memory; records of a batch
+ *   run in parallel in one invocation, so batches and high concurrency are cheap.
+ * - `cpu`: computes. Lambda gives CPU in proportion to memory (1,769 MB = 1 vCPU), so more
+ *   memory; one job per invocation (records of a batch would share the vCPU and slow each other
+ *   toward the timeout), and fewer concurrent invocations, as each costs more.
+ */
+export type JobKind = 'cpu' | 'io';
+
+/** The job kinds, for validation messages. */
+export const JOB_KINDS: readonly JobKind[] = ['io', 'cpu'];
+
 export interface JobSettings {
   /**
+   * What bounds the job's running time; picks the defaults of {@link KIND_DEFAULTS}.
+   * @default 'io'
+   */
+  readonly kind: JobKind;
+  /**
    * Processor function timeout, seconds (1-900). Each handler runs with a deadline a little below it.
-   * @default 30
+   * @default 30 (io), 60 (cpu)
    */
   readonly timeoutSeconds: number;
   /**
    * Processor function memory, MiB (128-10240).
-   * @default 512
+   * @default 512 (io), 1769 (cpu: one full vCPU)
    */
   readonly memoryMiB: number;
   /**
    * Messages per processor invocation (1-10000; above 10 needs a batching window).
-   * @default 10
+   * @default 10 (io), 1 (cpu)
    */
   readonly batchSize: number;
   /**
@@ -27,7 +45,7 @@ export interface JobSettings {
   readonly maxBatchingWindowSeconds: number;
   /**
    * Most concurrent processor invocations the event source makes (2-1000).
-   * @default 5
+   * @default 5 (io), 2 (cpu)
    */
   readonly maxConcurrency: number;
   /**
@@ -63,7 +81,9 @@ export interface JobSettings {
   readonly pollIntervalSeconds: number;
 }
 
+/** Defaults of every job type; {@link KIND_DEFAULTS} lays the kind's own over them. */
 export const DEFAULT_JOB_SETTINGS = {
+  kind: 'io',
   timeoutSeconds: 30,
   memoryMiB: 512,
   batchSize: 10,
@@ -75,9 +95,24 @@ export const DEFAULT_JOB_SETTINGS = {
   pollIntervalSeconds: 2,
 } as const satisfies Partial<JobSettings>;
 
-/** Fills defaults, including the ones derived from other settings. */
+/**
+ * Per-kind defaults, over {@link DEFAULT_JOB_SETTINGS}. `io` keeps the plain defaults. `cpu`
+ * gets one vCPU (1,769 MB; CPU scales with memory), a longer timeout for computation, one job
+ * per invocation and a lower concurrency cap, since each invocation costs 3.5x the memory.
+ */
+export const KIND_DEFAULTS: Readonly<Record<JobKind, Partial<JobSettings>>> = {
+  io: {},
+  cpu: { memoryMiB: 1769, timeoutSeconds: 60, batchSize: 1, maxConcurrency: 2 },
+};
+
+/**
+ * Fills defaults, including the ones derived from other settings: the plain defaults, then the
+ * kind's (`partial.kind`, default `io`), then `partial`.
+ */
 export function resolveJobSettings(partial: Partial<JobSettings> = {}): JobSettings {
-  const merged = { ...DEFAULT_JOB_SETTINGS, ...stripUndefined(partial) };
+  const given = stripUndefined(partial);
+  const kind = given.kind ?? DEFAULT_JOB_SETTINGS.kind;
+  const merged = { ...DEFAULT_JOB_SETTINGS, ...(KIND_DEFAULTS[kind] ?? {}), ...given, kind };
   return {
     ...merged,
     reservedConcurrency: partial.reservedConcurrency ?? merged.maxConcurrency,

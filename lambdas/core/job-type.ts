@@ -51,7 +51,11 @@ export interface JobTypeDefinition<I = unknown, O = unknown> {
   /** Validates the submitted body before anything is stored. */
   readonly input: InputSchema<I>;
   readonly handler: JobHandler<I, O>;
-  /** Overrides of {@link DEFAULT_JOB_SETTINGS}; the stack provisions from them. */
+  /**
+   * Overrides of {@link DEFAULT_JOB_SETTINGS}; the stack provisions from them. Declare `kind`
+   * (`'io'` or `'cpu'`): it picks memory, timeout, batch and concurrency defaults, and the row
+   * of the stage's scale profile the job type gets.
+   */
   readonly settings?: Partial<JobSettings>;
 }
 
@@ -66,7 +70,7 @@ export const JOB_NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
  *   name: 'resize',
  *   description: 'Resizes an image',
  *   input: z.object({ key: z.string() }),
- *   settings: { timeoutSeconds: 60, memoryMiB: 1024 },
+ *   settings: { kind: 'cpu', timeoutSeconds: 120 },
  *   handler: async ({ key }) => (await import('./resize-impl')).resize(key),
  * });
  */

@@ -6,5 +6,6 @@ export default defineJobType({
   name: 'echo',
   description: 'Returns its input (any JSON object) as the result.',
   input: z.record(z.string(), z.unknown()),
+  settings: { kind: 'io' },
   handler: async (input) => input,
 });

@@ -7,7 +7,7 @@ export default defineJobType({
   name: 'sleep',
   description: 'Waits `ms` milliseconds, then returns how long it slept.',
   input: z.object({ ms: z.number().int().min(0).max(600_000) }).strict(),
-  settings: { timeoutSeconds: 60 },
+  settings: { kind: 'io', timeoutSeconds: 60 },
   handler: async ({ ms }, { signal }) => {
     await delay(ms, undefined, { signal });
     return { sleptMs: ms };

@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import { Env } from '../../lambdas/runtime-env';
 import { BY_OWNER_INDEX } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
+import type { ApiKeysConfig } from '../config-scale';
+import { JobApiKeys } from './job-api-keys';
 import { JobFunction } from './job-function';
 
 /** Submit handler entry, relative to the repository root. */
@@ -73,6 +75,12 @@ export interface JobApiProps {
    * @default 256
    */
   readonly memoryMiB?: number;
+  /**
+   * Require an API key on the job routes (not `/admin`, not `/health`), with one key and usage
+   * plan per client.
+   * @default - no API keys
+   */
+  readonly apiKeys?: ApiKeysConfig;
 }
 
 /**
@@ -104,6 +112,8 @@ export class JobApi extends Construct {
   public readonly cloudWatchRole?: iam.Role;
   /** The Region-wide API Gateway account settings, when `manageApiGatewayAccount`. */
   public readonly account?: apigateway.CfnAccount;
+  /** The API keys and usage plans, when `apiKeys.enabled`. */
+  public readonly apiKeys?: JobApiKeys;
 
   constructor(scope: Construct, id: string, props: JobApiProps) {
     super(scope, id);
@@ -330,41 +340,34 @@ export class JobApi extends Construct {
       });
     }
 
+    const keysEnabled = props.apiKeys?.enabled ?? false;
+    // Job routes: IAM, plus an API key (x-api-key) when usage plans are on.
+    const jobAuth = { authorizationType: apigateway.AuthorizationType.IAM, apiKeyRequired: keysEnabled };
     const jobList = this.api.root.addResource('jobs');
     this.listJobsMethod = jobList.addMethod(
       'GET',
       new apigateway.LambdaIntegration(this.listJobsFunction.function),
-      {
-        authorizationType: apigateway.AuthorizationType.IAM,
-      },
+      jobAuth,
     );
     const jobs = jobList.addResource('{nameOrId}');
     this.submitMethod = jobs.addMethod(
       'POST',
       new apigateway.LambdaIntegration(this.submitFunction.function),
-      {
-        authorizationType: apigateway.AuthorizationType.IAM,
-      },
+      jobAuth,
     );
     this.getJobMethod = jobs.addMethod(
       'GET',
       new apigateway.LambdaIntegration(this.getJobFunction.function),
-      {
-        authorizationType: apigateway.AuthorizationType.IAM,
-      },
+      jobAuth,
     );
     this.cancelJobMethod = jobs.addMethod(
       'DELETE',
       new apigateway.LambdaIntegration(this.cancelJobFunction.function),
-      {
-        authorizationType: apigateway.AuthorizationType.IAM,
-      },
+      jobAuth,
     );
     this.retryJobMethod = jobs
       .addResource('retry')
-      .addMethod('POST', new apigateway.LambdaIntegration(this.retryJobFunction.function), {
-        authorizationType: apigateway.AuthorizationType.IAM,
-      });
+      .addMethod('POST', new apigateway.LambdaIntegration(this.retryJobFunction.function), jobAuth);
     // A separate tree, so an admin grant is its own statement on `.../POST/admin/*`.
     this.redriveMethod = this.api.root
       .addResource('admin')
@@ -386,6 +389,14 @@ export class JobApi extends Construct {
         id: 'AwsSolutions-COG4',
         reason:
           'Job routes use IAM (SigV4) authorization: callers are AWS principals (services, roles), not Cognito users.',
+      });
+    }
+
+    if (keysEnabled && props.apiKeys) {
+      this.apiKeys = new JobApiKeys(this, 'ApiKeys', {
+        api: this.api,
+        clients: props.apiKeys.clients,
+        namePrefix: props.serviceName,
       });
     }
 

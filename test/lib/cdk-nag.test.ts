@@ -39,6 +39,16 @@ describe('cdk-nag AwsSolutions', () => {
       { alarmEmail: 'ops@example.com', manageApiGatewayAccount: false },
     ],
     ['destroyable resources', { removalPolicy: 'destroy' as const }],
+    [
+      'the large profile with API keys and usage plans',
+      {
+        profile: 'large' as const,
+        apiKeys: {
+          enabled: true,
+          clients: [{ name: 'partner', rateLimit: 50, burstLimit: 100, quotaPerDay: 1000 }],
+        },
+      },
+    ],
   ])('reports no unacknowledged finding for %s', (_, config) => {
     expect(findings(config)).toEqual([]);
   });

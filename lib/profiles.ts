@@ -1,0 +1,165 @@
+/**
+ * Scale profiles: the settings a stage gets from `-c profile=small|medium|large`, as data.
+ *
+ * A profile sets what depends on the traffic a stage must carry: the event-source scaling of
+ * every job type (one row per job kind, because an I/O-bound and a CPU-bound job need different
+ * shapes at the same rate), API Gateway stage throttling, alarm thresholds, how long finished
+ * jobs are kept, and the Lambda concurrency quota it assumes. It never sets memory or timeouts:
+ * those depend on what a job does (its kind and its file), not on how many there are.
+ *
+ * Precedence, lowest first (see the README's "Scale profiles"):
+ * built-in defaults < job kind defaults < the profile's row for the job's kind < the job file's
+ * settings < `asyncEndpoints.jobTypes.<name>` in cdk.json. Stage fields: profile < cdk.json.
+ */
+import type { JobKind, JobSettings } from '../lambdas/core/job-settings';
+
+/** The profile names, smallest first. */
+export const PROFILE_NAMES = ['small', 'medium', 'large'] as const;
+
+/** A scale profile's name. */
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+/**
+ * The profile a stage gets when none is named: `small`, whose settings are exactly the stack's
+ * defaults before profiles existed, so an existing stage synthesizes the same template.
+ */
+export const DEFAULT_PROFILE: ProfileName = 'small';
+
+/** Alarm thresholds, read by the monitoring construct. */
+export interface AlarmThresholds {
+  /**
+   * Alarm when a job type's dead-letter queue holds at least this many messages (visible,
+   * 1-minute maximum). Every dead letter is a job that failed for good.
+   */
+  readonly deadLetterMessages: number;
+  /**
+   * Alarm when API Gateway 5XX responses exceed this percentage of requests over 5 minutes.
+   * A 5xx is never the client's fault here (bad input is a 4xx), so any steady rate is a bug
+   * or an outage.
+   */
+  readonly api5xxRatePercent: number;
+  /**
+   * Alarm when a processor's Lambda errors exceed this percentage of its invocations over 5
+   * minutes. Job failures are not Lambda errors (they are recorded and acknowledged), so this
+   * counts crashes, timeouts and infrastructure failures.
+   */
+  readonly processorErrorRatePercent: number;
+  /**
+   * Alarm when a processor is throttled at least this many times in 5 minutes. With reserved
+   * concurrency >= the event source's maximum this should not happen: it points to a quota or
+   * configuration problem, and throttled messages age toward the DLQ.
+   */
+  readonly processorThrottles: number;
+}
+
+/**
+ * Event-source scaling of one job kind in a profile. `reservedConcurrency` is not set: it
+ * follows `maxConcurrency` (the smallest value that cannot throttle the event source), unless
+ * the job file or cdk.json sets it.
+ */
+export type ProfileJobSettings = Pick<
+  JobSettings,
+  'maxConcurrency' | 'batchSize' | 'maxBatchingWindowSeconds'
+>;
+
+/** One scale profile. */
+export interface ScaleProfile {
+  /** What traffic it is for. */
+  readonly description: string;
+  /** The seed analysis' tier it answers, jobs per minute per job type. */
+  readonly jobsPerMinute: { readonly from: number; readonly upTo?: number };
+  /** Event-source scaling per job kind. */
+  readonly jobs: Readonly<Record<JobKind, ProfileJobSettings>>;
+  /** REST API stage throttling, requests per second and burst. */
+  readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Alarm thresholds. */
+  readonly alarms: AlarmThresholds;
+  /** Days a finished job stays readable (storage grows with rate x retention). */
+  readonly retentionDays: number;
+  /**
+   * The Lambda concurrency quota (`Concurrent executions`, Service Quotas code L-B99A9384)
+   * this profile assumes in the target Region; `accountConcurrency` defaults to it, and the
+   * reserved concurrency of all processors must leave 100 of it unreserved.
+   */
+  readonly accountConcurrency: number;
+  /** What the account must have for this profile, in words (shown in errors and the README). */
+  readonly assumes: string;
+}
+
+/**
+ * The profiles. Throughput of one job type at the profile's ceiling, for I/O-bound jobs whose
+ * records run in parallel within a batch: `maxConcurrency x batchSize / job seconds` jobs per
+ * second; for CPU-bound jobs (one per invocation): `maxConcurrency / job seconds`.
+ */
+export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
+  small: {
+    description: 'Up to 100 jobs/min per job type: development stages and light production.',
+    jobsPerMinute: { from: 0, upTo: 100 },
+    jobs: {
+      // 5 x 10 = 50 jobs in flight: 100 jobs/min of 30 s I/O jobs.
+      io: { maxConcurrency: 5, batchSize: 10, maxBatchingWindowSeconds: 0 },
+      cpu: { maxConcurrency: 2, batchSize: 1, maxBatchingWindowSeconds: 0 },
+    },
+    apiThrottle: { rateLimit: 500, burstLimit: 1000 },
+    // Few requests: a handful of 5xx is a large share of a quiet 5 minutes, so allow more.
+    alarms: {
+      deadLetterMessages: 1,
+      api5xxRatePercent: 5,
+      processorErrorRatePercent: 10,
+      processorThrottles: 1,
+    },
+    retentionDays: 30,
+    accountConcurrency: 1000,
+    assumes: 'the default Lambda concurrency quota of 1,000 (new accounts may have less: check it)',
+  },
+  medium: {
+    description: '100 to 1,000 jobs/min per job type.',
+    jobsPerMinute: { from: 100, upTo: 1000 },
+    jobs: {
+      // 50 x 10 = 500 jobs in flight: 1,000 jobs/min of 30 s I/O jobs. A 1 s window fills
+      // batches when traffic is thin (fewer, fuller invocations) for at most 1 s of latency.
+      io: { maxConcurrency: 50, batchSize: 10, maxBatchingWindowSeconds: 1 },
+      cpu: { maxConcurrency: 20, batchSize: 1, maxBatchingWindowSeconds: 0 },
+    },
+    apiThrottle: { rateLimit: 1000, burstLimit: 2000 },
+    alarms: {
+      deadLetterMessages: 1,
+      api5xxRatePercent: 2,
+      processorErrorRatePercent: 5,
+      processorThrottles: 1,
+    },
+    retentionDays: 14,
+    accountConcurrency: 1000,
+    assumes: 'the default Lambda concurrency quota of 1,000',
+  },
+  large: {
+    description: '1,000+ jobs/min per job type; one job type carries 300,000 jobs/min of 2 s I/O jobs.',
+    jobsPerMinute: { from: 1000 },
+    jobs: {
+      // The event source's ceiling (1,000 per mapping): 10,000 I/O jobs in flight. Beyond
+      // that, shard the job type over several queues (see the planner).
+      io: { maxConcurrency: 1000, batchSize: 10, maxBatchingWindowSeconds: 1 },
+      cpu: { maxConcurrency: 1000, batchSize: 1, maxBatchingWindowSeconds: 0 },
+    },
+    // The account-wide API Gateway default (10,000 RPS, burst 5,000): raise both with a quota
+    // increase, then set apiThrottle above them.
+    apiThrottle: { rateLimit: 10_000, burstLimit: 5000 },
+    // Many requests: percentages are meaningful and a few dead letters are expected noise.
+    alarms: {
+      deadLetterMessages: 10,
+      api5xxRatePercent: 1,
+      processorErrorRatePercent: 2,
+      processorThrottles: 10,
+    },
+    // At 100,000 jobs/min every retained day is 144 million records: keep three days.
+    retentionDays: 3,
+    accountConcurrency: 10_000,
+    assumes:
+      'a Lambda concurrency quota of at least 10,000 in the Region (request an increase of "Concurrent executions", L-B99A9384, before deploying; the default is 1,000)',
+  },
+};
+
+/** Whether `name` names a profile. */
+export function isProfileName(name: unknown): name is ProfileName {
+  return typeof name === 'string' && (PROFILE_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { jobFootprint, recordSizes } from '../../planner/job-footprint';
+import { effectiveBatchSize, type Plan, plan, profileForRate } from '../../planner/plan';
+import type { QuotaCheck } from '../../planner/quotas';
+
+/*
+ * Hand-computed cases: 2 s I/O jobs with a 1 KB input and a 1 KB result.
+ *
+ * Record sizes (the core's recordBytes on a representative record: 415 B besides the input):
+ * queued 1,439 B, running 1,578 B, completed 2,776 B. WRU per job: table create 2 + claim 2 +
+ * outcome 3 = 7; ByOwner the same 7; Active put 2 + claim (delete 2 + put 2) + outcome delete 2
+ * = 8; total 22. A poll reads 2,776 B strongly consistent: 1 RRU.
+ * W = 2 s + 0.05 s overhead = 2.05 s per invocation. Month = 730 h = 43,800 min.
+ * Polls = floor((window / 2 + 2) / 2) + 1 = 2 for windows 0 and 1 s: 3 API requests per job.
+ * API functions: 0.25 GB x (0.04 s + 2 x 0.015 s) = 0.0175 GB-s per job.
+ * Logs per job: 3 x 400 + (3 + 1/batch) x 350 + 500 + (1 + 1/batch) x 600 B.
+ * Fixed CloudWatch: 8 metrics x $0.30 + 2 alarms x $0.10 + $3 dashboard = $5.60.
+ */
+const twoSecondJobs = (ratePerMinute: number) =>
+  plan({ ratePerMinute, durationSeconds: 2, payloadBytes: 1024, resultBytes: 1024 });
+
+const cost = (p: Plan, service: string) =>
+  p.cost.lines.find((l) => l.service.startsWith(service))?.monthlyUsd;
+const quota = (p: Plan, name: string): QuotaCheck | undefined =>
+  p.quotas.find((q) => q.name.startsWith(name));
+
+describe('jobFootprint', () => {
+  it('counts the writes and request units of one successful job from its record sizes', () => {
+    expect(recordSizes(1024, 1024)).toEqual({ queued: 1439, running: 1578, completed: 2776 });
+    expect(jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 2 })).toMatchObject({
+      renewals: 0,
+      tableWrites: 3,
+      tableWru: 7,
+      byOwnerWru: 7,
+      activeWru: 8,
+      totalWru: 22,
+      rruPerPoll: 1,
+      messagesSent: 1,
+      chunksPerMessage: 1,
+    });
+  });
+
+  it('adds a lease renewal every 20 s of running time, each moving the Active sort key', () => {
+    // 45 s: 2 renewals of 2 WRU on the table and ByOwner, 2 x (2 + 2) on Active.
+    const fp = jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 45 });
+    expect(fp).toMatchObject({ renewals: 2, tableWrites: 5, tableWru: 11, byOwnerWru: 11, activeWru: 16 });
+  });
+
+  it('grows with the payload: the message stays one SQS chunk, the record does not', () => {
+    const fp = jobFootprint({ payloadBytes: 100 * 1024, resultBytes: 1024, durationSeconds: 2 });
+    expect(fp.chunksPerMessage).toBe(1);
+    expect(fp.tableWru).toBeGreaterThan(3 * 100);
+  });
+});
+
+describe('plan: 100 jobs/min of 2 s jobs', () => {
+  const p = twoSecondJobs(100);
+
+  it("applies Little's law with 1.5x headroom", () => {
+    // lambda = 100 / 60 = 1.667/s; L = 1.667 x 2.05 = 3.417 jobs; a batch gathers
+    // floor(1.667 x 1 s) = 1 job; 3.417 invocations x 1.5 = 5.125 -> 6.
+    expect(p.concurrency.jobsPerSecond).toBeCloseTo(1.6667, 4);
+    expect(p.concurrency.jobsInFlight).toBeCloseTo(3.4167, 4);
+    expect(p.concurrency.jobsPerInvocation).toBe(1);
+    expect(p.concurrency.invocationsNeeded).toBe(6);
+  });
+
+  it('recommends small, whose 5 x 10 batch capacity carries 5.1 jobs', () => {
+    expect(p.profile).toEqual({ name: 'small', recommended: 'small', fits: true });
+    expect(p.settings).toMatchObject({
+      kind: 'io',
+      memoryMiB: 512,
+      timeoutSeconds: 30,
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 6,
+      reservedConcurrency: 6,
+      shards: 1,
+      retentionDays: 30,
+    });
+    expect(p.quotas.every((q) => q.status === 'ok')).toBe(true);
+  });
+
+  it('costs what the price table says, service by service', () => {
+    // 4,380,000 jobs; 13,140,000 API requests x $3.50/M = $45.99.
+    expect(p.cost.jobsPerMonth).toBe(4_380_000);
+    expect(cost(p, 'API Gateway')).toBeCloseTo(45.99, 2);
+    // 17,520,000 invocations x $0.20/M = $3.504; GB-s 76,650 (API) + 4,380,000 x 0.5 x 2.05
+    // = 4,489,500 (processor) = 4,566,150 x $0.0000133334 = $60.882; total $64.386.
+    expect(cost(p, 'Lambda')).toBeCloseTo(64.386, 2);
+    // 4,380,000 x (1 send + 2 per batch of 1) = 13,140,000 x $0.40/M = $5.256, plus 657,000 idle
+    // polls = $0.263.
+    expect(cost(p, 'SQS')).toBeCloseTo(5.519, 2);
+    // 96,360,000 WRU x $0.625/M = $60.225; 8,760,000 RRU x $0.125/M = $1.095; storage:
+    // 100 x 1,440 x 30 days = 4,320,000 records x 2,776 B = 11.169 GiB, in the table and ByOwner
+    // at $0.25 plus PITR at $0.20 = $7.818; total $69.138.
+    expect(cost(p, 'DynamoDB')).toBeCloseTo(69.138, 2);
+    // 18,834,000,000 B of logs = 17.541 GiB x $0.50 = $8.770, + $5.60 fixed = $14.370.
+    expect(cost(p, 'CloudWatch')).toBeCloseTo(14.37, 2);
+    expect(p.cost.totalUsd).toBeCloseTo(199.4, 1);
+  });
+});
+
+describe('plan: 1,000 jobs/min of 2 s jobs', () => {
+  const p = twoSecondJobs(1000);
+
+  it('recommends medium; full batches of 10 in 6 invocations', () => {
+    // lambda = 16.667/s; L = 34.167 jobs; a 1 s window gathers 16 -> batch 10;
+    // 3.417 invocations x 1.5 = 5.125 -> 6.
+    expect(p.concurrency.jobsPerInvocation).toBe(10);
+    expect(p.concurrency.invocationsNeeded).toBe(6);
+    expect(p.profile.name).toBe('medium');
+    expect(p.settings).toMatchObject({ maxBatchingWindowSeconds: 1, maxConcurrency: 6, retentionDays: 14 });
+    // Active index: 16.667 x 8 WRU x 1.5 = 200 WRU/s of its 1,000.
+    expect(quota(p, 'DynamoDB partition: the sparse Active')).toMatchObject({ needed: 200, status: 'ok' });
+  });
+
+  it('costs what the price table says', () => {
+    // 131,400,000 API requests x $3.50/M = $459.90.
+    expect(cost(p, 'API Gateway')).toBeCloseTo(459.9, 1);
+    // 135,780,000 invocations = $27.156; (766,500 + 4,489,500) GB-s x $0.0000133334 = $70.080.
+    expect(cost(p, 'Lambda')).toBeCloseTo(97.236, 2);
+    // 43,800,000 x 1.2 = 52,560,000 requests = $21.024, + $0.263 idle.
+    expect(cost(p, 'SQS')).toBeCloseTo(21.287, 2);
+    // 963,600,000 WRU = $602.25; 87,600,000 RRU = $10.95; 20,160,000 records x 2,776 B =
+    // 52.121 GiB -> $36.485 with ByOwner and PITR; total $649.685.
+    expect(cost(p, 'DynamoDB')).toBeCloseTo(649.685, 2);
+    // 150,891,000,000 B = 140.527 GiB x $0.50 = $70.264, + $5.60.
+    expect(cost(p, 'CloudWatch')).toBeCloseTo(75.864, 2);
+    expect(p.cost.totalUsd).toBeCloseTo(1303.97, 0);
+  });
+});
+
+describe('plan: 100,000 jobs/min of 2 s jobs', () => {
+  const p = twoSecondJobs(100_000);
+
+  it('recommends large with 513 invocations on one queue', () => {
+    // lambda = 1,666.67/s; L = 3,416.7 jobs; 341.67 invocations x 1.5 = 512.5 -> 513.
+    expect(p.concurrency.invocationsNeeded).toBe(513);
+    expect(p.profile).toEqual({ name: 'large', recommended: 'large', fits: true });
+    expect(p.settings).toMatchObject({ maxConcurrency: 513, shards: 1, retentionDays: 3 });
+  });
+
+  it('fits the account quotas but not the single-partition indexes', () => {
+    // 1,666.67 x 3 requests x 1.5 = 7,500 req/s; 513 + ceil(1,666.67 x 0.07 s x 1.5 = 175) + 100.
+    expect(quota(p, 'API Gateway')).toMatchObject({ needed: 7500, status: 'ok' });
+    expect(quota(p, 'Lambda concurrent')).toMatchObject({ needed: 788, status: 'ok' });
+    expect(quota(p, 'SQS event source MaximumConcurrency')).toMatchObject({ needed: 513, status: 'ok' });
+    // 1,666.67 x 7 WRU x 1.5 = 17,500 of the table's 40,000.
+    expect(quota(p, 'DynamoDB on-demand table write')).toMatchObject({ needed: 17_500, status: 'ok' });
+    // Active: 1,666.67 x 8 x 1.5 = 20,000 WRU/s on one partition; ByOwner: 17,500.
+    expect(quota(p, 'DynamoDB partition: the sparse Active')).toMatchObject({
+      needed: 20_000,
+      status: 'redesign',
+    });
+    expect(quota(p, 'DynamoDB partition: the ByOwner')).toMatchObject({ needed: 17_500, status: 'redesign' });
+  });
+
+  it('prices API Gateway across its tiers and Lambda at arm64', () => {
+    // 13.14 billion requests: 333M x $3.50 + 667M x $2.80 + 12.14B x $2.38 = $31,926.30.
+    expect(cost(p, 'API Gateway')).toBeCloseTo(31_926.3, 1);
+    // 13.578 billion invocations = $2,715.60; 525,600,000 GB-s = $7,008.04.
+    expect(cost(p, 'Lambda')).toBeCloseTo(9723.64, 0);
+  });
+});
+
+describe('plan: 1,000,000 jobs/min of 2 s jobs', () => {
+  const p = twoSecondJobs(1_000_000);
+
+  it('shards the job type over 6 queues of 855 invocations', () => {
+    // L = 34,166.7 jobs; 3,416.7 invocations x 1.5 = 5,125 > 1,000 per event source:
+    // ceil(5,125 / 1,000) = 6 queues of ceil(5,125 / 6) = 855.
+    expect(p.concurrency.invocationsNeeded).toBe(5125);
+    expect(p.settings).toMatchObject({ shards: 6, maxConcurrency: 855 });
+    expect(p.profile).toEqual({ name: 'large', recommended: 'large', fits: false });
+    expect(p.warnings.join(' ')).toMatch(/shard the job type over 6 queues/);
+  });
+
+  it('asks for quota increases and names the hard limits', () => {
+    // 16,666.67 x 3 x 1.5 = 75,000 req/s; 6 x 855 + 1,750 + 100 = 6,980 executions.
+    expect(quota(p, 'API Gateway')).toMatchObject({ needed: 75_000, status: 'raise' });
+    expect(quota(p, 'Lambda concurrent')).toMatchObject({ needed: 6980, status: 'raise' });
+    expect(quota(p, 'SQS event source MaximumConcurrency')).toMatchObject({ status: 'redesign' });
+    expect(quota(p, 'DynamoDB on-demand table write')).toMatchObject({ needed: 175_000, status: 'raise' });
+    expect(quota(p, 'DynamoDB partition: the sparse Active')).toMatchObject({
+      needed: 200_000,
+      status: 'redesign',
+    });
+    // 8,542 in flight per queue: 34,166.7 x 1.5 / 6.
+    expect(quota(p, 'SQS in-flight')).toMatchObject({ needed: 8542, status: 'ok' });
+  });
+
+  it('prices API Gateway into its last tier', () => {
+    // 131.4 billion: $1,165.50 + $1,867.60 + 19B x $2.38 = $45,220 + 111.4B x $1.51 = $168,214.
+    expect(cost(p, 'API Gateway')).toBeCloseTo(216_467.1, 0);
+  });
+});
+
+describe('plan inputs', () => {
+  it('picks profiles by the seed tiers, then the smallest that carries the load', () => {
+    expect([50, 100, 101, 1000, 1001].map(profileForRate)).toEqual([
+      'small',
+      'small',
+      'medium',
+      'medium',
+      'large',
+    ]);
+    // 100 jobs/min of 60 s jobs: L = 101.75 x 1.5 = 152.6 jobs > small's 50: medium.
+    expect(plan({ ratePerMinute: 100, durationSeconds: 60, payloadBytes: 1024 }).profile.recommended).toBe(
+      'medium',
+    );
+  });
+
+  it('gathers batches from what arrives in the window, at least one, at most the batch size', () => {
+    expect(effectiveBatchSize(0.1, 10, 0)).toBe(1);
+    expect(effectiveBatchSize(3.5, 10, 1)).toBe(3);
+    expect(effectiveBatchSize(100, 10, 0)).toBe(10);
+  });
+
+  it('plans CPU-bound jobs one per invocation at a whole vCPU', () => {
+    // 1,000/min of 2 s: 34.17 invocations x 1.5 = 51.25 -> 52 > medium's 20 cpu: large.
+    const p = plan({ ratePerMinute: 1000, durationSeconds: 2, payloadBytes: 1024, kind: 'cpu' });
+    expect(p.concurrency.jobsPerInvocation).toBe(1);
+    expect(p.concurrency.invocationsNeeded).toBe(52);
+    expect(p.profile.recommended).toBe('large');
+    expect(p.settings).toMatchObject({ kind: 'cpu', memoryMiB: 1769, timeoutSeconds: 60, batchSize: 1 });
+  });
+
+  it('plans for a requested profile and says when it does not carry the load', () => {
+    const p = plan({ ratePerMinute: 5000, durationSeconds: 2, payloadBytes: 1024, profile: 'small' });
+    expect(p.profile).toEqual({ name: 'small', recommended: 'large', fits: false });
+    expect(p.warnings[0]).toMatch(/Profile small caps io job types at 5/);
+  });
+
+  it('raises the timeout to three times the job and warns near the 15-minute limit', () => {
+    expect(plan({ ratePerMinute: 10, durationSeconds: 40, payloadBytes: 0 }).settings.timeoutSeconds).toBe(
+      120,
+    );
+    const long = plan({ ratePerMinute: 10, durationSeconds: 400, payloadBytes: 0 });
+    expect(long.settings.timeoutSeconds).toBe(900);
+    expect(long.warnings.join(' ')).toMatch(/15-minute limit/);
+  });
+
+  it('rejects non-positive rates and durations and out-of-range memory', () => {
+    expect(() => plan({ ratePerMinute: 0, durationSeconds: -1, payloadBytes: 1, memoryMiB: 64 })).toThrow(
+      /ratePerMinute must be a positive number; durationSeconds must be a positive number; memoryMiB must be in 128..10240/,
+    );
+  });
+});
