@@ -33,7 +33,7 @@ import {
   waitFor,
 } from './support/local';
 import { runAsMain } from './support/main';
-import { FALLBACK_PRICES } from './support/prices';
+import { benchPrices } from './support/prices';
 import { progress } from './support/progress';
 import type { Benchmark, TargetCheck } from './support/report';
 import { setting } from './support/report';
@@ -304,7 +304,7 @@ export const requestsPerJob: Benchmark = {
       await system.stop();
     }
 
-    const prices = FALLBACK_PRICES;
+    const prices = benchPrices();
     const memoryOf = (name: string) =>
       system.config.jobTypes.find((job) => job.name === name)?.settings.memoryMiB ?? 512;
     const costs: Record<string, unknown> = {};

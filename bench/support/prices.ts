@@ -1,13 +1,13 @@
 /**
- * The prices the cost figures use. The planner's dated price table (`planner/price-table.ts`)
- * is the project's source of truth; until it lands on this branch the benchmark uses this
- * interface and the dated fallback below, copied from the team's AWS facts (third-party mirrors
- * of the AWS pricing pages, us-east-1, first pricing tier).
+ * The prices the cost figures use: the planner's dated price table (`planner/price-table.ts`,
+ * us-east-1, first tier: a million jobs a month never leaves it), plus Step Functions Standard,
+ * which the project does not use and the table therefore leaves out.
  */
+import { PRICES, type PriceTable } from '../../planner/price-table';
 
-/** USD prices, us-east-1, first tier. */
+/** USD prices, us-east-1, first tier, flattened for the cost model. */
 export interface BenchPrices {
-  /** When these prices were read, ISO date. */
+  /** When these prices were compiled, ISO date. */
   readonly asOf: string;
   readonly source: string;
   /** API Gateway REST API, per million requests. */
@@ -26,15 +26,25 @@ export interface BenchPrices {
   readonly stepFunctionsPerTransition: number;
 }
 
-/** Dated fallback: the figures of the team's AWS facts, section "Prices (us-east-1)". */
-export const FALLBACK_PRICES: BenchPrices = {
-  asOf: '2026-11-27',
-  source: 'third-party mirrors of the AWS pricing pages, 2025-2026 (fallback copy in bench/)',
-  apiGatewayRestPerMillion: 3.5,
-  lambdaRequestsPerMillion: 0.2,
-  lambdaArmPerGbSecond: 0.0000133334,
-  sqsPerMillion: 0.4,
-  dynamoDbPerMillionWrites: 0.625,
-  dynamoDbPerMillionReads: 0.125,
-  stepFunctionsPerTransition: 0.000025,
-};
+/**
+ * Step Functions Standard: $0.025 per 1,000 state transitions, from the team's AWS facts
+ * (third-party mirror wring.co of the AWS pricing page, 2025-2026).
+ */
+export const STEP_FUNCTIONS_STANDARD = { perTransition: 0.000025, asOf: '2025-2026' } as const;
+
+/** The first-tier prices of `table`, with Step Functions added. */
+export function benchPrices(table: PriceTable = PRICES): BenchPrices {
+  const rest = table.apiGateway.restRequests[0];
+  if (!rest) throw new Error('The price table has no REST API tier');
+  return {
+    asOf: table.compiledOn,
+    source: `planner/price-table.ts (${table.region}, compiled ${table.compiledOn}); Step Functions ${STEP_FUNCTIONS_STANDARD.asOf}`,
+    apiGatewayRestPerMillion: rest.perMillion,
+    lambdaRequestsPerMillion: table.lambda.requestsPerMillion,
+    lambdaArmPerGbSecond: table.lambda.gbSecondArm64,
+    sqsPerMillion: table.sqs.standardPerMillion,
+    dynamoDbPerMillionWrites: table.dynamoDb.wruPerMillion,
+    dynamoDbPerMillionReads: table.dynamoDb.rruPerMillion,
+    stepFunctionsPerTransition: STEP_FUNCTIONS_STANDARD.perTransition,
+  };
+}

@@ -4,7 +4,9 @@ import {
   stepFunctionsCostPerMillionJobs,
   stepFunctionsTransitions,
 } from '../../bench/support/cost-model';
-import { FALLBACK_PRICES } from '../../bench/support/prices';
+import { benchPrices } from '../../bench/support/prices';
+
+const prices = benchPrices();
 
 describe('costPerMillionJobs', () => {
   it('prices each part of one job and sums them per million jobs', () => {
@@ -21,7 +23,7 @@ describe('costPerMillionJobs', () => {
         processorMs: 60,
         processorMemoryMiB: 512,
       },
-      FALLBACK_PRICES,
+      prices,
     );
     expect(cost.apiGateway).toBeCloseTo(3.5);
     // 0.20 per million requests + 0.25 GB x 0.04 s x 0.0000133334 per GB-s, per million.
@@ -47,8 +49,8 @@ describe('costPerMillionJobs', () => {
       processorMs: 0,
       processorMemoryMiB: 1024,
     };
-    const a = costPerMillionJobs({ ...usage, submitMs: 10.1 }, FALLBACK_PRICES);
-    const b = costPerMillionJobs({ ...usage, submitMs: 11 }, FALLBACK_PRICES);
+    const a = costPerMillionJobs({ ...usage, submitMs: 10.1 }, prices);
+    const b = costPerMillionJobs({ ...usage, submitMs: 11 }, prices);
     expect(a.total).toBeCloseTo(b.total, 9);
   });
 });
@@ -60,7 +62,7 @@ describe('Step Functions Standard', () => {
   });
 
   it('prices a job that succeeds first time at two transitions, the submit and one Lambda request', () => {
-    const cost = stepFunctionsCostPerMillionJobs(1, FALLBACK_PRICES);
+    const cost = stepFunctionsCostPerMillionJobs(1, prices);
     expect(cost.stepFunctions).toBeCloseTo(50);
     expect(cost.total).toBeCloseTo(50 + 3.5 + 0.2);
   });
