@@ -7,8 +7,9 @@
  * module then main, target node24). Each bundle is then imported by fresh `node` processes
  * with the function's environment (plausible values for every variable it reads, and
  * NODE_OPTIONS=--enable-source-maps as the stack sets it); the child times the import itself
- * from its own clock (performance.now(), whose origin is the process start). Real and bare
- * processes alternate, run by run, so machine load hits both alike.
+ * from its own clock (performance.now(), whose origin is the process start). Every bundle is
+ * imported once per run, in an order rotated each run; a function's ratio is the median over
+ * runs of its init time over its baseline's in the same run, so a swing in load hits both.
  *
  *   npm run bench -- --only cold-start [--quick] [--runs N]
  */
@@ -136,6 +137,14 @@ function probe(file: string): Promise<Probe> {
   });
 }
 
+/** Run i of `real` over run i of `bare`. */
+function pairedRatios(real: readonly Probe[], bare: readonly Probe[]): number[] {
+  return real.flatMap((probe, i) => {
+    const base = bare[i];
+    return base ? [probe.initMs / base.initMs] : [];
+  });
+}
+
 /** The cold-start benchmark (`--only cold-start`). */
 export const coldStart: Benchmark = {
   name: 'cold-start',
@@ -182,7 +191,13 @@ export const coldStart: Benchmark = {
         const base = baselines[f.baseline] as ReturnType<typeof stats>;
         return [
           f.name,
-          { ...own, baseline: f.baseline, initRatio: round(own.initMsMedian / base.initMsMedian, 3) },
+          {
+            ...own,
+            baseline: f.baseline,
+            // Paired run by run (the two ran seconds apart), so a swing in load hits both.
+            initRatio: round(median(pairedRatios(samples[f.name] ?? [], samples[f.baseline] ?? [])), 3),
+            initRatioOfMedians: round(own.initMsMedian / base.initMsMedian, 3),
+          },
         ];
       }),
     );
