@@ -50,7 +50,14 @@ export function runAsMain(benchmark: Benchmark): void {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.AWS_REGION ??= 'us-east-1';
-  const { resultFile, ...options } = parseArgs(process.argv.slice(2));
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${benchmark.name}: ${error instanceof Error ? error.message : error}`);
+    process.exit(2);
+  }
+  const { resultFile, ...options } = parsed;
   const startedAt = new Date();
   const t0 = performance.now();
   benchmark
