@@ -81,7 +81,9 @@ export type LocalComponent =
   | 'retry-job'
   | 'redrive'
   | 'processor'
-  | 'sweeper';
+  | 'sweeper'
+  /** Every job type's SQS event source: its receives, deletes and visibility changes. */
+  | 'event-source';
 
 export interface LocalEmulators {
   readonly dynamodb: DynamoDbEmulator;
@@ -149,6 +151,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       };
     };
     const processorClients = clients('processor');
+    const eventSourceClient = clients('event-source').sqsClient;
     const wrap = options.wrapProcessor ?? ((_name: string, processor: LocalProcessor) => processor);
     const eventSources: Record<string, EventSource> = {};
     const highPriorityEventSources: Record<string, EventSource> = {};
@@ -174,7 +177,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       );
       const source = (lane: ProvisionedLane, maxConcurrency: number) =>
         startEventSource({
-          client: sqs.client,
+          client: eventSourceClient,
           queueUrl: lane.queueUrl,
           queueArn: lane.queueArn,
           batchSize: job.settings.batchSize,
