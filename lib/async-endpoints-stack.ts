@@ -125,6 +125,8 @@ export class AsyncEndpointsStack extends Stack {
       thresholds: {
         maxDeadLetterMessages: config.alarms.deadLetterMessages - 1,
         maxProcessorThrottles: config.alarms.processorThrottles - 1,
+        maxApi5xxErrors: config.alarms.api5xxErrors,
+        maxProcessorErrors: config.alarms.processorErrors,
       },
       jobTypes: config.jobTypes.map((job) => {
         const p = processors[job.name] as JobTypeProcessor;

@@ -59,8 +59,8 @@ export interface ApiKeysConfig {
 
 const ALARM_KEYS: readonly (keyof AlarmThresholds)[] = [
   'deadLetterMessages',
-  'api5xxRatePercent',
-  'processorErrorRatePercent',
+  'api5xxErrors',
+  'processorErrors',
   'processorThrottles',
 ];
 
@@ -92,19 +92,11 @@ export function readAlarms(
       integer: true,
       min: 1,
     }),
-    api5xxRatePercent: p.num(alarmsRaw, 'api5xxRatePercent', defaults.api5xxRatePercent, {
+    api5xxErrors: p.num(alarmsRaw, 'api5xxErrors', defaults.api5xxErrors, { ...rule, integer: true }),
+    processorErrors: p.num(alarmsRaw, 'processorErrors', defaults.processorErrors, {
       ...rule,
-      max: 100,
+      integer: true,
     }),
-    processorErrorRatePercent: p.num(
-      alarmsRaw,
-      'processorErrorRatePercent',
-      defaults.processorErrorRatePercent,
-      {
-        ...rule,
-        max: 100,
-      },
-    ),
     processorThrottles: p.num(alarmsRaw, 'processorThrottles', defaults.processorThrottles, {
       ...rule,
       integer: true,

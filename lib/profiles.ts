@@ -33,17 +33,17 @@ export interface AlarmThresholds {
    */
   readonly deadLetterMessages: number;
   /**
-   * Alarm when API Gateway 5XX responses exceed this percentage of requests over 5 minutes.
-   * A 5xx is never the client's fault here (bad input is a 4xx), so any steady rate is a bug
-   * or an outage.
+   * Alarm when API Gateway answers more than this many 5XX in 5 minutes (stage-wide). A 5xx is
+   * never the client's fault here (bad input is a 4xx), so a quiet stage alarms on the first;
+   * a busy one tolerates the odd transient one.
    */
-  readonly api5xxRatePercent: number;
+  readonly api5xxErrors: number;
   /**
-   * Alarm when a processor's Lambda errors exceed this percentage of its invocations over 5
-   * minutes. Job failures are not Lambda errors (they are recorded and acknowledged), so this
-   * counts crashes, timeouts and infrastructure failures.
+   * Alarm when a processor has more than this many invocation errors in 5 minutes. Job
+   * failures are not Lambda errors (they are recorded and acknowledged), so this counts
+   * crashes, timeouts and infrastructure failures.
    */
-  readonly processorErrorRatePercent: number;
+  readonly processorErrors: number;
   /**
    * Alarm when a processor is throttled at least this many times in 5 minutes. With reserved
    * concurrency >= the event source's maximum this should not happen: it points to a quota or
@@ -101,11 +101,11 @@ export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
       cpu: { maxConcurrency: 2, batchSize: 1, maxBatchingWindowSeconds: 0 },
     },
     apiThrottle: { rateLimit: 500, burstLimit: 1000 },
-    // Few requests: a handful of 5xx is a large share of a quiet 5 minutes, so allow more.
+    // Few requests: every 5xx and every crash is worth a look.
     alarms: {
       deadLetterMessages: 1,
-      api5xxRatePercent: 5,
-      processorErrorRatePercent: 10,
+      api5xxErrors: 0,
+      processorErrors: 0,
       processorThrottles: 1,
     },
     retentionDays: 30,
@@ -124,8 +124,8 @@ export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
     apiThrottle: { rateLimit: 1000, burstLimit: 2000 },
     alarms: {
       deadLetterMessages: 1,
-      api5xxRatePercent: 2,
-      processorErrorRatePercent: 5,
+      api5xxErrors: 5,
+      processorErrors: 5,
       processorThrottles: 1,
     },
     retentionDays: 14,
@@ -147,8 +147,8 @@ export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
     // Many requests: percentages are meaningful and a few dead letters are expected noise.
     alarms: {
       deadLetterMessages: 10,
-      api5xxRatePercent: 1,
-      processorErrorRatePercent: 2,
+      api5xxErrors: 50,
+      processorErrors: 20,
       processorThrottles: 10,
     },
     // At 100,000 jobs/min every retained day is 144 million records: keep three days.

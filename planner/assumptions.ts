@@ -66,8 +66,11 @@ export const LOG_BYTES = {
 /** Custom metrics per job type: the EMF job metrics (one per name, dimensions service + JobName). */
 export const CUSTOM_METRICS_PER_JOB_TYPE = Object.keys(JobMetric).length;
 
-/** Alarms per job type in today's stack (dead letters, oldest message age). */
-export const ALARMS_PER_JOB_TYPE = 2;
+/**
+ * Alarms per job type in today's stack (dead letters, oldest message age, processor errors and
+ * throttles); the stage-wide ones (API 5XX, table throttles) are left out as noise.
+ */
+export const ALARMS_PER_JOB_TYPE = 4;
 
 /** Dashboards per stack. */
 export const DASHBOARDS = 1;

@@ -2,6 +2,8 @@
  * The AWS quotas and hard limits a plan meets, each with what the workload needs (at the
  * planner's headroom) and what to do when it does not fit.
  */
+
+import { ACTIVE_SHARDS } from '../lambdas/table-schema';
 import type { ScaleProfile } from '../lib/profiles';
 import { ESM_SCALE_UP_PER_MINUTE, ESM_START_CONCURRENCY, HEADROOM } from './assumptions';
 import type { JobFootprint } from './job-footprint';
@@ -130,17 +132,20 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     advice: `${fp.rruPerPoll} RRU per poll (strongly consistent GetItem)${tableRru > AWS_LIMITS.dynamoTableRru ? '; raise the table throughput quota' : ''}`,
   });
 
+  // The index's key is sharded (`active#<n>`, lambdas/table-schema.ts): the jobs spread over
+  // ACTIVE_SHARDS partitions by a hash of their id, each good for the per-partition limit.
   const active = up(lambda * fp.activeWru * HEADROOM);
+  const activeLimit = ACTIVE_SHARDS * AWS_LIMITS.dynamoPartitionWru;
   checks.push({
-    name: 'DynamoDB partition: the sparse Active index\'s one key value (activeShard = "active")',
-    limit: AWS_LIMITS.dynamoPartitionWru,
+    name: `DynamoDB partitions: the sparse Active index's ${ACTIVE_SHARDS} key values (activeShard = "active#<n>")`,
+    limit: activeLimit,
     needed: active,
     unit: 'WRU/s',
-    status: active <= AWS_LIMITS.dynamoPartitionWru ? 'ok' : 'redesign',
+    status: active <= activeLimit ? 'ok' : 'redesign',
     advice:
-      active <= AWS_LIMITS.dynamoPartitionWru
-        ? `${fp.activeWru} WRU per job on the index; all job types share this partition`
-        : `${fp.activeWru} WRU per job on one index partition (projection ALL; the claim moves the sort key): a throttled index throttles the table's writes. Shard activeShard ("active#" + hash(id) % ${Math.ceil(active / AWS_LIMITS.dynamoPartitionWru)} or more) in lambdas/table-schema.ts and let the sweeper query each shard, or project KEYS_ONLY`,
+      active <= activeLimit
+        ? `${fp.activeWru} WRU per job on the index, spread over ${ACTIVE_SHARDS} shards; all job types share them`
+        : `${fp.activeWru} WRU per job on the index (projection ALL; the claim moves the sort key): a throttled index throttles the table's writes. Raise ACTIVE_SHARDS in lambdas/table-schema.ts to ${Math.ceil(active / AWS_LIMITS.dynamoPartitionWru)} or more, or project KEYS_ONLY`,
   });
 
   const byOwner = up(lambda * fp.byOwnerWru * HEADROOM);

@@ -130,12 +130,8 @@ describe('scale profiles (config)', () => {
   });
 
   it.each([
-    ['a negative 5xx rate', { alarms: { api5xxRatePercent: -1 } }, 'alarms.api5xxRatePercent'],
-    [
-      'an error rate above 100 %',
-      { alarms: { processorErrorRatePercent: 101 } },
-      'alarms.processorErrorRatePercent',
-    ],
+    ['a negative 5xx count', { alarms: { api5xxErrors: -1 } }, 'alarms.api5xxErrors'],
+    ['a fractional error count', { alarms: { processorErrors: 1.5 } }, 'alarms.processorErrors'],
     ['a dead-letter threshold of 0', { alarms: { deadLetterMessages: 0 } }, 'alarms.deadLetterMessages'],
     ['an unknown alarm field', { alarms: { dlq: 1 } }, 'alarms.dlq'],
   ])('rejects %s', (_, input, field) => {
@@ -203,6 +199,14 @@ describe('scale profiles (template)', () => {
       expect(JSON.parse(config.jobSettingsJson)).toMatchObject({
         echo: { maxConcurrency: profile.jobs.io.maxConcurrency },
       });
+      // The profile's alarm thresholds reach the alarms ("at least N" counts become "more than N - 1").
+      const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
+      const thresholdOf = (name: string) => alarms.find((a) => a.AlarmName === name)?.Threshold;
+      expect(thresholdOf(`${config.stackName}-api-Fault-Count-Critical`)).toBe(profile.alarms.api5xxErrors);
+      const byName = (fragment: string) =>
+        alarms.filter((a) => String(a.AlarmName).includes(fragment)).map((a) => a.Threshold);
+      expect(byName('-echo-processor-Fault-Count')).toEqual([profile.alarms.processorErrors]);
+      expect(byName('-echo-processor-Throttled')).toEqual([profile.alarms.processorThrottles - 1]);
     },
   );
 });

@@ -64,7 +64,8 @@ describe("the planner's footprint against the core's code paths", () => {
 
     const footprint = jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 0.01 });
     expect(calls.filter((c) => WRITES.has(c))).toHaveLength(footprint.tableWrites);
-    expect(calls).toEqual(['create', 'claim', 'update', 'get', 'get']);
+    // loadInput reads nothing for an input held in the record (no S3 object below the threshold).
+    expect(calls).toEqual(['create', 'claim', 'loadInput', 'update', 'get', 'get']);
     expect(queue.sent).toHaveLength(footprint.messagesSent);
     expect(delivery.visibilityChanges).toEqual([]);
     // The records are what the planner sized, within the few bytes the job names differ by.

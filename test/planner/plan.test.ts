@@ -95,9 +95,10 @@ describe('plan: 100 jobs/min of 2 s jobs', () => {
     // 100 x 1,440 x 30 days = 4,320,000 records x 2,659 B = 10.698 GiB, in the table and ByOwner
     // at $0.25 plus PITR at $0.20 = $7.489; total $68.809.
     expect(cost(p, 'DynamoDB')).toBeCloseTo(68.809, 2);
-    // 18,834,000,000 B of logs = 17.541 GiB x $0.50 = $8.770, + $5.60 fixed = $14.370.
-    expect(cost(p, 'CloudWatch')).toBeCloseTo(14.37, 2);
-    expect(p.cost.totalUsd).toBeCloseTo(199.07, 1);
+    // 18,834,000,000 B of logs = 17.541 GiB x $0.50 = $8.770, + $6.40 fixed (10 metrics
+    // x $0.30, 4 alarms x $0.10, a $3 dashboard) = $15.170.
+    expect(cost(p, 'CloudWatch')).toBeCloseTo(15.17, 2);
+    expect(p.cost.totalUsd).toBeCloseTo(199.87, 1);
   });
 });
 
@@ -111,8 +112,8 @@ describe('plan: 1,000 jobs/min of 2 s jobs', () => {
     expect(p.concurrency.invocationsNeeded).toBe(6);
     expect(p.profile.name).toBe('medium');
     expect(p.settings).toMatchObject({ maxBatchingWindowSeconds: 1, maxConcurrency: 6, retentionDays: 14 });
-    // Active index: 16.667 x 8 WRU x 1.5 = 200 WRU/s of its 1,000.
-    expect(quota(p, 'DynamoDB partition: the sparse Active')).toMatchObject({ needed: 200, status: 'ok' });
+    // Active index: 16.667 x 8 WRU x 1.5 = 200 WRU/s of its 16 shards x 1,000.
+    expect(quota(p, 'DynamoDB partitions: the sparse Active')).toMatchObject({ needed: 200, status: 'ok' });
   });
 
   it('costs what the price table says', () => {
@@ -125,9 +126,9 @@ describe('plan: 1,000 jobs/min of 2 s jobs', () => {
     // 963,600,000 WRU = $602.25; 87,600,000 RRU = $10.95; 20,160,000 records x 2,659 B =
     // 49.924 GiB -> $34.947 with ByOwner and PITR; total $648.147.
     expect(cost(p, 'DynamoDB')).toBeCloseTo(648.147, 2);
-    // 150,891,000,000 B = 140.527 GiB x $0.50 = $70.264, + $5.60.
-    expect(cost(p, 'CloudWatch')).toBeCloseTo(75.864, 2);
-    expect(p.cost.totalUsd).toBeCloseTo(1302.43, 0);
+    // 150,891,000,000 B = 140.527 GiB x $0.50 = $70.264, + $6.40.
+    expect(cost(p, 'CloudWatch')).toBeCloseTo(76.664, 2);
+    expect(p.cost.totalUsd).toBeCloseTo(1303.23, 0);
   });
 });
 
@@ -148,9 +149,10 @@ describe('plan: 100,000 jobs/min of 2 s jobs', () => {
     expect(quota(p, 'SQS event source MaximumConcurrency')).toMatchObject({ needed: 513, status: 'ok' });
     // 1,666.67 x 7 WRU x 1.5 = 17,500 of the table's 40,000.
     expect(quota(p, 'DynamoDB on-demand table write')).toMatchObject({ needed: 17_500, status: 'ok' });
-    // Active: 1,666.67 x 8 x 1.5 = 20,000 WRU/s on one partition; ByOwner: 17,500.
-    expect(quota(p, 'DynamoDB partition: the sparse Active')).toMatchObject({
+    // Active: 1,666.67 x 8 x 1.5 = 20,000 WRU/s over 16 shards of 1,000 each; ByOwner: 17,500.
+    expect(quota(p, 'DynamoDB partitions: the sparse Active')).toMatchObject({
       needed: 20_000,
+      limit: 16_000,
       status: 'redesign',
     });
     expect(quota(p, 'DynamoDB partition: the ByOwner')).toMatchObject({ needed: 17_500, status: 'redesign' });
@@ -182,8 +184,9 @@ describe('plan: 1,000,000 jobs/min of 2 s jobs', () => {
     expect(quota(p, 'Lambda concurrent')).toMatchObject({ needed: 6980, status: 'raise' });
     expect(quota(p, 'SQS event source MaximumConcurrency')).toMatchObject({ status: 'redesign' });
     expect(quota(p, 'DynamoDB on-demand table write')).toMatchObject({ needed: 175_000, status: 'raise' });
-    expect(quota(p, 'DynamoDB partition: the sparse Active')).toMatchObject({
+    expect(quota(p, 'DynamoDB partitions: the sparse Active')).toMatchObject({
       needed: 200_000,
+      limit: 16_000,
       status: 'redesign',
     });
     // 8,542 in flight per queue: 34,166.7 x 1.5 / 6.
