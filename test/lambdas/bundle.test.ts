@@ -96,6 +96,8 @@ describe('bundled processor', () => {
       [Env.JobName]: 'echo',
       [Env.QueueUrl]: 'https://sqs.us-east-1.amazonaws.com/111111111111/echo',
       [Env.DeadLetterQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/111111111111/echo-dlq',
+      [Env.PayloadBucket]: 'payloads',
+      [Env.CompressAboveBytes]: '8192',
     };
     expect(invoke(file, env, { Records: [] })).toEqual({ batchItemFailures: [] });
   });
