@@ -31,13 +31,13 @@ const OUT_DIR = path.join(__dirname, 'results', 'bundles');
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-type Baseline = 'bare-dynamodb' | 'bare-dynamodb-sqs';
+type Baseline = 'bare-dynamodb' | 'bare-dynamodb-s3' | 'bare-dynamodb-sqs' | 'bare-dynamodb-sqs-s3';
 
 /** Every function the stack deploys (entry as in lib/constructs), with its baseline. */
 const FUNCTIONS: readonly { name: string; entry: string; baseline: Baseline }[] = [
-  { name: 'submit', entry: 'lambdas/api/submit-handler.ts', baseline: 'bare-dynamodb-sqs' },
-  { name: 'processor', entry: 'lambdas/processor/handler.ts', baseline: 'bare-dynamodb-sqs' },
-  { name: 'get-job', entry: 'lambdas/api/get-job-handler.ts', baseline: 'bare-dynamodb' },
+  { name: 'submit', entry: 'lambdas/api/submit-handler.ts', baseline: 'bare-dynamodb-sqs-s3' },
+  { name: 'processor', entry: 'lambdas/processor/handler.ts', baseline: 'bare-dynamodb-sqs-s3' },
+  { name: 'get-job', entry: 'lambdas/api/get-job-handler.ts', baseline: 'bare-dynamodb-s3' },
   { name: 'list-jobs', entry: 'lambdas/api/list-jobs-handler.ts', baseline: 'bare-dynamodb' },
   { name: 'cancel-job', entry: 'lambdas/api/cancel-job-handler.ts', baseline: 'bare-dynamodb' },
   { name: 'retry-job', entry: 'lambdas/api/retry-job-handler.ts', baseline: 'bare-dynamodb-sqs' },
@@ -47,7 +47,9 @@ const FUNCTIONS: readonly { name: string; entry: string; baseline: Baseline }[] 
 
 const BASELINES: Record<Baseline, string> = {
   'bare-dynamodb': 'bench/support/bare-entry-dynamodb.ts',
+  'bare-dynamodb-s3': 'bench/support/bare-entry-dynamodb-s3.ts',
   'bare-dynamodb-sqs': 'bench/support/bare-entry-dynamodb-sqs.ts',
+  'bare-dynamodb-sqs-s3': 'bench/support/bare-entry-dynamodb-sqs-s3.ts',
 };
 
 const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/AsyncEndpoints-echo';
@@ -74,6 +76,8 @@ const FUNCTION_ENV: Record<string, string> = {
   [Env.DeadLetterQueueUrls]: JSON.stringify({ echo: DLQ, sleep: DLQ, flaky: DLQ, fail: DLQ }),
   [Env.SweeperStaleAfterSeconds]: JSON.stringify({ echo: 900, sleep: 900, flaky: 900, fail: 900 }),
   [Env.SweeperMaxJobsPerRun]: '500',
+  [Env.PayloadBucket]: 'AsyncEndpoints-payloads',
+  [Env.CompressAboveBytes]: '8192',
 };
 
 /** Runs in the child: times the import of the bundle named by argv[1], prints one JSON line. */
