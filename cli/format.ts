@@ -1,9 +1,12 @@
 /** Human-readable output of jobs, pages, redrive results and API errors. */
-import type { JobOf, JobPage, JobsApiError, UntypedJobTypes } from '../client';
+import type { JobOf, JobPage, JobSummaryOf, JobsApiError, UntypedJobTypes } from '../client';
 import type { RedriveResult } from '../lambdas/core/use-cases/redrive-dead-letters';
 
 /** A job of any type, as the CLI sees it. */
 export type AnyJob = JobOf<UntypedJobTypes>;
+
+/** A listed job of any type (a summary). */
+export type AnyJobSummary = JobSummaryOf<UntypedJobTypes>;
 
 /** A job, one field per line. */
 export function formatJob(job: AnyJob): string {
@@ -19,11 +22,11 @@ export function formatJob(job: AnyJob): string {
   return lines.join('\n');
 }
 
-/** A page of jobs as a table. */
-export function formatJobTable(jobs: readonly AnyJob[]): string {
+/** A page of listed jobs as a table (`get <id>` shows one in full). */
+export function formatJobTable(jobs: readonly AnyJobSummary[]): string {
   if (jobs.length === 0) return 'No jobs.';
-  const header = ['ID', 'NAME', 'STATUS', 'CREATED', 'UPDATED'];
-  const rows = jobs.map((job) => [job.id, job.name, statusText(job), job.createdAt, job.lastUpdatedAt]);
+  const header = ['ID', 'NAME', 'STATUS', 'CREATED', 'FINISHED'];
+  const rows = jobs.map((job) => [job.id, job.name, job.status, job.createdAt, job.completedAt ?? '']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   return [header, ...rows]
     .map((r) =>
@@ -36,7 +39,7 @@ export function formatJobTable(jobs: readonly AnyJob[]): string {
 }
 
 /** A list page, with how to get the next one. */
-export function formatPage(page: JobPage<AnyJob>): string {
+export function formatPage(page: JobPage<AnyJobSummary>): string {
   const table = formatJobTable(page.items);
   return page.nextCursor ? `${table}\nMore: --cursor ${page.nextCursor}` : table;
 }

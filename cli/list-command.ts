@@ -2,7 +2,7 @@
 import type { JobStatus } from '../lambdas/core/job-status';
 import { defineCommand, positionalArgs } from './command';
 import { ExitCode } from './exit-codes';
-import { type AnyJob, formatJobTable, formatPage } from './format';
+import { type AnyJobSummary, formatJobTable, formatPage } from './format';
 import { flag, parsePositiveInt, stringOption } from './options';
 
 /** Runs `list`. */
@@ -39,7 +39,7 @@ Options:
     };
     const api = await client();
     if (flag(values, 'all')) {
-      const jobs: AnyJob[] = [];
+      const jobs: AnyJobSummary[] = [];
       for await (const job of api.listAll(query)) jobs.push(job);
       io.out(json ? JSON.stringify(jobs) : formatJobTable(jobs));
       return ExitCode.Ok;

@@ -15,6 +15,7 @@ export type {
   JobNameOf,
   JobOf,
   JobResult,
+  JobSummaryOf,
   JobTypeMap,
   UntypedJobTypes,
 } from './job-types';

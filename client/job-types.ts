@@ -4,6 +4,7 @@
  * handlers is loaded at run time.
  */
 import type { JobView } from '../lambdas/core/job';
+import type { JobSummaryView } from '../lambdas/core/job-summary';
 import type { InputOf, ResultOf } from '../lambdas/core/job-type';
 import type { jobTypes } from '../lambdas/jobs/catalog';
 
@@ -34,6 +35,10 @@ export type JobOf<M extends JobTypeMap, N extends JobNameOf<M> = JobNameOf<M>> =
   N extends JobNameOf<M>
     ? Omit<JobView, 'name' | 'result'> & { readonly name: N; readonly result: M[N]['result'] | null }
     : never;
+
+/** A job of type `N` as `GET /jobs` lists it: a summary, with `href` to the full job. */
+export type JobSummaryOf<M extends JobTypeMap, N extends JobNameOf<M> = JobNameOf<M>> =
+  N extends JobNameOf<M> ? Omit<JobSummaryView, 'name'> & { readonly name: N } : never;
 
 /** A job of this deployment's catalog; narrow it on `name` to type its `result`. */
 export type Job<N extends JobNameOf<CatalogJobTypes> = JobNameOf<CatalogJobTypes>> = JobOf<

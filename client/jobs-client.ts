@@ -6,7 +6,7 @@
 import { isTerminal, type JobStatus } from '../lambdas/core/job-status';
 import type { RedriveResult } from '../lambdas/core/use-cases/redrive-dead-letters';
 import { JobsApiError, JobWaitTimeoutError, toProblem } from './errors';
-import type { CatalogJobTypes, JobNameOf, JobOf, JobTypeMap } from './job-types';
+import type { CatalogJobTypes, JobNameOf, JobOf, JobSummaryOf, JobTypeMap } from './job-types';
 import { type BackoffOptions, backoffDelayMs, retryAfterMs, sleep } from './polling';
 import {
   isLoopback,
@@ -223,14 +223,15 @@ export class JobsClient<M extends JobTypeMap = CatalogJobTypes> {
   }
 
   /**
-   * One page of the caller's jobs, newest first. A page may be short and still have a
-   * `nextCursor`: only `nextCursor: null` ends the list ({@link listAll} follows it for you).
+   * One page of the caller's jobs, newest first, as summaries (`get` a job for its result). A
+   * page may be short and still have a `nextCursor`: only `nextCursor: null` ends the list
+   * ({@link listAll} follows it for you).
    * @throws JobsApiError `INVALID_QUERY`, `INVALID_CURSOR` (400)
    */
   async list(
     query: ListQuery<JobNameOf<M>> = {},
     options: { signal?: AbortSignal } = {},
-  ): Promise<JobPage<JobOf<M>>> {
+  ): Promise<JobPage<JobSummaryOf<M>>> {
     const params = new URLSearchParams();
     for (const key of ['name', 'status', 'limit', 'cursor'] as const) {
       const value = query[key];
@@ -238,17 +239,17 @@ export class JobsClient<M extends JobTypeMap = CatalogJobTypes> {
     }
     const search = params.size > 0 ? `?${params}` : '';
     const reply = await this.send('GET', `jobs${search}`, { signal: options.signal });
-    return reply.body as JobPage<JobOf<M>>;
+    return reply.body as JobPage<JobSummaryOf<M>>;
   }
 
   /**
-   * Every job the query matches, page after page.
+   * Every job the query matches, page after page, as summaries.
    * @example for await (const job of client.listAll({ status: 'Failed' })) await client.retry(job.id);
    */
   async *listAll(
     query: Omit<ListQuery<JobNameOf<M>>, 'cursor'> = {},
     options: { signal?: AbortSignal } = {},
-  ): AsyncGenerator<JobOf<M>, void, undefined> {
+  ): AsyncGenerator<JobSummaryOf<M>, void, undefined> {
     let cursor: string | undefined;
     do {
       const page = await this.list({ ...query, ...(cursor ? { cursor } : {}) }, options);

@@ -3,6 +3,7 @@
  */
 import type { JobSettings } from './core/job-settings';
 import { Env, type EnvName } from './runtime-env';
+import { MAX_TABLE_SHARDS, type TableShards } from './table-schema';
 
 export class RuntimeConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -37,6 +38,15 @@ export class EnvReader {
     const value = Number(raw);
     if (!Number.isFinite(value) || value <= 0)
       this.problems.push(`${name} must be a positive number, got '${raw}'`);
+    return value;
+  }
+
+  /** An integer in `min..max`. */
+  integer(name: EnvName, min: number, max: number): number {
+    const raw = this.source[name];
+    const value = Number(raw);
+    if (raw === undefined || raw === '' || !Number.isInteger(value) || value < min || value > max)
+      this.problems.push(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
     return value;
   }
 
@@ -78,6 +88,17 @@ export function readPayloadSettings(env: EnvReader): { bucketName: string; compr
   return {
     bucketName: env.string(Env.PayloadBucket),
     compressAboveBytes: env.nonNegativeNumber(Env.CompressAboveBytes),
+  };
+}
+
+/**
+ * The job table's shard counts. Required: a function that guessed would write index keys, or
+ * query shards, other than the rest of the stage's.
+ */
+export function readTableShards(env: EnvReader): TableShards {
+  return {
+    activeShards: env.integer(Env.TableActiveShards, 1, MAX_TABLE_SHARDS.activeShards),
+    ownerShards: env.integer(Env.TableOwnerShards, 1, MAX_TABLE_SHARDS.ownerShards),
   };
 }
 

@@ -38,6 +38,10 @@ export const Env = {
   SweeperStaleAfterSeconds: 'SWEEPER_STALE_AFTER_SECONDS',
   /** Most jobs one sweep examines. */
   SweeperMaxJobsPerRun: 'SWEEPER_MAX_JOBS_PER_RUN',
+  /** Shards of the job table's `Active` index (every function that uses the table). */
+  TableActiveShards: 'JOB_TABLE_ACTIVE_SHARDS',
+  /** Shards of each caller's `ByOwner` partition (every function that uses the table). */
+  TableOwnerShards: 'JOB_TABLE_OWNER_SHARDS',
 } as const;
 
 export type EnvName = (typeof Env)[keyof typeof Env];

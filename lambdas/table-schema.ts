@@ -1,35 +1,74 @@
 /**
- * The job table's key and index names, shared by `lib/` (which creates the table), the DynamoDB
- * adapter (which queries it) and the local mode (which provisions it), so they cannot drift.
- * Like `runtime-env.ts`, this file imports nothing: `lib/` may import it.
+ * The job table's key and index names, projections and shard keys, shared by `lib/` (which
+ * creates the table), the DynamoDB adapter (which queries it), the local mode (which provisions
+ * it) and the planner (which prices it), so they cannot drift. Like `runtime-env.ts`, this file
+ * imports nothing: `lib/` may import it.
+ *
+ * Why the indexes look the way they do (on-demand; DynamoDB's rules): a table write writes an
+ * index only when it changes an attribute the index projects or keys; a changed key costs two
+ * index writes (delete + put); each index write costs one WRU per started KB of the index entry
+ * (projected attributes + keys + ~100 B); and one index key value (one partition) takes about
+ * 1,000 writes per second. So both indexes project only what their reader needs (entries stay
+ * under 1 KB: 1 WRU), and both spread their key over N shards, N from the stage config.
  */
 
 /** The table's partition key: the job id. */
 export const JOB_TABLE_PARTITION_KEY = 'id';
 
 /**
- * `ByOwner`: a caller's jobs, newest first (`ScanIndexForward: false`). ISO timestamps sort as
- * strings. Projection ALL, because a listed job is the same full view `GET /jobs/{id}` returns.
+ * `ByOwner`: a caller's jobs, newest first, for `GET /jobs`.
+ *
+ * Key: `ownerShard` = `<owner>#<n>`, n = FNV-1a(id) mod `ownerShards`, and `createdKey` =
+ * `<createdAt>#<id>` (ISO timestamps are fixed-width, so the string order is newest first by
+ * time, then by id: one total order that every shard and the in-memory store share, with no
+ * ties for a cursor to fall between). A listing queries every shard and merges them.
+ *
+ * Projection INCLUDE {@link BY_OWNER_PROJECTION}: what a job summary shows and the list filters
+ * read. Nothing a heartbeat writes (lease, `lastUpdatedAt`, `progress`, `version`) is in it, so
+ * the index is written three times per job (submit, claim, outcome: 1 WRU each, entries
+ * ~500 B), never per lease renewal. With projection ALL it was one write per table write, each
+ * the full record's size (2-3 WRU for a 1 KB input).
+ *
+ * Capacity: one caller (one IAM role submits everything, the common case) writes 3 WRU per job
+ * into its shards: 1 shard carries ~330 jobs/s (~20,000 jobs/min); 16 carry ~5,300 jobs/s
+ * (~320,000 jobs/min, ~210,000 with the planner's 1.5x headroom).
  */
 export const BY_OWNER_INDEX = {
   indexName: 'ByOwner',
-  partitionKey: 'owner',
-  sortKey: 'createdAt',
+  partitionKey: 'ownerShard',
+  sortKey: 'createdKey',
 } as const;
+
+/** Non-key attributes `ByOwner` projects: a job summary plus the filter's `expiresAt`. */
+export const BY_OWNER_PROJECTION = [
+  'name',
+  'status',
+  'createdAt',
+  'startedAt',
+  'completedAt',
+  'expiresAt',
+] as const;
 
 /**
  * `Active`: a sparse index of the jobs that are not finished, oldest update first, for the
- * recovery sweeper. `activeShard` exists only on Queued, Scheduled and InProgress items, so
- * finished jobs drop out of the index by themselves and the sweeper never scans.
+ * recovery sweeper. `activeShard` (`active#<n>`, n = FNV-1a(id) mod `activeShards`) exists only
+ * on Queued, Scheduled and InProgress items, so finished jobs drop out of the index by themselves
+ * and the sweeper never scans; it queries every shard.
  *
- * Sharded: `activeShard` is `active#<n>`, n = FNV-1a(id) mod {@link ACTIVE_SHARDS}, and the
- * sweeper queries every shard. One index partition takes about 1,000 writes per second, and
- * every write of an unfinished job writes the index too (projection ALL: one WCU per KB of
- * item): submit, claim and the final write (which removes the entry) make ~3 per job, plus one
- * per heartbeat or retry. One partition caps at ~330 jobs/s (~20,000 jobs/min); 16 shards take
- * ~16,000 writes/s, ~5,300 jobs/s (~320,000 jobs/min of small jobs), above the 100,000
- * jobs/min per job type (~1,700 jobs/s, ~5,000 index writes/s) the design targets, with 3x
- * headroom for heartbeats and retries.
+ * Projection INCLUDE {@link ACTIVE_PROJECTION}: enough to tell whether a job may need repair
+ * (lease run out, message stale, backoff over). The sweeper reads the full record (strongly
+ * consistent GetItem) only for those candidates, then writes conditionally on its version.
+ *
+ * Sort key `lastUpdatedAt`, which the claim and every lease renewal move (2 index writes of a
+ * ~250 B entry each). Kept on purpose: the sweeper reads oldest first under a per-run budget, and
+ * only a key that heartbeats refresh keeps healthy running jobs out of the stale range
+ * (`lastUpdatedAt < now - lease`). A key that stays put (`createdAt`, or when the state began)
+ * would put every healthy long job ahead of a dead one, and a bounded sweep might never reach
+ * the dead one. Renewals come every 20 s, so short jobs (the 100,000 jobs/min case: 2 s) have
+ * none: per job the index takes put 1 + claim 2 + outcome (delete) 1 = 4 WRU.
+ *
+ * Capacity: 4 WRU per job: 1 shard carries ~250 jobs/s (~15,000 jobs/min); 32 carry ~8,000
+ * jobs/s (~480,000 jobs/min, ~320,000 with 1.5x headroom). All job types share the shards.
  */
 export const ACTIVE_INDEX = {
   indexName: 'Active',
@@ -37,10 +76,55 @@ export const ACTIVE_INDEX = {
   sortKey: 'lastUpdatedAt',
 } as const;
 
-/** How many partitions the `Active` index is split into (see {@link ACTIVE_INDEX}). */
-export const ACTIVE_SHARDS = 16;
+/** Non-key attributes `Active` projects: what the sweeper's first look needs. */
+export const ACTIVE_PROJECTION = ['name', 'status', 'leaseExpiresAt', 'retryDelayUntil'] as const;
 
-/** The `activeShard` value of shard `n` (0 .. ACTIVE_SHARDS - 1). */
+/**
+ * How many shards each index key is spread over: a stage setting (`table` in the stage config),
+ * passed to every function. Readers query shards 0..N-1, so a count may grow (items written
+ * with a smaller N stay reachable) but never shrink.
+ */
+export interface TableShards {
+  /** Shards of the `Active` index (all job types share them). */
+  readonly activeShards: number;
+  /** Shards of each caller's `ByOwner` partition. */
+  readonly ownerShards: number;
+}
+
+/** The largest shard count a stage may set: a listing queries every owner shard per page. */
+export const MAX_TABLE_SHARDS = { activeShards: 256, ownerShards: 64 } as const;
+
+/**
+ * Shards when none are given (tests, the in-memory store): 16 Active shards, the count before
+ * it was configurable, so unfinished jobs written by an older deployment stay reachable.
+ */
+export const DEFAULT_TABLE_SHARDS: TableShards = { activeShards: 16, ownerShards: 1 };
+
+/** The `activeShard` value of shard `n` (0 .. activeShards - 1). */
 export function activeShardKey(n: number): string {
   return `active#${n}`;
+}
+
+/** The `ownerShard` value of `owner`'s shard `n` (0 .. ownerShards - 1). */
+export function ownerShardKey(owner: string, n: number): string {
+  return `${owner}#${n}`;
+}
+
+/** The `createdKey` of a job: newest first by time, then by id. */
+export function createdKeyOf(position: { readonly createdAt: string; readonly id: string }): string {
+  return `${position.createdAt}#${position.id}`;
+}
+
+/**
+ * The shard of a job: FNV-1a (32-bit) of its id, mod `count`. Stable for an id, so every write
+ * of a job lands in the same shard; even over random UUIDs and over the hashed ids of
+ * idempotency keys alike.
+ */
+export function shardOf(id: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % count;
 }

@@ -39,6 +39,7 @@ import { makeProcessorHandler } from './processor/process-batch';
 import { DAY_SECONDS } from './runtime-config';
 import { highPriorityKey } from './runtime-env';
 import { makeSweeperHandler } from './sweeper/sweeper';
+import type { TableShards } from './table-schema';
 import { traceJob } from './tracer';
 
 /** Where large inputs and results go: the functions that write or read them (submit, processor, get-job). */
@@ -58,11 +59,22 @@ function jobPayloads(wiring: PayloadWiring): JobPayloads {
   });
 }
 
-export interface SubmitWiring {
-  readonly catalog: JobCatalog;
+/** The job table, as every function that uses it needs it. */
+export interface TableWiring {
   readonly documentClient: DynamoDBDocumentClient;
-  readonly sqsClient: SQSClient;
   readonly tableName: string;
+  /** The stage's index shard counts: the same in every function, or listings lose jobs. */
+  readonly shards: TableShards;
+}
+
+/** The DynamoDB job store of a function. */
+function jobStore(wiring: TableWiring, payloads?: JobPayloads): DynamoDbJobStore {
+  return new DynamoDbJobStore(wiring.documentClient, wiring.tableName, { shards: wiring.shards }, payloads);
+}
+
+export interface SubmitWiring extends TableWiring {
+  readonly catalog: JobCatalog;
+  readonly sqsClient: SQSClient;
   /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly retentionDays: number;
@@ -83,7 +95,7 @@ export function wireSubmitHandler(wiring: SubmitWiring) {
   );
   return makeSubmitHandler({
     catalog: wiring.catalog,
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName, {}, jobPayloads(wiring.payloads)),
+    store: jobStore(wiring, jobPayloads(wiring.payloads)),
     queueFor: queueLookup(wiring.sqsClient, wiring.queueUrls),
     backlogFor: (name, priority) => {
       const lanes = gauges.get(name);
@@ -100,10 +112,8 @@ export function wireSubmitHandler(wiring: SubmitWiring) {
   });
 }
 
-export interface GetJobWiring {
+export interface GetJobWiring extends TableWiring {
   readonly catalog: JobCatalog;
-  readonly documentClient: DynamoDBDocumentClient;
-  readonly tableName: string;
   readonly payloads: PayloadWiring;
 }
 
@@ -111,23 +121,21 @@ export function wireGetJobHandler(wiring: GetJobWiring) {
   const payloads = jobPayloads(wiring.payloads);
   return makeGetJobHandler({
     catalog: wiring.catalog,
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName, {}, payloads),
+    store: jobStore(wiring, payloads),
     resultLink: (result, now) => payloads.resultLink(result, now),
     clock: systemClock,
     logger: new Logger(),
   });
 }
 
-export interface CancelJobWiring {
-  readonly documentClient: DynamoDBDocumentClient;
-  readonly tableName: string;
+export interface CancelJobWiring extends TableWiring {
   readonly retentionDays: number;
 }
 
 export function wireCancelJobHandler(wiring: CancelJobWiring) {
   const emit = jobMetricsEmitter();
   return makeCancelJobHandler({
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    store: jobStore(wiring),
     clock: systemClock,
     logger: new Logger(),
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
@@ -135,24 +143,19 @@ export function wireCancelJobHandler(wiring: CancelJobWiring) {
   });
 }
 
-export interface ListJobsWiring {
-  readonly documentClient: DynamoDBDocumentClient;
-  readonly tableName: string;
-}
+export interface ListJobsWiring extends TableWiring {}
 
 export function wireListJobsHandler(wiring: ListJobsWiring) {
   return makeListJobsHandler({
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    store: jobStore(wiring),
     clock: systemClock,
     logger: new Logger(),
   });
 }
 
-export interface ProcessorWiring {
+export interface ProcessorWiring extends TableWiring {
   readonly catalog: JobCatalog;
-  readonly documentClient: DynamoDBDocumentClient;
   readonly sqsClient: SQSClient;
-  readonly tableName: string;
   readonly jobName: string;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
@@ -182,7 +185,7 @@ export function wireProcessorHandler(wiring: ProcessorWiring) {
   return makeProcessorHandler({
     catalog: wiring.catalog,
     jobName,
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName, {}, jobPayloads(wiring.payloads)),
+    store: jobStore(wiring, jobPayloads(wiring.payloads)),
     clock: systemClock,
     ids: randomIds,
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
@@ -194,10 +197,8 @@ export function wireProcessorHandler(wiring: ProcessorWiring) {
   });
 }
 
-export interface SweeperWiring {
-  readonly documentClient: DynamoDBDocumentClient;
+export interface SweeperWiring extends TableWiring {
   readonly sqsClient: SQSClient;
-  readonly tableName: string;
   /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;
   /** Job name (and `<name>:high`) -> dead-letter queue URL. */
@@ -223,7 +224,7 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
   const staleAfter = new Map(Object.entries(wiring.staleAfterSeconds));
   const emit = jobMetricsEmitter();
   return makeSweeperHandler({
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    store: jobStore(wiring),
     clock: systemClock,
     logger: new Logger({ persistentKeys: { component: 'sweeper' } }),
     queueFor: (name) => queues.get(name),
@@ -236,11 +237,9 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
   });
 }
 
-export interface RetryJobWiring {
+export interface RetryJobWiring extends TableWiring {
   readonly catalog: JobCatalog;
-  readonly documentClient: DynamoDBDocumentClient;
   readonly sqsClient: SQSClient;
-  readonly tableName: string;
   /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly retentionDays: number;
@@ -249,7 +248,7 @@ export interface RetryJobWiring {
 export function wireRetryJobHandler(wiring: RetryJobWiring) {
   return makeRetryJobHandler({
     catalog: wiring.catalog,
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    store: jobStore(wiring),
     queueFor: queueLookup(wiring.sqsClient, wiring.queueUrls),
     clock: systemClock,
     logger: new Logger(),
@@ -257,10 +256,8 @@ export function wireRetryJobHandler(wiring: RetryJobWiring) {
   });
 }
 
-export interface RedriveWiring {
-  readonly documentClient: DynamoDBDocumentClient;
+export interface RedriveWiring extends TableWiring {
   readonly sqsClient: SQSClient;
-  readonly tableName: string;
   /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;
   /** Job name (and `<name>:high`) -> dead-letter queue URL. */
@@ -277,7 +274,7 @@ export function wireRedriveHandler(wiring: RedriveWiring) {
     (url) => new SqsDeadLetters(wiring.sqsClient, url),
   );
   return makeRedriveHandler({
-    store: new DynamoDbJobStore(wiring.documentClient, wiring.tableName),
+    store: jobStore(wiring),
     queuesFor: (name) => {
       const queue = queues.get(name);
       const lanes = deadLetters.get(name);

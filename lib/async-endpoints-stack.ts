@@ -112,6 +112,23 @@ export class AsyncEndpointsStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
 
+    // Every function that writes the table computes the index keys, and every reader queries
+    // shards 0..N-1: all of them must use the stage's counts.
+    const tableUsers: JobFunction[] = [
+      this.api.submitFunction,
+      this.api.getJobFunction,
+      this.api.listJobsFunction,
+      this.api.cancelJobFunction,
+      this.api.retryJobFunction,
+      this.api.redriveFunction,
+      ...Object.values(processors).map((p) => p.processor),
+      this.sweeper.function,
+    ];
+    for (const fn of tableUsers) {
+      fn.function.addEnvironment(Env.TableActiveShards, String(config.table.activeShards));
+      fn.function.addEnvironment(Env.TableOwnerShards, String(config.table.ownerShards));
+    }
+
     this.monitoring = new JobMonitoring(this, 'Monitoring', {
       serviceName: config.stackName,
       metricsNamespace: METRICS_NAMESPACE,

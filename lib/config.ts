@@ -8,6 +8,7 @@ import { JobCatalog } from '../lambdas/core/catalog';
 import { JOB_KINDS, type JobKind, type JobSettings, resolveJobSettings } from '../lambdas/core/job-settings';
 import type { JobType } from '../lambdas/core/job-type';
 import { jobTypes as catalogJobTypes } from '../lambdas/jobs/catalog';
+import type { TableShards } from '../lambdas/table-schema';
 import { CONFIG_DEFAULTS, LIMITS } from './config-defaults';
 import { CONTEXT_KEY, ConfigError } from './config-error';
 import { describe, isPlainObject, Problems, parseScalar } from './config-problems';
@@ -19,6 +20,7 @@ import {
   readApiKeys,
   readProfile,
 } from './config-scale';
+import { readTable, type TableInput } from './config-table';
 import {
   checkJobType,
   defaultMaxMessageAgeSeconds,
@@ -29,7 +31,7 @@ import {
 } from './job-type-checks';
 import type { AlarmThresholds, ProfileName } from './profiles';
 
-export type { AlarmThresholds, ApiKeysConfig, ApiKeysInput, JobTypeConfig, ProfileName };
+export type { AlarmThresholds, ApiKeysConfig, ApiKeysInput, JobTypeConfig, ProfileName, TableInput };
 export {
   CONTEXT_KEY,
   ConfigError,
@@ -176,6 +178,11 @@ export interface StageConfigInput {
    */
   readonly sweeper?: SweeperInput;
   /**
+   * Shard counts of the job table's indexes; each field overrides the profile's.
+   * @default the profile's `table`
+   */
+  readonly table?: TableInput;
+  /**
    * Overrides per job type name (must name a job type of `lambdas/jobs/catalog.ts`).
    * @default {}
    */
@@ -202,6 +209,8 @@ export interface StageConfig {
   readonly manageApiGatewayAccount: boolean;
   readonly apiStageName: string;
   readonly sweeper: { readonly intervalMinutes: number; readonly maxJobsPerRun: number };
+  /** Shard counts of the job table's indexes: every function gets them. */
+  readonly table: TableShards;
   /** In catalog order. */
   readonly jobTypes: readonly JobTypeConfig[];
   /**
@@ -244,10 +253,11 @@ const TOP_LEVEL_KEYS = [
   'manageApiGatewayAccount',
   'apiStageName',
   'sweeper',
+  'table',
   'jobTypes',
 ] as const;
 /** Fields that may also be set one by one with `-c asyncEndpoints.<field>=<value>`. */
-const OBJECT_KEYS: readonly string[] = ['apiThrottle', 'alarms', 'apiKeys', 'jobTypes', 'sweeper'];
+const OBJECT_KEYS: readonly string[] = ['apiThrottle', 'alarms', 'apiKeys', 'jobTypes', 'sweeper', 'table'];
 const SCALAR_KEYS = TOP_LEVEL_KEYS.filter((k) => !OBJECT_KEYS.includes(k));
 /** Top-level context key naming the scale profile: `cdk synth -c profile=large`. */
 export const PROFILE_CONTEXT_KEY = 'profile';
@@ -389,6 +399,8 @@ export function resolveConfig(
     }),
   };
 
+  const table = readTable(p, raw, profile.table);
+
   // Per-job-type overrides: check names, keys and types here, ranges after resolution below.
   const knownNames = new Set(definitions.map((d) => d.name));
   const jobTypesRaw = p.obj(raw, 'jobTypes');
@@ -480,6 +492,7 @@ export function resolveConfig(
     manageApiGatewayAccount,
     apiStageName,
     sweeper,
+    table,
     jobTypes: jobs,
     jobSettingsJson: JSON.stringify(runtimeOverrides(definitions, jobs)),
   };

@@ -12,6 +12,7 @@
  * settings < `asyncEndpoints.jobTypes.<name>` in cdk.json. Stage fields: profile < cdk.json.
  */
 import type { JobKind, JobSettings } from '../lambdas/core/job-settings';
+import type { TableShards } from '../lambdas/table-schema';
 
 /** The profile names, smallest first. */
 export const PROFILE_NAMES = ['small', 'medium', 'large'] as const;
@@ -77,6 +78,12 @@ export interface ScaleProfile {
   /** Days a finished job stays readable (storage grows with rate x retention). */
   readonly retentionDays: number;
   /**
+   * Shards of the job table's index keys (`lambdas/table-schema.ts`): one shard takes ~1,000
+   * WRU/s; per job `Active` takes 4 WRU and `ByOwner` 3. More shards cost only queries (the
+   * sweeper's per run, a listing's per page).
+   */
+  readonly table: TableShards;
+  /**
    * The Lambda concurrency quota (`Concurrent executions`, Service Quotas code L-B99A9384)
    * this profile assumes in the target Region; `accountConcurrency` defaults to it, and the
    * reserved concurrency of all processors must leave 100 of it unreserved.
@@ -109,6 +116,9 @@ export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
       processorThrottles: 1,
     },
     retentionDays: 30,
+    // 16 Active shards: the count before it was configurable (an existing stage's unfinished jobs
+    // stay reachable); one owner shard (~20,000 jobs/min from one caller).
+    table: { activeShards: 16, ownerShards: 1 },
     accountConcurrency: 1000,
     assumes: 'the default Lambda concurrency quota of 1,000 (new accounts may have less: check it)',
   },
@@ -129,6 +139,7 @@ export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
       processorThrottles: 1,
     },
     retentionDays: 14,
+    table: { activeShards: 16, ownerShards: 2 },
     accountConcurrency: 1000,
     assumes: 'the default Lambda concurrency quota of 1,000',
   },
@@ -153,6 +164,9 @@ export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
     },
     // At 100,000 jobs/min every retained day is 144 million records: keep three days.
     retentionDays: 3,
+    // 100,000 jobs/min from one caller, with the planner's 1.5x headroom: Active 10,000 WRU/s of
+    // 32,000, ByOwner 7,500 of 16,000; both carry ~210,000-320,000 jobs/min.
+    table: { activeShards: 32, ownerShards: 16 },
     accountConcurrency: 10_000,
     assumes:
       'a Lambda concurrency quota of at least 10,000 in the Region (request an increase of "Concurrent executions", L-B99A9384, before deploying; the default is 1,000)',

@@ -18,10 +18,10 @@ const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 type Input = Record<string, unknown>;
 
-/** Lays `over` on `base`; `jobTypes` and `apiThrottle` merge one level deeper. */
+/** Lays `over` on `base`; `jobTypes`, `apiThrottle` and `table` merge one level deeper. */
 export function mergeConfig(base: Input, over: Input): Input {
   const merged: Input = { ...base, ...over };
-  for (const key of ['apiThrottle', 'jobTypes']) {
+  for (const key of ['apiThrottle', 'jobTypes', 'table']) {
     const a = (base[key] ?? {}) as Input;
     const b = (over[key] ?? {}) as Input;
     if (key === 'jobTypes') {

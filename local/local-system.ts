@@ -146,6 +146,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       return {
         catalog,
         tableName: provisioned.tableName,
+        shards: config.table,
         documentClient: chosen?.documentClient ?? dynamodb.documentClient,
         sqsClient: chosen?.sqsClient ?? sqs.client,
       };

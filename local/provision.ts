@@ -8,7 +8,13 @@ import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from 
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { highPriorityKey } from '../lambdas/runtime-env';
-import { ACTIVE_INDEX, BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../lambdas/table-schema';
+import {
+  ACTIVE_INDEX,
+  ACTIVE_PROJECTION,
+  BY_OWNER_INDEX,
+  BY_OWNER_PROJECTION,
+  JOB_TABLE_PARTITION_KEY,
+} from '../lambdas/table-schema';
 import type { StageConfig } from '../lib/config';
 import { JOB_QUEUE_RETENTION_SECONDS, type JobTypeConfig } from '../lib/job-type-checks';
 
@@ -80,9 +86,10 @@ export async function provision(
 }
 
 /**
- * A job table with the stack's key schema: partition key `id` (string), on-demand, and the
- * ByOwner index (`owner`, `createdAt`, projection ALL; on-demand indexes take no throughput), and
- * the sparse Active index (`activeShard`, `lastUpdatedAt`, projection ALL) for the sweeper.
+ * A job table with the stack's key schema: partition key `id` (string), on-demand, the ByOwner
+ * index (`ownerShard`, `createdKey`) and the sparse Active index (`activeShard`,
+ * `lastUpdatedAt`) for the sweeper, with the stack's INCLUDE projections (on-demand indexes take
+ * no throughput). See `lambdas/table-schema.ts`.
  */
 export async function createJobTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamodb.send(
@@ -103,7 +110,7 @@ export async function createJobTable(dynamodb: DynamoDBClient, tableName: string
             { AttributeName: BY_OWNER_INDEX.partitionKey, KeyType: 'HASH' },
             { AttributeName: BY_OWNER_INDEX.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...BY_OWNER_PROJECTION] },
         },
         {
           IndexName: ACTIVE_INDEX.indexName,
@@ -111,7 +118,7 @@ export async function createJobTable(dynamodb: DynamoDBClient, tableName: string
             { AttributeName: ACTIVE_INDEX.partitionKey, KeyType: 'HASH' },
             { AttributeName: ACTIVE_INDEX.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...ACTIVE_PROJECTION] },
         },
       ],
       BillingMode: 'PAY_PER_REQUEST',

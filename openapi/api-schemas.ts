@@ -7,6 +7,7 @@ import * as z from 'zod';
 import type { AttemptRecord } from '../lambdas/core/attempt-history';
 import type { JobErrorInfo, JobProgress, JobView } from '../lambdas/core/job';
 import { JobStatus } from '../lambdas/core/job-status';
+import type { JobSummaryView } from '../lambdas/core/job-summary';
 import { MAX_LIST_LIMIT } from '../lambdas/core/use-cases/list-jobs';
 import {
   REDRIVE_MAX_LIMIT,
@@ -80,10 +81,23 @@ export const jobViewSchema = z
   })
   .describe('A job: its status, and its result or error once finished') satisfies z.ZodType<JobView>;
 
+/** What `GET /jobs` shows of each job (`toJobSummaryView`): the full job is behind `href`. */
+export const jobSummarySchema = z
+  .strictObject({
+    id: jobId,
+    name: z.string().regex(new RegExp(JOB_NAME_JSON_PATTERN)).describe('The job type'),
+    status: jobStatusSchema,
+    createdAt: timestamp,
+    startedAt: timestamp.nullable().describe('When the latest attempt started'),
+    completedAt: timestamp.nullable().describe('When the job finished'),
+    href: z.string().describe("The job's path (`GET` it for the full job: result, error, progress, history)"),
+  })
+  .describe('A job in a listing: a summary with a link to the full job') satisfies z.ZodType<JobSummaryView>;
+
 /** `GET /jobs`: one page of the caller's jobs. */
 export const jobPageSchema = z
   .strictObject({
-    items: z.array(jobViewSchema).max(MAX_LIST_LIMIT),
+    items: z.array(jobSummarySchema).max(MAX_LIST_LIMIT),
     nextCursor: z.string().nullable().describe('Pass back as `cursor` for the next page; null on the last'),
   })
   .describe("A page of the caller's jobs, newest first");
@@ -153,6 +167,7 @@ export const healthSchema = z.strictObject({ status: z.literal('ok') });
 export const API_SCHEMAS = {
   JobStatus: jobStatusSchema,
   Job: jobViewSchema,
+  JobSummary: jobSummarySchema,
   JobPage: jobPageSchema,
   Problem: problemSchema,
   GatewayProblem: gatewayProblemSchema,

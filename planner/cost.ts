@@ -71,8 +71,10 @@ export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): Cost
   const wru = jobs * fp.totalWru;
   const rru = jobs * polls * fp.rruPerPoll;
   const retained = plan.input.ratePerMinute * 1440 * settings.retentionDays;
-  // The table and the ByOwner index (projection ALL) each hold every retained record.
+  // The table holds every retained record, and ByOwner a summary of each (Active holds only
+  // unfinished jobs: negligible).
   const tableGb = (retained * fp.sizes.completed) / GB;
+  const byOwnerGb = (retained * fp.indexEntries.byOwner) / GB;
   const logBytes =
     apiRequests * LOG_BYTES.accessLogPerRequest +
     lambdaRequests * LOG_BYTES.platformPerInvocation +
@@ -92,7 +94,7 @@ export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): Cost
   const dynamoVariable =
     (wru / 1e6) * prices.dynamoDb.wruPerMillion + (rru / 1e6) * prices.dynamoDb.rruPerMillion;
   const dynamoStorage =
-    2 * tableGb * prices.dynamoDb.storagePerGbMonth + tableGb * prices.dynamoDb.pitrPerGbMonth;
+    (tableGb + byOwnerGb) * prices.dynamoDb.storagePerGbMonth + tableGb * prices.dynamoDb.pitrPerGbMonth;
   const logsUsd = (logBytes / GB) * prices.cloudWatch.logsIngestionPerGb;
 
   const lines: CostLine[] = [
@@ -114,7 +116,7 @@ export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): Cost
     {
       service: 'DynamoDB',
       monthlyUsd: dynamoVariable + dynamoStorage,
-      detail: `${fmt(wru)} WRU (${fp.totalWru} per job: table ${fp.tableWru}, ByOwner ${fp.byOwnerWru}, Active ${fp.activeWru}), ${fmt(rru)} RRU; ${gb(tableGb)} GB retained (${settings.retentionDays} days) in the table and ByOwner, plus PITR`,
+      detail: `${fmt(wru)} WRU (${fp.totalWru} per job: table ${fp.tableWru}, ByOwner ${fp.byOwnerWru}, Active ${fp.activeWru}), ${fmt(rru)} RRU; ${gb(tableGb)} GB retained (${settings.retentionDays} days) in the table, ${gb(byOwnerGb)} GB of summaries in ByOwner, plus PITR`,
     },
     {
       service: 'CloudWatch',

@@ -11,20 +11,39 @@
  * GET /jobs/{id}     get-job Lambda  DynamoDB GetItem (strongly consistent), per poll
  * ```
  *
- * Every write also writes the two global secondary indexes, both projecting ALL attributes
- * (`lambdas/table-schema.ts`): `ByOwner` (keys never change: one index write per table write)
- * and the sparse `Active` (the put adds the job; the claim and each renewal change its sort key
- * `lastUpdatedAt`, which is a delete plus a put; the outcome removes `activeShard`, a delete).
- * A write costs one WRU per started KB of the larger of the old and new item.
+ * A table write writes an index only when it changes a key or projected attribute of it
+ * (`lambdas/table-schema.ts`, projections INCLUDE): `ByOwner` (keys never change) is written by
+ * the create, the claim (status, startedAt) and the outcome, never by a lease renewal; the
+ * sparse `Active` gets a put on create, a delete plus a put whenever its sort key
+ * `lastUpdatedAt` moves (the claim, each renewal), and a delete when the outcome removes
+ * `activeShard`. A table write costs one WRU per started KB of the larger of the old and new
+ * item; an index write one WRU per started KB of the index entry (its keys and projected
+ * attributes, plus 100 B).
  */
 import type { Job } from '../lambdas/core/job';
+import { isTerminal } from '../lambdas/core/job-status';
 import { LEASE_MS } from '../lambdas/core/lease-keeper';
 import { recordBytes } from '../lambdas/core/record-size';
+import {
+  ACTIVE_INDEX,
+  ACTIVE_PROJECTION,
+  activeShardKey,
+  BY_OWNER_INDEX,
+  BY_OWNER_PROJECTION,
+  createdKeyOf,
+  JOB_TABLE_PARTITION_KEY,
+  MAX_TABLE_SHARDS,
+  ownerShardKey,
+} from '../lambdas/table-schema';
 
 /** Seconds between lease renewals of a running job. */
 export const LEASE_RENEWAL_SECONDS = LEASE_MS / 3 / 1000;
 
-/** Sizes of one job's record over its life, bytes (as the core measures a record). */
+/**
+ * Sizes of one job's item over its life, bytes: the record as the core measures it, plus the
+ * index key attributes the store adds (`ownerShard`, `createdKey`, and `activeShard` while
+ * unfinished).
+ */
 export interface RecordSizes {
   /** As submitted (Queued). */
   readonly queued: number;
@@ -34,17 +53,30 @@ export interface RecordSizes {
   readonly completed: number;
 }
 
+/** Bytes of one job's index entries (keys, projected attributes and DynamoDB's 100 B). */
+export interface IndexEntrySizes {
+  /** `ByOwner` entry: a summary. Largest once finished (it gains startedAt and completedAt). */
+  readonly byOwner: number;
+  /** `Active` entry while running (with its lease), the larger of its two shapes. */
+  readonly active: number;
+}
+
 /** DynamoDB and SQS requests of one successful job, first attempt. */
 export interface JobFootprint {
   readonly sizes: RecordSizes;
+  readonly indexEntries: IndexEntrySizes;
   /** Lease renewals while the handler runs. */
   readonly renewals: number;
   /** Table writes (PutItem / UpdateItem calls). */
   readonly tableWrites: number;
   /** WRU on the table itself. */
   readonly tableWru: number;
+  /** Writes on the `ByOwner` index: create, claim, outcome (never a renewal). */
+  readonly byOwnerWrites: number;
   /** WRU on the `ByOwner` index. */
   readonly byOwnerWru: number;
+  /** Writes on the `Active` index: put, claim (delete + put), 2 per renewal, outcome (delete). */
+  readonly activeWrites: number;
   /** WRU on the `Active` index. */
   readonly activeWru: number;
   /** All WRU: table and indexes. */
@@ -60,12 +92,47 @@ export interface JobFootprint {
 const wru = (bytes: number) => Math.ceil(bytes / 1024);
 const rru = (bytes: number) => Math.ceil(bytes / 4096);
 
+/** DynamoDB's per-entry overhead in an index, bytes. */
+export const INDEX_ENTRY_OVERHEAD_BYTES = 100;
+
+/** JSON bytes of `fields` as extra members of an object (`,"a":1,"b":"x"`). */
+const extraBytes = (fields: Record<string, unknown>) =>
+  Object.keys(fields).length === 0 ? 0 : Buffer.byteLength(JSON.stringify(fields), 'utf8') - 1;
+
+/** The widest shard numbers a stage may use: the keys are priced at their longest. */
+const OWNER_SHARD = MAX_TABLE_SHARDS.ownerShards - 1;
+const ACTIVE_SHARD = MAX_TABLE_SHARDS.activeShards - 1;
+
+/** The index key attributes the store adds to a job's item. */
+function indexKeys(job: Job): Record<string, unknown> {
+  return {
+    [BY_OWNER_INDEX.partitionKey]: ownerShardKey(job.owner, OWNER_SHARD),
+    [BY_OWNER_INDEX.sortKey]: createdKeyOf(job),
+    ...(isTerminal(job.status) ? {} : { [ACTIVE_INDEX.partitionKey]: activeShardKey(ACTIVE_SHARD) }),
+  };
+}
+
+/** Bytes of a job's item: the record plus its index keys. */
+export function itemBytes(job: Job): number {
+  return recordBytes(job) + extraBytes(indexKeys(job));
+}
+
+/** Bytes of a job's entry in an index: its keys and the attributes the index projects. */
+function entryBytes(job: Job, keys: readonly string[], projected: readonly string[]): number {
+  const item: Record<string, unknown> = { ...job, ...indexKeys(job) };
+  const entry = Object.fromEntries(
+    [JOB_TABLE_PARTITION_KEY, ...keys, ...projected]
+      .filter((k) => item[k] !== undefined)
+      .map((k) => [k, item[k]]),
+  );
+  return Buffer.byteLength(JSON.stringify(entry), 'utf8') + INDEX_ENTRY_OVERHEAD_BYTES;
+}
+
 /**
- * Record sizes for a job whose input JSON is `payloadBytes` and result JSON `resultBytes`,
- * measured with the core's own `recordBytes` on a representative record (an IAM role ARN as
- * owner, UUIDs, one attempt in its history).
+ * A representative job (an IAM role ARN as owner, UUIDs, one attempt in its history) whose input
+ * JSON is `payloadBytes` and result JSON `resultBytes`, at each stage of its life.
  */
-export function recordSizes(payloadBytes: number, resultBytes: number): RecordSizes {
+function lifeOf(payloadBytes: number, resultBytes: number): Record<keyof RecordSizes, Job> {
   const at = '2026-11-27T12:00:00.000Z';
   // A JSON string of n characters takes n + 2 bytes: the input and result take their sizes.
   const json = (bytes: number) => 'x'.repeat(Math.max(0, bytes - 2));
@@ -103,8 +170,33 @@ export function recordSizes(payloadBytes: number, resultBytes: number): RecordSi
     history: [{ attempt: 1, startedAt: at, endedAt: at, outcome: 'completed' }],
     version: 3,
   };
-  // `activeShard` ("active") rides along while unfinished; JSON quoting stands in for it.
-  return { queued: recordBytes(queued), running: recordBytes(running), completed: recordBytes(completed) };
+  return { queued, running, completed };
+}
+
+/**
+ * Item sizes for a job whose input JSON is `payloadBytes` and result JSON `resultBytes`: the
+ * core's own `recordBytes` of a representative record, plus its index keys.
+ */
+export function recordSizes(payloadBytes: number, resultBytes: number): RecordSizes {
+  const life = lifeOf(payloadBytes, resultBytes);
+  return {
+    queued: itemBytes(life.queued),
+    running: itemBytes(life.running),
+    completed: itemBytes(life.completed),
+  };
+}
+
+/** Index entry sizes of the representative job (they do not depend on its payloads). */
+export function indexEntrySizes(): IndexEntrySizes {
+  const { running, completed } = lifeOf(0, 0);
+  return {
+    byOwner: entryBytes(
+      completed,
+      [BY_OWNER_INDEX.partitionKey, BY_OWNER_INDEX.sortKey],
+      BY_OWNER_PROJECTION,
+    ),
+    active: entryBytes(running, [ACTIVE_INDEX.partitionKey, ACTIVE_INDEX.sortKey], ACTIVE_PROJECTION),
+  };
 }
 
 /**
@@ -118,21 +210,27 @@ export function jobFootprint(workload: {
   readonly durationSeconds: number;
 }): JobFootprint {
   const sizes = recordSizes(workload.payloadBytes, workload.resultBytes);
+  const indexEntries = indexEntrySizes();
   const renewals = Math.floor(workload.durationSeconds / LEASE_RENEWAL_SECONDS);
   const create = wru(sizes.queued);
   const claim = wru(Math.max(sizes.queued, sizes.running));
   const renew = wru(sizes.running);
   const complete = wru(Math.max(sizes.running, sizes.completed));
   const tableWru = create + claim + renewals * renew + complete;
-  const byOwnerWru = tableWru;
-  // Active: put; claim = delete old + put new; each renewal the same; outcome = delete.
-  const activeWru = create + (wru(sizes.queued) + renew) + renewals * (2 * renew) + renew;
+  // Each index write is priced at the entry's largest shape.
+  const byOwnerWrites = 3;
+  const activeWrites = 1 + 2 + 2 * renewals + 1;
+  const byOwnerWru = byOwnerWrites * wru(indexEntries.byOwner);
+  const activeWru = activeWrites * wru(indexEntries.active);
   return {
     sizes,
+    indexEntries,
     renewals,
     tableWrites: 3 + renewals,
     tableWru,
+    byOwnerWrites,
     byOwnerWru,
+    activeWrites,
     activeWru,
     totalWru: tableWru + byOwnerWru + activeWru,
     rruPerPoll: rru(sizes.completed),

@@ -3,7 +3,7 @@
  * planner's headroom) and what to do when it does not fit.
  */
 
-import { ACTIVE_SHARDS } from '../lambdas/table-schema';
+import { MAX_TABLE_SHARDS } from '../lambdas/table-schema';
 import type { ScaleProfile } from '../lib/profiles';
 import { ESM_SCALE_UP_PER_MINUTE, ESM_START_CONCURRENCY, HEADROOM } from './assumptions';
 import type { JobFootprint } from './job-footprint';
@@ -132,33 +132,53 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     advice: `${fp.rruPerPoll} RRU per poll (strongly consistent GetItem)${tableRru > AWS_LIMITS.dynamoTableRru ? '; raise the table throughput quota' : ''}`,
   });
 
-  // The index's key is sharded (`active#<n>`, lambdas/table-schema.ts): the jobs spread over
-  // ACTIVE_SHARDS partitions by a hash of their id, each good for the per-partition limit.
-  const active = up(lambda * fp.activeWru * HEADROOM);
-  const activeLimit = ACTIVE_SHARDS * AWS_LIMITS.dynamoPartitionWru;
-  checks.push({
-    name: `DynamoDB partitions: the sparse Active index's ${ACTIVE_SHARDS} key values (activeShard = "active#<n>")`,
-    limit: activeLimit,
-    needed: active,
-    unit: 'WRU/s',
-    status: active <= activeLimit ? 'ok' : 'redesign',
-    advice:
-      active <= activeLimit
-        ? `${fp.activeWru} WRU per job on the index, spread over ${ACTIVE_SHARDS} shards; all job types share them`
-        : `${fp.activeWru} WRU per job on the index (projection ALL; the claim moves the sort key): a throttled index throttles the table's writes. Raise ACTIVE_SHARDS in lambdas/table-schema.ts to ${Math.ceil(active / AWS_LIMITS.dynamoPartitionWru)} or more, or project KEYS_ONLY`,
-  });
-
-  const byOwner = up(lambda * fp.byOwnerWru * HEADROOM);
-  checks.push({
-    name: 'DynamoDB partition: the ByOwner index, if one caller submits every job',
-    limit: AWS_LIMITS.dynamoPartitionWru,
-    needed: byOwner,
-    unit: 'WRU/s',
-    status: byOwner <= AWS_LIMITS.dynamoPartitionWru ? 'ok' : 'redesign',
-    advice:
-      byOwner <= AWS_LIMITS.dynamoPartitionWru
-        ? 'fits even with a single caller'
-        : `one caller (IAM principal) writes one index partition; spread the load over at least ${Math.ceil(byOwner / AWS_LIMITS.dynamoPartitionWru)} callers, or shard the owner key`,
-  });
+  // Both index keys are sharded by a hash of the job id (lambdas/table-schema.ts), each shard
+  // good for one partition's writes; the counts are stage settings (`table`, from the profile).
+  checks.push(
+    shardCheck({
+      name: `DynamoDB partitions: the sparse Active index's ${profile.table.activeShards} shards (activeShard = "active#<n>"; all job types)`,
+      setting: 'activeShards',
+      shards: profile.table.activeShards,
+      needed: up(lambda * fp.activeWru * HEADROOM),
+      beyond: 'split the job types over stacks (one table each)',
+      perJob: `${fp.activeWru} WRU per job (${fp.activeWrites} writes of a ${fp.indexEntries.active} B entry: put, claim moves the sort key, ${fp.renewals ? `${fp.renewals} renewals move it, ` : ''}outcome deletes)`,
+    }),
+  );
+  checks.push(
+    shardCheck({
+      name: `DynamoDB partitions: the ByOwner index's ${profile.table.ownerShards} shards per caller, if one caller submits every job`,
+      setting: 'ownerShards',
+      shards: profile.table.ownerShards,
+      needed: up(lambda * fp.byOwnerWru * HEADROOM),
+      beyond: 'spread the submissions over several callers (IAM roles): each has its own shards',
+      perJob: `${fp.byOwnerWru} WRU per job (${fp.byOwnerWrites} writes of a ${fp.indexEntries.byOwner} B summary; lease renewals do not write it)`,
+    }),
+  );
   return checks;
+}
+
+/**
+ * One sharded index key against the per-partition write limit: `ok` with the profile's shards;
+ * else `raise` the stage's shard count (a config change, no AWS request) while the count fits
+ * {@link MAX_TABLE_SHARDS}; `redesign` beyond it.
+ */
+function shardCheck(check: {
+  readonly name: string;
+  readonly setting: keyof typeof MAX_TABLE_SHARDS;
+  readonly shards: number;
+  readonly needed: number;
+  readonly perJob: string;
+  /** What to do past {@link MAX_TABLE_SHARDS}. */
+  readonly beyond: string;
+}): QuotaCheck {
+  const limit = check.shards * AWS_LIMITS.dynamoPartitionWru;
+  const shardsNeeded = Math.ceil(check.needed / AWS_LIMITS.dynamoPartitionWru);
+  const max = MAX_TABLE_SHARDS[check.setting];
+  const status: QuotaStatus = check.needed <= limit ? 'ok' : shardsNeeded <= max ? 'raise' : 'redesign';
+  const advice = {
+    ok: `${check.perJob}; fits`,
+    raise: `${check.perJob}: a throttled index throttles the table's writes. Set asyncEndpoints.table.${check.setting} to ${shardsNeeded} or more (a stage setting; counts may grow, never shrink)`,
+    redesign: `${check.perJob}: more than the ${max} shards a stage may set; ${check.beyond}`,
+  }[status];
+  return { name: check.name, limit, needed: check.needed, unit: 'WRU/s', status, advice };
 }

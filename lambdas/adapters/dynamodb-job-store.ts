@@ -20,26 +20,45 @@ import type {
 } from '../core/ports';
 import {
   ACTIVE_INDEX,
-  ACTIVE_SHARDS,
   activeShardKey,
   BY_OWNER_INDEX,
+  createdKeyOf,
+  DEFAULT_TABLE_SHARDS,
   JOB_TABLE_PARTITION_KEY,
+  ownerShardKey,
+  type TableShards,
 } from '../table-schema';
-import { decodeCursor, encodeCursor, type JobPosition, positionOf } from './job-cursor';
-import { activeShardOf, fromItem, progressOf, toItem } from './job-item';
+import { decodeCursor, encodeCursor, positionOfCreatedKey } from './job-cursor';
+import {
+  activeShardKeyOf,
+  fromItem,
+  progressOf,
+  staleJobFromItem,
+  summaryFromItem,
+  toItem,
+} from './job-item';
 import { JobPayloads } from './job-payloads';
+import { mergeShards } from './shard-merge';
 
-/** How much one `list` call may read. */
-export interface ListBounds {
+/** How the store spreads its index keys, and how much one `list` call may read. */
+export interface DynamoDbJobStoreOptions {
   /**
-   * Query calls per page. DynamoDB applies `Limit` before the filter, so a selective filter can
-   * need several calls to fill a page; past this bound the page is returned short, with a cursor,
-   * so no request reads a caller's whole history.
+   * Shard counts of the indexes: every function of a stage must use the same (the stack passes
+   * the stage's to all of them).
+   * @default DEFAULT_TABLE_SHARDS
+   */
+  readonly shards?: TableShards;
+  /**
+   * Query rounds per page (each round queries, in parallel, the owner shards that need it).
+   * DynamoDB applies `Limit` before the filter, so a selective filter can need several rounds to
+   * fill a page; past this bound the page is returned short, with a cursor, so no request reads
+   * a caller's whole history.
    * @default 5
    */
   readonly maxQueryCalls?: number;
   /**
-   * Items a call evaluates when name or status filters (at least the jobs still wanted).
+   * Items a round evaluates over all owner shards when name or status filters (each shard at
+   * least the jobs the page still wants).
    * @default 100
    */
   readonly filteredQueryLimit?: number;
@@ -52,18 +71,21 @@ export interface ListBounds {
  * written before the item).
  */
 export class DynamoDbJobStore implements JobStore {
-  readonly activeShards = ACTIVE_SHARDS;
+  readonly activeShards: number;
+  private readonly shards: TableShards;
   private readonly maxQueryCalls: number;
   private readonly filteredQueryLimit: number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    bounds: ListBounds = {},
+    options: DynamoDbJobStoreOptions = {},
     private readonly payloads: JobPayloads = new JobPayloads(),
   ) {
-    this.maxQueryCalls = bounds.maxQueryCalls ?? 5;
-    this.filteredQueryLimit = bounds.filteredQueryLimit ?? 100;
+    this.shards = options.shards ?? DEFAULT_TABLE_SHARDS;
+    this.activeShards = this.shards.activeShards;
+    this.maxQueryCalls = options.maxQueryCalls ?? 5;
+    this.filteredQueryLimit = options.filteredQueryLimit ?? 100;
   }
 
   async create(job: Job): Promise<void> {
@@ -83,7 +105,7 @@ export class DynamoDbJobStore implements JobStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(stored),
+          Item: toItem(stored, this.shards),
           ConditionExpression: 'attribute_not_exists(id)',
         }),
       );
@@ -113,7 +135,7 @@ export class DynamoDbJobStore implements JobStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(stored),
+          Item: toItem(stored, this.shards),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': next.version - 1 },
         }),
@@ -145,7 +167,7 @@ export class DynamoDbJobStore implements JobStore {
             '(#status = :inProgress AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :now)))',
           ExpressionAttributeNames: { '#status': 'status', '#activeShard': ACTIVE_INDEX.partitionKey },
           ExpressionAttributeValues: {
-            ':activeShard': activeShardKey(activeShardOf(request.id)),
+            ':activeShard': activeShardKeyOf(request.id, this.shards),
             ':inProgress': 'InProgress',
             ':queued': 'Queued',
             ':scheduled': 'Scheduled',
@@ -202,49 +224,68 @@ export class DynamoDbJobStore implements JobStore {
   }
 
   /**
-   * Queries the ByOwner index newest first. Name, status and expiry are a FilterExpression, so
-   * filtered-out items still cost reads; the loop stops at `limit` jobs or `maxQueryCalls` calls
-   * (see {@link ListBounds}). Each call asks for one job more than the page still needs, so a
-   * full page knows whether anything follows and the last page carries no cursor.
+   * Queries every shard of the owner's `ByOwner` partition newest first and merges them (see
+   * `shard-merge.ts`): a first round asks each shard for its share of the page plus one, and a
+   * shard is queried again only when it might still hold the page's next job. Name, status and
+   * expiry are a FilterExpression, so filtered-out items still cost reads; the merge stops at
+   * `limit` jobs or `maxQueryCalls` rounds. A full page looks one job ahead, so the last page
+   * carries no cursor. The cursor is one `createdKey` position: every shard resumes below it.
    */
   async list(query: ListJobsQuery): Promise<JobPage> {
-    const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const after = query.cursor === undefined ? undefined : createdKeyOf(decodeCursor(query.cursor));
     const filtered = query.name !== undefined || query.status !== undefined;
     const { expression, names, values } = listFilter(query);
-    const items: Job[] = [];
-    let startKey = start && this.indexKey(query.owner, start);
-    for (let call = 0; call < this.maxQueryCalls; call += 1) {
-      const wanted = query.limit - items.length + 1;
-      const { Items = [], LastEvaluatedKey } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_OWNER_INDEX.indexName,
-          KeyConditionExpression: '#owner = :owner',
-          FilterExpression: expression,
-          ExpressionAttributeNames: { '#owner': BY_OWNER_INDEX.partitionKey, ...names },
-          ExpressionAttributeValues: { ':owner': query.owner, ...values },
-          ScanIndexForward: false,
-          Limit: filtered ? Math.max(wanted, this.filteredQueryLimit) : wanted,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of Items) {
-        const last = items.at(-1);
-        if (items.length === query.limit && last)
-          return { items, nextCursor: encodeCursor(positionOf(last)) };
-        items.push(fromItem(item));
-      }
-      if (!LastEvaluatedKey) return { items };
-      startKey = LastEvaluatedKey;
-    }
-    // Out of calls: resume where the last one stopped (it may have evaluated past the last job).
-    return { items, nextCursor: encodeCursor(startPositionOf(startKey)) };
+    const shards = this.shards.ownerShards;
+    const perShardFiltered = Math.ceil(this.filteredQueryLimit / shards);
+    const page = await mergeShards({
+      shards,
+      limit: query.limit,
+      ...(after === undefined ? {} : { after }),
+      maxRounds: this.maxQueryCalls,
+      readLimit: (need, firstRound) => {
+        const wanted = (firstRound ? Math.ceil(need / shards) : need) + 1;
+        return filtered ? Math.max(wanted, perShardFiltered) : wanted;
+      },
+      read: async (shard, before, limit) => {
+        const { Items = [], LastEvaluatedKey } = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: BY_OWNER_INDEX.indexName,
+            KeyConditionExpression: before === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
+            FilterExpression: expression,
+            ExpressionAttributeNames: {
+              '#pk': BY_OWNER_INDEX.partitionKey,
+              ...(before === undefined ? {} : { '#sk': BY_OWNER_INDEX.sortKey }),
+              ...names,
+            },
+            ExpressionAttributeValues: {
+              ':pk': ownerShardKey(query.owner, shard),
+              ...(before === undefined ? {} : { ':before': before }),
+              ...values,
+            },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        );
+        const lastEvaluated = LastEvaluatedKey?.[BY_OWNER_INDEX.sortKey];
+        return {
+          entries: Items.map((item) => ({
+            key: item[BY_OWNER_INDEX.sortKey] as string,
+            value: summaryFromItem(item),
+          })),
+          ...(typeof lastEvaluated === 'string' ? { lastEvaluated } : {}),
+        };
+      },
+    });
+    return page.next === undefined
+      ? { items: page.values }
+      : { items: page.values, nextCursor: encodeCursor(positionOfCreatedKey(page.next)) };
   }
 
   /**
    * Queries one shard of the sparse `Active` index oldest update first: one Query of at most
-   * `limit` items, no filter. The index is eventually consistent, so an item may show a state the job has
-   * already left: callers write conditionally on its version.
+   * `limit` items, no filter. The index projects only what a first look needs (see
+   * `ACTIVE_PROJECTION`) and is eventually consistent: callers read the record before acting.
    */
   async listStale(query: StaleJobsQuery): Promise<StaleJobPage> {
     const shard = activeShardKey(query.shard);
@@ -265,22 +306,13 @@ export class DynamoDbJobStore implements JobStore {
         },
       }),
     );
-    const items = Items.map(fromItem);
+    const items = Items.map(staleJobFromItem);
     const last = LastEvaluatedKey?.[ACTIVE_INDEX.sortKey];
     const lastId = LastEvaluatedKey?.[JOB_TABLE_PARTITION_KEY];
     // The cursor holds the index position (lastUpdatedAt, id) in the list cursor's encoding.
     return typeof last === 'string' && typeof lastId === 'string'
       ? { items, nextCursor: encodeCursor({ createdAt: last, id: lastId }) }
       : { items };
-  }
-
-  /** A position as the index's `ExclusiveStartKey`: the index key plus the table key. */
-  private indexKey(owner: string, position: JobPosition): Record<string, unknown> {
-    return {
-      [JOB_TABLE_PARTITION_KEY]: position.id,
-      [BY_OWNER_INDEX.partitionKey]: owner,
-      [BY_OWNER_INDEX.sortKey]: position.createdAt,
-    };
   }
 }
 
@@ -301,13 +333,4 @@ function listFilter(query: ListJobsQuery) {
     values[':status'] = query.status;
   }
   return { expression: terms.join(' AND '), names, values };
-}
-
-function startPositionOf(key: Record<string, unknown> | undefined): JobPosition {
-  const createdAt = key?.[BY_OWNER_INDEX.sortKey];
-  const id = key?.[JOB_TABLE_PARTITION_KEY];
-  if (typeof createdAt !== 'string' || typeof id !== 'string') {
-    throw new Error(`Unexpected LastEvaluatedKey from ${BY_OWNER_INDEX.indexName}: ${JSON.stringify(key)}`);
-  }
-  return { createdAt, id };
 }

@@ -2,6 +2,7 @@ import { canClaim } from '../core/claim';
 import { JobAlreadyExistsError, JobVersionConflictError } from '../core/errors';
 import { isExpired, type Job } from '../core/job';
 import { isTerminal } from '../core/job-status';
+import { summaryOf } from '../core/job-summary';
 import type {
   ClaimRequest,
   ClaimResult,
@@ -13,9 +14,9 @@ import type {
   StaleJobsQuery,
 } from '../core/ports';
 import { transition } from '../core/transition';
-import { ACTIVE_SHARDS } from '../table-schema';
+import { createdKeyOf, DEFAULT_TABLE_SHARDS, shardOf, type TableShards } from '../table-schema';
 import { decodeCursor, encodeCursor, isAfter, positionOf } from './job-cursor';
-import { activeShardOf, progressOf } from './job-item';
+import { progressOf, staleJobFromItem } from './job-item';
 
 /**
  * {@link JobStore} in a Map, for unit tests. Same contract as the DynamoDB store (the contract
@@ -24,7 +25,11 @@ import { activeShardOf, progressOf } from './job-item';
 export class InMemoryJobStore implements JobStore {
   readonly jobs = new Map<string, Job>();
   /** Sharded like the DynamoDB store, so the sweeper's fairness is tested on the same spread. */
-  readonly activeShards = ACTIVE_SHARDS;
+  readonly activeShards: number;
+
+  constructor(shards: Pick<TableShards, 'activeShards'> = DEFAULT_TABLE_SHARDS) {
+    this.activeShards = shards.activeShards;
+  }
 
   async create(job: Job): Promise<void> {
     const existing = this.jobs.get(job.id);
@@ -78,9 +83,12 @@ export class InMemoryJobStore implements JobStore {
     return structuredClone(renewed);
   }
 
-  /** The ByOwner query in memory: same order, filters and cursor as the DynamoDB store. */
+  /**
+   * The ByOwner query in memory: same order (`createdKey` descending), filters, summaries and
+   * cursor as the DynamoDB store's merge of its shards (which one partition sorts alike).
+   */
   async list(query: ListJobsQuery): Promise<JobPage> {
-    const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const start = query.cursor === undefined ? undefined : createdKeyOf(decodeCursor(query.cursor));
     const matching = [...this.jobs.values()]
       .filter(
         (job) =>
@@ -88,10 +96,10 @@ export class InMemoryJobStore implements JobStore {
           (query.name === undefined || job.name === query.name) &&
           (query.status === undefined || job.status === query.status) &&
           !isExpired(job, query.now) &&
-          (start === undefined || isAfter(job, start)),
+          (start === undefined || createdKeyOf(job) < start),
       )
-      .sort((a, b) => (isAfter(a, positionOf(b)) ? 1 : -1));
-    const items = matching.slice(0, query.limit).map((job) => structuredClone(job));
+      .sort((a, b) => (createdKeyOf(a) < createdKeyOf(b) ? 1 : -1));
+    const items = matching.slice(0, query.limit).map(summaryOf);
     const last = items.at(-1);
     return matching.length > items.length && last
       ? { items, nextCursor: encodeCursor(positionOf(last)) }
@@ -102,18 +110,18 @@ export class InMemoryJobStore implements JobStore {
   async listStale(query: StaleJobsQuery): Promise<StaleJobPage> {
     const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const before = query.updatedBefore.toISOString();
-    const key = (job: Job) => ({ createdAt: job.lastUpdatedAt, id: job.id });
+    const key = (job: Pick<Job, 'lastUpdatedAt' | 'id'>) => ({ createdAt: job.lastUpdatedAt, id: job.id });
     // "After" in ascending order is "before" in the list's descending order, with roles swapped.
     const matching = [...this.jobs.values()]
       .filter(
         (job) =>
           !isTerminal(job.status) &&
-          activeShardOf(job.id) === query.shard &&
+          shardOf(job.id, this.activeShards) === query.shard &&
           job.lastUpdatedAt < before &&
           (start === undefined || isAfter(start, key(job))),
       )
       .sort((a, b) => (isAfter(key(b), key(a)) ? 1 : -1));
-    const items = matching.slice(0, query.limit).map((job) => structuredClone(job));
+    const items = matching.slice(0, query.limit).map((job) => staleJobFromItem({ ...job }));
     const last = items.at(-1);
     return matching.length > items.length && last
       ? { items, nextCursor: encodeCursor(key(last)) }

@@ -1,7 +1,8 @@
 /**
  * The page cursor both JobStore adapters issue: base64url of `{"c": createdAt, "i": id}`, the
- * ByOwner index position of the last job a page returned. The owner is not in it: the store
- * takes the owner from the query (the caller), so a cursor can never reach another caller's jobs.
+ * ByOwner position (`createdKey`) every owner shard resumes below. The owner is not in it: the
+ * store takes the owner from the query (the caller), so a cursor can never reach another
+ * caller's jobs. (The sweeper's cursor over one Active shard reuses the encoding.)
  */
 import { InvalidCursorError } from '../core/errors';
 import type { Job } from '../core/job';
@@ -47,6 +48,12 @@ export function decodeCursor(cursor: string): JobPosition {
     throw new InvalidCursorError();
   }
   return { createdAt: c, id: i };
+}
+
+/** The position a `createdKey` (`<createdAt>#<id>`) names: ISO timestamps hold no `#`. */
+export function positionOfCreatedKey(key: string): JobPosition {
+  const at = key.indexOf('#');
+  return { createdAt: key.slice(0, at), id: key.slice(at + 1) };
 }
 
 /** True when `job` comes after `position` in `(createdAt, id)` descending order. */

@@ -5,7 +5,7 @@ import { documentClient } from '../adapters/dynamodb-client';
 import { s3Client } from '../adapters/s3-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
+import { EnvReader, readPayloadSettings, readSettingsOverrides, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { tracedHandler } from '../tracer';
 import { wireGetJobHandler } from '../wiring';
@@ -14,6 +14,7 @@ const env = new EnvReader();
 const wiring = {
   documentClient,
   tableName: env.string(Env.TableName),
+  shards: readTableShards(env),
   catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
   payloads: { s3Client, ...readPayloadSettings(env) },
 };

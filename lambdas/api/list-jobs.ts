@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { toJobView } from '../core/job';
+import { toJobSummaryView } from '../core/job-summary';
 import type { JobLogger } from '../core/job-type';
 import { type ListJobsDeps, listJobs, type QueryParameters } from '../core/use-cases/list-jobs';
 import { callerOf } from './caller';
-import { jsonResponse } from './http';
+import { jobLocation, jsonResponse } from './http';
 import { errorResponse } from './problem';
 
 export interface ListJobsHandlerDeps extends ListJobsDeps {
@@ -12,14 +12,16 @@ export interface ListJobsHandlerDeps extends ListJobsDeps {
 
 /**
  * `GET /jobs?name=&status=&limit=&cursor=`: the caller's jobs, newest first, as
- * `{ items, nextCursor }` (`nextCursor` is null on the last page).
+ * `{ items, nextCursor }` (`nextCursor` is null on the last page). Items are summaries with an
+ * `href` to the full job (`GET /jobs/{id}`): a listing reads only the index.
  */
 export function makeListJobsHandler(deps: ListJobsHandlerDeps) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       const owner = callerOf(event);
       const page = await listJobs(deps, { owner, parameters: queryParameters(event) });
-      return jsonResponse(200, { items: page.items.map(toJobView), nextCursor: page.nextCursor ?? null });
+      const items = page.items.map((job) => toJobSummaryView(job, jobLocation(event, job.id)));
+      return jsonResponse(200, { items, nextCursor: page.nextCursor ?? null });
     } catch (error) {
       return errorResponse(error, deps.logger);
     }

@@ -5,7 +5,7 @@ import { documentClient } from '../adapters/dynamodb-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readSettingsOverrides } from '../runtime-config';
+import { EnvReader, readSettingsOverrides, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { tracedHandler } from '../tracer';
 import { wireRetryJobHandler } from '../wiring';
@@ -15,6 +15,7 @@ const wiring = {
   documentClient,
   sqsClient,
   tableName: env.string(Env.TableName),
+  shards: readTableShards(env),
   queueUrls: env.json<Record<string, string>>(Env.QueueUrls),
   retentionDays: env.positiveNumber(Env.RetentionDays),
   catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),

@@ -8,7 +8,7 @@ import { s3Client } from '../adapters/s3-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
+import { EnvReader, readPayloadSettings, readSettingsOverrides, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { tracedHandler } from '../tracer';
 import { wireSubmitHandler } from '../wiring';
@@ -18,6 +18,7 @@ const wiring = {
   documentClient,
   sqsClient,
   tableName: env.string(Env.TableName),
+  shards: readTableShards(env),
   queueUrls: env.json<Record<string, string>>(Env.QueueUrls),
   retentionDays: env.positiveNumber(Env.RetentionDays),
   maxBodyBytes: env.positiveNumber(Env.MaxBodyBytes),

@@ -4,6 +4,7 @@
  */
 import type { Job, JobErrorInfo } from './job';
 import type { JobStatus } from './job-status';
+import type { JobSummary } from './job-summary';
 
 export interface Clock {
   now(): Date;
@@ -54,7 +55,8 @@ export interface ListJobsQuery {
 }
 
 export interface JobPage {
-  readonly items: Job[];
+  /** Summaries (what the `ByOwner` index projects), not full records. */
+  readonly items: JobSummary[];
   /** Opaque position after the last item; absent when nothing follows. */
   readonly nextCursor?: string;
 }
@@ -71,9 +73,19 @@ export interface StaleJobsQuery {
   readonly cursor?: string;
 }
 
+/**
+ * An unfinished job as the `Active` index shows it: enough to tell whether it may need repair.
+ * Possibly behind the record (the index is eventually consistent, and only ever behind): read
+ * the record before acting on it.
+ */
+export type StaleJob = Pick<
+  Job,
+  'id' | 'name' | 'status' | 'lastUpdatedAt' | 'leaseExpiresAt' | 'retryDelayUntil'
+>;
+
 export interface StaleJobPage {
   /** The shard's Queued, Scheduled and InProgress jobs, oldest `lastUpdatedAt` first. */
-  readonly items: Job[];
+  readonly items: StaleJob[];
   /** Opaque position after the last item; absent when nothing follows. */
   readonly nextCursor?: string;
 }
@@ -112,8 +124,8 @@ export interface JobStore {
    */
   heartbeat(request: HeartbeatRequest): Promise<Job | undefined>;
   /**
-   * The owner's unexpired jobs, newest first (`createdAt` descending), filtered by name and
-   * status. A page may hold fewer than `limit` jobs and still carry a `nextCursor` (a store may
+   * Summaries of the owner's unexpired jobs, newest first (`createdAt` descending, then `id`
+   * descending), filtered by name and status. A page may hold fewer than `limit` jobs and still carry a `nextCursor` (a store may
    * bound the work per call); only a page without one is the last.
    * @throws InvalidCursorError when `cursor` is not one this store issued
    */

@@ -6,7 +6,7 @@ import { s3Client } from '../adapters/s3-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readPayloadSettings, readSettingsOverrides } from '../runtime-config';
+import { EnvReader, readPayloadSettings, readSettingsOverrides, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { tracedHandler } from '../tracer';
 import { wireProcessorHandler } from '../wiring';
@@ -16,6 +16,7 @@ const wiring = {
   documentClient,
   sqsClient,
   tableName: env.string(Env.TableName),
+  shards: readTableShards(env),
   jobName: env.string(Env.JobName),
   queueUrl: env.string(Env.QueueUrl),
   deadLetterQueueUrl: env.string(Env.DeadLetterQueueUrl),

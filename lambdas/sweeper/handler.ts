@@ -3,7 +3,7 @@
  */
 import { documentClient } from '../adapters/dynamodb-client';
 import { sqsClient } from '../adapters/sqs-client';
-import { EnvReader } from '../runtime-config';
+import { EnvReader, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { tracedHandler } from '../tracer';
 import { wireSweeperHandler } from '../wiring';
@@ -13,6 +13,7 @@ const wiring = {
   documentClient,
   sqsClient,
   tableName: env.string(Env.TableName),
+  shards: readTableShards(env),
   queueUrls: env.json<Record<string, string>>(Env.QueueUrls),
   deadLetterQueueUrls: env.json<Record<string, string>>(Env.DeadLetterQueueUrls),
   staleAfterSeconds: env.json<Record<string, number>>(Env.SweeperStaleAfterSeconds),

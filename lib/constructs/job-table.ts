@@ -1,7 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { ACTIVE_INDEX, BY_OWNER_INDEX, JOB_TABLE_PARTITION_KEY } from '../../lambdas/table-schema';
+import {
+  ACTIVE_INDEX,
+  ACTIVE_PROJECTION,
+  BY_OWNER_INDEX,
+  BY_OWNER_PROJECTION,
+  JOB_TABLE_PARTITION_KEY,
+} from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 
 /** Attribute holding a finished job's expiry (epoch seconds); DynamoDB TTL deletes it later. */
@@ -23,9 +29,13 @@ export interface JobTableProps {
  * The job records: one item per job, keyed by `id`, on-demand, with point-in-time recovery and
  * a TTL on finished jobs. A `Table` (not `TableV2`) so cdk-nag's DynamoDB rules apply.
  *
- * The `ByOwner` global secondary index (`owner`, `createdAt`; projection ALL) serves `GET /jobs`:
- * a caller's jobs newest first, without a Scan. The sparse `Active` index (`activeShard`,
- * `lastUpdatedAt`; projection ALL) holds only unfinished jobs, for the recovery sweeper.
+ * The `ByOwner` global secondary index (`ownerShard`, `createdKey`) serves `GET /jobs`: a
+ * caller's jobs newest first, spread over the stage's owner shards, without a Scan. The sparse
+ * `Active` index (`activeShard`, `lastUpdatedAt`) holds only unfinished jobs, for the recovery
+ * sweeper. Both project only what their reader needs (INCLUDE), so a lease renewal never writes
+ * `ByOwner` and index entries stay under 1 KB; `lambdas/table-schema.ts` has the arithmetic.
+ * Changing an index's key or projection on a deployed table replaces the index (CloudFormation
+ * deletes and recreates it, one GSI per update).
  */
 export class JobTable extends Construct {
   public readonly table: dynamodb.Table;
@@ -46,15 +56,17 @@ export class JobTable extends Construct {
       indexName: BY_OWNER_INDEX.indexName,
       partitionKey: { name: BY_OWNER_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: BY_OWNER_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+      // A summary only: inputs, results, history and the lease stay in the table.
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...BY_OWNER_PROJECTION],
     });
-    // ALL: the sweeper rewrites whole records (version-conditional PutItem), so it needs every
-    // attribute; KEYS_ONLY would cost a GetItem per examined job. Only unfinished jobs are in it.
+    // A first look only: the sweeper reads the full record (GetItem) of the jobs it may repair.
     this.table.addGlobalSecondaryIndex({
       indexName: ACTIVE_INDEX.indexName,
       partitionKey: { name: ACTIVE_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: ACTIVE_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...ACTIVE_PROJECTION],
     });
   }
 }

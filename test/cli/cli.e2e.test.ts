@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../cli/io';
 import { runCli } from '../../cli/main';
 import type { JobView } from '../../lambdas/core/job';
+import type { JobSummaryView } from '../../lambdas/core/job-summary';
 import { loadLocalConfig } from '../../local/local-config';
 import { type LocalSystem, startLocalSystem } from '../../local/local-system';
 import { type ValidatingFetch, validatingFetch } from '../support/validating-fetch';
@@ -118,14 +119,15 @@ describe('async-endpoints, in-process', () => {
   it("lists the caller's jobs as a table, as JSON pages, and all of them", async () => {
     const table = await cli(['list', '--name', 'echo']);
     expect(table.code).toBe(0);
-    expect(table.out.split('\n')[0]).toMatch(/^ID +NAME +STATUS +CREATED +UPDATED$/);
+    expect(table.out.split('\n')[0]).toMatch(/^ID +NAME +STATUS +CREATED +FINISHED$/);
     const page = JSON.parse((await cli(['list', '--limit', '1', '--json'])).out) as {
-      items: JobView[];
+      items: JobSummaryView[];
       nextCursor: string;
     };
+    expect(page.items[0]?.href).toBe(`/jobs/${page.items[0]?.id}`);
     expect(page.items).toHaveLength(1);
     expect(page.nextCursor).toEqual(expect.any(String));
-    const all = JSON.parse((await cli(['list', '--all', '--limit', '2', '--json'])).out) as JobView[];
+    const all = JSON.parse((await cli(['list', '--all', '--limit', '2', '--json'])).out) as JobSummaryView[];
     expect(all.length).toBeGreaterThanOrEqual(5);
     expect(new Set(all.map((j) => j.id)).size).toBe(all.length);
   });

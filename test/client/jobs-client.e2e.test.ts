@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Job, JobsApiError, JobsClient, JobWaitTimeoutError } from '../../client';
+import { JobsApiError, JobsClient, JobWaitTimeoutError } from '../../client';
 import { loadLocalConfig } from '../../local/local-config';
 import { type LocalSystem, startLocalSystem } from '../../local/local-system';
 import { type ValidatingFetch, validatingFetch } from '../support/validating-fetch';
@@ -156,8 +156,10 @@ describe('JobsClient against the local system', () => {
     const second = await lister.list({ limit: 2, cursor: first.nextCursor ?? '' });
     expect(second.items.map((j) => j.id)).not.toContain(first.items[0]?.id);
 
-    const all: Job[] = [];
+    const all: { id: string; href: string }[] = [];
     for await (const job of lister.listAll({ name: 'echo', limit: 2 })) all.push(job);
+    // Summaries, each linking to the full job.
+    for (const job of all) expect(job.href).toBe(`/jobs/${job.id}`);
     expect(all.map((j) => j.id).sort()).toEqual([...ids].sort());
     expect((await lister.list({ name: 'sleep' })).items).toEqual([]);
     await expect(lister.list({ limit: 1000 })).rejects.toMatchObject({ status: 400, code: 'INVALID_QUERY' });

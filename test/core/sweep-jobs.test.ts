@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryJobStore } from '../../lambdas/adapters/in-memory-job-store';
-import { activeShardOf } from '../../lambdas/adapters/job-item';
 import { JobVersionConflictError } from '../../lambdas/core/errors';
 import type { Job, JobErrorInfo } from '../../lambdas/core/job';
 import type { DeadLetterQueue, JobQueue } from '../../lambdas/core/ports';
 import { type SweepJobsDeps, sweepJobs, WORKER_LOST } from '../../lambdas/core/use-cases/sweep-jobs';
+import { DEFAULT_TABLE_SHARDS, shardOf } from '../../lambdas/table-schema';
 import { aJob, ManualClock, silentLogger, T0 } from '../support/jobs';
+
+const activeShardOf = (id: string) => shardOf(id, DEFAULT_TABLE_SHARDS.activeShards);
 
 const MINUTE = 60_000;
 /** The sweep runs an hour after T0; stale-after is 15 minutes for `echo`. */
@@ -186,24 +188,70 @@ describe('sweepJobs', () => {
     expect(sent).toEqual([]);
   });
 
+  describe('reads', () => {
+    /** The store, counting the full records the sweep reads. */
+    function counting(store: InMemoryJobStore) {
+      const reads: string[] = [];
+      const counted = Object.assign(Object.create(store), {
+        get: async (id: string) => {
+          reads.push(id);
+          return store.get(id);
+        },
+      }) as InMemoryJobStore;
+      return { counted, reads };
+    }
+
+    it('reads the full record only of jobs the index shows as possibly lost', async () => {
+      const { store, deps } = setup();
+      await store.create(deadWorkerJob());
+      // Healthy by the index alone: a live lease, a young backlog, a backoff not over.
+      await store.create(deadWorkerJob({ id: idOf(2), leaseExpiresAt: ago(-1) }));
+      await store.create(aJob({ id: idOf(3), lastUpdatedAt: ago(5) }));
+      await store.create(
+        aJob({ id: idOf(4), status: 'Scheduled', lastUpdatedAt: ago(30), retryDelayUntil: ago(-5) }),
+      );
+      await store.create(aJob({ id: idOf(5), lastUpdatedAt: ago(30) }));
+      const { counted, reads } = counting(store);
+      expect(await sweepJobs({ ...deps, store: counted })).toMatchObject({
+        examined: 5,
+        rescheduled: 1,
+        requeued: 1,
+        skipped: 3,
+      });
+      expect(reads.sort()).toEqual([idOf(1), idOf(5)]);
+    });
+
+    it('judges the record, not the index: a job whose record moved on since is left alone', async () => {
+      const { store, sent, deps } = setup();
+      await store.create(deadWorkerJob());
+      const { counted, reads } = counting(store);
+      // The index (listStale) still shows the expired lease; the record was renewed since.
+      const behind = Object.assign(Object.create(counted), {
+        get: async (id: string) => {
+          const job = await counted.get(id);
+          return job && { ...job, leaseExpiresAt: ago(-1), lastUpdatedAt: ago(0) };
+        },
+      }) as InMemoryJobStore;
+      expect(await sweepJobs({ ...deps, store: behind })).toMatchObject({ examined: 1, skipped: 1 });
+      expect(reads).toEqual([idOf(1)]);
+      expect(sent).toEqual([]);
+    });
+  });
+
   describe('races', () => {
     it('skips a job another writer moved since it was read (the version check fails)', async () => {
       const { store, sent, deadLettered, deps } = setup();
       await store.create(deadWorkerJob());
       await store.create(aJob({ id: idOf(2), lastUpdatedAt: ago(30) }));
       // Each job is moved by someone else (a re-claim, a cancel) right after the sweep read it.
-      const racing = {
-        ...store,
-        listStale: async (query: Parameters<InMemoryJobStore['listStale']>[0]) => {
-          const page = await store.listStale(query);
-          for (const job of page.items) {
-            const current = store.jobs.get(job.id) as Job;
-            store.jobs.set(job.id, { ...current, version: current.version + 1 });
-          }
-          return page;
+      const racing = Object.assign(Object.create(store), {
+        get: async (id: string) => {
+          const read = await store.get(id);
+          const current = store.jobs.get(id) as Job;
+          store.jobs.set(id, { ...current, version: current.version + 1 });
+          return read;
         },
-        update: (next: Job) => store.update(next),
-      };
+      });
       const result = await sweepJobs({ ...deps, store: racing as unknown as InMemoryJobStore });
       expect(result).toEqual({ examined: 2, rescheduled: 0, failed: 0, requeued: 0, skipped: 2 });
       expect(sent).toEqual([]);

@@ -11,7 +11,8 @@ afterEach(() => {
   vi.resetModules();
 });
 
-const common = { [Env.TableName]: 'jobs', [Env.JobSettings]: '{}' };
+const shards = { [Env.TableActiveShards]: '16', [Env.TableOwnerShards]: '2' };
+const common = { [Env.TableName]: 'jobs', ...shards, [Env.JobSettings]: '{}' };
 const retention = { [Env.RetentionDays]: '30' };
 const payloads = { [Env.PayloadBucket]: 'payloads', [Env.CompressAboveBytes]: '0' };
 
@@ -27,11 +28,12 @@ describe.each([
     },
   ],
   ['../../lambdas/api/get-job-handler', { ...common, ...payloads }],
-  ['../../lambdas/api/list-jobs-handler', { [Env.TableName]: 'jobs' }],
+  ['../../lambdas/api/list-jobs-handler', { [Env.TableName]: 'jobs', ...shards }],
   [
     '../../lambdas/sweeper/handler',
     {
       [Env.TableName]: 'jobs',
+      ...shards,
       ...retention,
       [Env.QueueUrls]: '{"echo":"https://q/echo"}',
       [Env.DeadLetterQueueUrls]: '{"echo":"https://q/dlq"}',
@@ -39,7 +41,7 @@ describe.each([
       [Env.SweeperMaxJobsPerRun]: '500',
     },
   ],
-  ['../../lambdas/api/cancel-job-handler', { [Env.TableName]: 'jobs', ...retention }],
+  ['../../lambdas/api/cancel-job-handler', { [Env.TableName]: 'jobs', ...shards, ...retention }],
   [
     '../../lambdas/processor/handler',
     {

@@ -4,6 +4,7 @@ import {
   RuntimeConfigError,
   readPayloadSettings,
   readSettingsOverrides,
+  readTableShards,
 } from '../../lambdas/runtime-config';
 import { Env } from '../../lambdas/runtime-env';
 
@@ -65,5 +66,24 @@ describe('EnvReader', () => {
     expect(readSettingsOverrides(new EnvReader({ [Env.JobSettings]: '{"echo":{"maxRetries":1}}' }))).toEqual({
       echo: { maxRetries: 1 },
     });
+  });
+});
+
+describe('readTableShards', () => {
+  it('reads both shard counts', () => {
+    const env = new EnvReader({ [Env.TableActiveShards]: '32', [Env.TableOwnerShards]: '16' });
+    expect(readTableShards(env)).toEqual({ activeShards: 32, ownerShards: 16 });
+    expect(() => env.done()).not.toThrow();
+  });
+
+  it('requires both, as integers in range, naming each bad one', () => {
+    const env = new EnvReader({ [Env.TableActiveShards]: '0', [Env.TableOwnerShards]: '1.5' });
+    readTableShards(env);
+    expect(() => env.done()).toThrow(
+      /JOB_TABLE_ACTIVE_SHARDS must be an integer from 1 to 256, got '0'[\s\S]*JOB_TABLE_OWNER_SHARDS must be an integer from 1 to 64, got '1.5'/,
+    );
+    const missing = new EnvReader({});
+    readTableShards(missing);
+    expect(() => missing.done()).toThrow(/JOB_TABLE_ACTIVE_SHARDS[\s\S]*JOB_TABLE_OWNER_SHARDS/);
   });
 });

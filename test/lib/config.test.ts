@@ -32,6 +32,7 @@ describe('resolveConfig defaults', () => {
       manageApiGatewayAccount: true,
       apiStageName: 'prod',
       jobSettingsJson: '{}',
+      table: { activeShards: 16, ownerShards: 1 },
     });
     expect(config.alarmEmail).toBeUndefined();
   });
@@ -60,6 +61,36 @@ describe('resolveConfig defaults', () => {
     });
     expect(JSON.parse(config.jobSettingsJson)).toEqual({ echo: { timeoutSeconds: 20 } });
     expect(config.jobTypes[0]).toMatchObject({ visibilityTimeoutSeconds: 200, maxMessageAgeSeconds: 1200 });
+  });
+});
+
+describe('table shards', () => {
+  it("takes the profile's shard counts, each overridable", () => {
+    expect(resolveConfig({ profile: 'large' }).table).toEqual({ activeShards: 32, ownerShards: 16 });
+    expect(resolveConfig({ profile: 'medium', table: { ownerShards: 8 } }).table).toEqual({
+      activeShards: 16,
+      ownerShards: 8,
+    });
+    expect(resolveConfig({ table: { activeShards: 256, ownerShards: 64 } }).table).toEqual({
+      activeShards: 256,
+      ownerShards: 64,
+    });
+  });
+
+  it.each([
+    [{ activeShards: 0 }, 'table.activeShards must be an integer >= 1 and <= 256'],
+    [{ ownerShards: 1.5 }, 'table.ownerShards must be an integer >= 1 and <= 64'],
+    [{ ownerShards: 65 }, 'table.ownerShards must be an integer >= 1 and <= 64'],
+    [{ activeShards: '8' }, 'table.activeShards must be a number, got string "8"'],
+    [{ shards: 4 }, 'table.shards is not a known field (known: activeShards, ownerShards)'],
+  ])('rejects %j, saying what it takes', (table, problem) => {
+    const problems = problemsOf({ table });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(problem);
+  });
+
+  it('rejects a table that is not an object', () => {
+    expect(problemsOf({ table: 4 })).toEqual(['table must be an object, got number 4']);
   });
 });
 

@@ -30,20 +30,25 @@ const idOf = (construct: { node: { defaultChild?: unknown } }) =>
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 describe('job listing', () => {
-  it('indexes the job table by owner and createdAt, projecting whole jobs, on demand', () => {
+  it('indexes the job table by owner shard and createdKey, projecting only a summary, on demand', () => {
     const table = resources[idOf(stack.table.table)]?.Properties ?? {};
     expect(table.GlobalSecondaryIndexes).toContainEqual({
       IndexName: 'ByOwner',
       KeySchema: [
-        { AttributeName: 'owner', KeyType: 'HASH' },
-        { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        { AttributeName: 'ownerShard', KeyType: 'HASH' },
+        { AttributeName: 'createdKey', KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      // Nothing a lease renewal writes (leaseExpiresAt, lastUpdatedAt, progress, version), so
+      // renewals never write this index; no input, result or history.
+      Projection: {
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: ['name', 'status', 'createdAt', 'startedAt', 'completedAt', 'expiresAt'],
+      },
     });
     expect(table.AttributeDefinitions).toEqual(
       expect.arrayContaining([
-        { AttributeName: 'owner', AttributeType: 'S' },
-        { AttributeName: 'createdAt', AttributeType: 'S' },
+        { AttributeName: 'ownerShard', AttributeType: 'S' },
+        { AttributeName: 'createdKey', AttributeType: 'S' },
       ]),
     );
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
@@ -65,10 +70,12 @@ describe('job listing', () => {
     );
   });
 
-  it('gives the function the table name and nothing it does not read', () => {
+  it('gives the function the table name, its shard counts and nothing it does not read', () => {
     const fn = resources[idOf(stack.api.listJobsFunction.function)]?.Properties ?? {};
     expect(fn.Environment.Variables).toEqual({
       [Env.TableName]: { Ref: idOf(stack.table.table) },
+      [Env.TableActiveShards]: '16',
+      [Env.TableOwnerShards]: '1',
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'AsyncEndpoints',
     });

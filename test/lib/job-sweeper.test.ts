@@ -39,7 +39,7 @@ function statementsOfRole(roleId: string): Json[] {
 }
 
 describe('recovery sweeper', () => {
-  it('indexes unfinished jobs by activeShard and lastUpdatedAt, projecting whole jobs', () => {
+  it('indexes unfinished jobs by activeShard and lastUpdatedAt, projecting only what a first look needs', () => {
     const table = resources[idOf(stack.table.table)]?.Properties ?? {};
     expect(table.GlobalSecondaryIndexes).toContainEqual({
       IndexName: 'Active',
@@ -47,7 +47,10 @@ describe('recovery sweeper', () => {
         { AttributeName: 'activeShard', KeyType: 'HASH' },
         { AttributeName: 'lastUpdatedAt', KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: {
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: ['name', 'status', 'leaseExpiresAt', 'retryDelayUntil'],
+      },
     });
     expect(table.AttributeDefinitions).toEqual(
       expect.arrayContaining([

@@ -196,6 +196,13 @@ describe('scale profiles (template)', () => {
       }
       for (const env of envs.filter((e) => Env.JobSettings in e))
         expect(env[Env.JobSettings]).toBe(config.jobSettingsJson);
+      // Every function that uses the table gets the profile's index shard counts.
+      const tableEnvs = envs.filter((e) => Env.TableName in e);
+      expect(tableEnvs).toHaveLength(6 + jobTypes.length + 1);
+      for (const env of tableEnvs) {
+        expect(env[Env.TableActiveShards]).toBe(String(profile.table.activeShards));
+        expect(env[Env.TableOwnerShards]).toBe(String(profile.table.ownerShards));
+      }
       expect(JSON.parse(config.jobSettingsJson)).toMatchObject({
         echo: { maxConcurrency: profile.jobs.io.maxConcurrency },
       });

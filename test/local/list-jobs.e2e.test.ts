@@ -1,10 +1,12 @@
 /**
  * `GET /jobs` end to end through HTTP against the local system (DynamoDB Local or dynalite with
- * the ByOwner index, fauxqs, the event sources), exactly as `npm start` runs it.
+ * the ByOwner index, fauxqs, the event sources), exactly as `npm start` runs it, with each
+ * caller's jobs spread over several owner shards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
 import { isTerminal } from '../../lambdas/core/job-status';
+import type { JobSummaryView } from '../../lambdas/core/job-summary';
 import { loadLocalConfig } from '../../local/local-config';
 import { type LocalSystem, startLocalSystem } from '../../local/local-system';
 import { localClient } from '../support/local-client';
@@ -13,12 +15,23 @@ let system: LocalSystem;
 let client: ReturnType<typeof localClient>;
 
 interface Page {
-  items: JobView[];
+  items: JobSummaryView[];
   nextCursor: string | null;
 }
 
+/** What a listing shows of a job. */
+const summaryOf = (job: JobView): JobSummaryView => ({
+  id: job.id,
+  name: job.name,
+  status: job.status,
+  createdAt: job.createdAt,
+  startedAt: job.startedAt,
+  completedAt: job.completedAt,
+  href: `/jobs/${job.id}`,
+});
+
 beforeAll(async () => {
-  system = await startLocalSystem({ config: loadLocalConfig({}), port: 0 });
+  system = await startLocalSystem({ config: loadLocalConfig({ table: { ownerShards: 4 } }), port: 0 });
   client = localClient(system.url);
 }, 60_000);
 
@@ -48,7 +61,7 @@ async function run(principal: string, name: string, input: unknown): Promise<Job
 }
 
 describe('GET /jobs on the local system', () => {
-  it("lists the caller's finished jobs, newest first, as job JSON, and no one else's", async () => {
+  it("lists the caller's finished jobs, newest first, as summaries linking to the job, and no one else's", async () => {
     const mine: JobView[] = [];
     for (let n = 0; n < 3; n += 1) mine.push(await run('lister-1', 'echo', { n }));
     const theirs = await run('lister-2', 'echo', { n: 99 });
@@ -57,16 +70,19 @@ describe('GET /jobs on the local system', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toBe('application/json');
     const page = reply.body as unknown as Page;
-    expect(page).toEqual({ items: [...mine].reverse(), nextCursor: null });
-    expect(((await list('lister-2')).body as unknown as Page).items).toEqual([theirs]);
+    expect(page).toEqual({ items: [...mine].reverse().map(summaryOf), nextCursor: null });
+    expect(((await list('lister-2')).body as unknown as Page).items).toEqual([theirs].map(summaryOf));
+    // The link leads to the full job.
+    const full = await client.get(String(page.items[0]?.id), 'lister-1');
+    expect(full.body).toEqual(mine.at(-1));
   });
 
-  it('pages with limit and nextCursor, without duplicates or gaps', async () => {
+  it('pages with limit and nextCursor over every owner shard, without duplicates or gaps', async () => {
     const submitted = await Promise.all(
       Array.from({ length: 7 }, (_, n) => client.submit('echo', { n }, as('pager').headers)),
     );
     const ids = new Set(submitted.map((reply) => String(reply.body.id)));
-    const seen: JobView[] = [];
+    const seen: JobSummaryView[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {

@@ -7,9 +7,10 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type { AttemptRecord } from '../../lambdas/core/attempt-history';
 import type { JobView } from '../../lambdas/core/job';
+import type { JobSummaryView } from '../../lambdas/core/job-summary';
 import type { RedriveResult } from '../../lambdas/core/use-cases/redrive-dead-letters';
 import { jobTypes } from '../../lambdas/jobs/catalog';
-import type { jobViewSchema, redriveResultSchema } from '../../openapi/api-schemas';
+import type { jobSummarySchema, jobViewSchema, redriveResultSchema } from '../../openapi/api-schemas';
 import { buildOpenApiDocument, type JsonObject } from '../../openapi/document';
 import { ROUTES } from '../../openapi/routes';
 import { openApiResponseValidator } from '../support/openapi-response-validator';
@@ -49,6 +50,16 @@ const JOB: JobView = {
   ],
   progress: { percent: 100, updatedAt: '2026-11-27T16:00:01.090Z' },
   cancelRequested: false,
+};
+
+const SUMMARY: JobSummaryView = {
+  id: JOB.id,
+  name: JOB.name,
+  status: JOB.status,
+  createdAt: JOB.createdAt,
+  startedAt: JOB.startedAt,
+  completedAt: JOB.completedAt,
+  href: `/prod/jobs/${JOB.id}`,
 };
 
 const json = (extra: Record<string, string> = {}) =>
@@ -108,6 +119,7 @@ describe('buildOpenApiDocument', () => {
 
   it('keeps the schemas in step with the types the handlers return', () => {
     expectTypeOf<keyof z.output<typeof jobViewSchema>>().toEqualTypeOf<keyof JobView>();
+    expectTypeOf<keyof z.output<typeof jobSummarySchema>>().toEqualTypeOf<keyof JobSummaryView>();
     expectTypeOf<keyof z.output<typeof redriveResultSchema>>().toEqualTypeOf<keyof RedriveResult>();
     expectTypeOf<z.output<typeof jobViewSchema>['history'][number]['outcome']>().toEqualTypeOf<
       AttemptRecord['outcome']
@@ -137,15 +149,17 @@ describe('openApiResponseValidator', () => {
         body: JSON.stringify({ ...JOB, status: 'Queued', result: null, history: [], progress: null }),
       }),
     ).toEqual([]);
-    expect(
+    const listPage = (item: unknown) =>
       validate({
         method: 'GET',
         path: '/jobs?limit=1',
         status: 200,
         headers: json(),
-        body: JSON.stringify({ items: [JOB], nextCursor: null }),
-      }),
-    ).toEqual([]);
+        body: JSON.stringify({ items: [item], nextCursor: null }),
+      });
+    expect(listPage(SUMMARY)).toEqual([]);
+    // A full job is not a listing item: listings carry summaries.
+    expect(listPage(JOB)).not.toEqual([]);
     expect(
       validate({
         method: 'DELETE',

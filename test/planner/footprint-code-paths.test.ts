@@ -3,12 +3,11 @@ import { InMemoryJobQueue } from '../../lambdas/adapters/in-memory-job-queue';
 import { InMemoryJobStore } from '../../lambdas/adapters/in-memory-job-store';
 import { JobCatalog } from '../../lambdas/core/catalog';
 import type { JobStore } from '../../lambdas/core/ports';
-import { recordBytes } from '../../lambdas/core/record-size';
 import { getJob } from '../../lambdas/core/use-cases/get-job';
 import { processJob } from '../../lambdas/core/use-cases/process-job';
 import { submitJob } from '../../lambdas/core/use-cases/submit-job';
 import { jobTypes } from '../../lambdas/jobs/catalog';
-import { jobFootprint } from '../../planner/job-footprint';
+import { itemBytes, jobFootprint } from '../../planner/job-footprint';
 import { FakeDelivery } from '../support/fake-delivery';
 import { ManualClock, sequentialIds, silentLogger } from '../support/jobs';
 
@@ -50,7 +49,7 @@ describe("the planner's footprint against the core's code paths", () => {
     expect(JSON.stringify(input)).toHaveLength(1024);
 
     const { job } = await submitJob({ ...common, queueFor: () => queue }, { owner, name: 'echo', input });
-    const queued = recordBytes((await memory.get(job.id)) ?? job);
+    const queued = itemBytes((await memory.get(job.id)) ?? job);
     const delivery = new FakeDelivery(job.id);
     const outcome = await processJob(common, {
       delivery,
@@ -68,8 +67,9 @@ describe("the planner's footprint against the core's code paths", () => {
     expect(calls).toEqual(['create', 'claim', 'loadInput', 'update', 'get', 'get']);
     expect(queue.sent).toHaveLength(footprint.messagesSent);
     expect(delivery.visibilityChanges).toEqual([]);
-    // The records are what the planner sized, within the few bytes the job names differ by.
-    const finished = recordBytes((await memory.get(job.id)) ?? job);
+    // The items (record + index keys) are what the planner sized, within the few bytes the job
+    // names differ by.
+    const finished = itemBytes((await memory.get(job.id)) ?? job);
     expect(Math.abs(queued - footprint.sizes.queued)).toBeLessThanOrEqual(16);
     expect(Math.abs(finished - footprint.sizes.completed)).toBeLessThanOrEqual(16);
   });

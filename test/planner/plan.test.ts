@@ -7,9 +7,13 @@ import type { QuotaCheck } from '../../planner/quotas';
  * Hand-computed cases: 2 s I/O jobs with a 1 KB input and a 1 KB result.
  *
  * Record sizes (the core's recordBytes on a representative record: 394 B besides the input):
- * queued 1,418 B, running 1,557 B, completed 2,659 B. WRU per job: table create 2 + claim 2 +
- * outcome 3 = 7; ByOwner the same 7; Active put 2 + claim (delete 2 + put 2) + outcome delete 2
- * = 8; total 22. A poll reads 2,659 B strongly consistent: 1 RRU.
+ * queued 1,418 B, running 1,557 B, completed 2,659 B; the item adds its index keys,
+ * `,"ownerShard":"<owner>#63"` 86 B, `,"createdKey":"<createdAt>#<id>"` 77 B and, while
+ * unfinished, `,"activeShard":"active#255"` 27 B: items of 1,608, 1,747 and 2,822 B.
+ * Index entries (keys + projected attributes as JSON + 100 B): ByOwner 496 B, Active 306 B.
+ * WRU per job: table create 2 + claim 2 + outcome 3 = 7; ByOwner create, claim, outcome at 1 =
+ * 3; Active put 1 + claim (delete 1 + put 1) + outcome delete 1 = 4; total 14.
+ * A poll reads 2,822 B strongly consistent: 1 RRU.
  * W = 2 s + 0.05 s overhead = 2.05 s per invocation. Month = 730 h = 43,800 min.
  * Polls = floor((window / 2 + 2) / 2) + 1 = 2 for windows 0 and 1 s: 3 API requests per job.
  * API functions: 0.25 GB x (0.04 s + 2 x 0.015 s) = 0.0175 GB-s per job.
@@ -24,26 +28,46 @@ const cost = (p: Plan, service: string) =>
 const quota = (p: Plan, name: string): QuotaCheck | undefined =>
   p.quotas.find((q) => q.name.startsWith(name));
 
+/** Both index checks `ok`, at [needed, limit] WRU/s each. */
+function expectIndexesFit(p: Plan, wru: { active: [number, number]; byOwner: [number, number] }) {
+  for (const [name, [needed, limit]] of [
+    ['DynamoDB partitions: the sparse Active', wru.active],
+    ['DynamoDB partitions: the ByOwner', wru.byOwner],
+  ] as const) {
+    expect(quota(p, name)).toMatchObject({ needed, limit, status: 'ok' });
+  }
+}
+
 describe('jobFootprint', () => {
   it('counts the writes and request units of one successful job from its record sizes', () => {
-    expect(recordSizes(1024, 1024)).toEqual({ queued: 1418, running: 1557, completed: 2659 });
+    expect(recordSizes(1024, 1024)).toEqual({ queued: 1608, running: 1747, completed: 2822 });
     expect(jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 2 })).toMatchObject({
+      indexEntries: { byOwner: 496, active: 306 },
       renewals: 0,
       tableWrites: 3,
       tableWru: 7,
-      byOwnerWru: 7,
-      activeWru: 8,
-      totalWru: 22,
+      byOwnerWrites: 3,
+      byOwnerWru: 3,
+      activeWrites: 4,
+      activeWru: 4,
+      totalWru: 14,
       rruPerPoll: 1,
       messagesSent: 1,
       chunksPerMessage: 1,
     });
   });
 
-  it('adds a lease renewal every 20 s of running time, each moving the Active sort key', () => {
-    // 45 s: 2 renewals of 2 WRU on the table and ByOwner, 2 x (2 + 2) on Active.
+  it('adds a lease renewal every 20 s of running time, each moving the Active sort key but not writing ByOwner', () => {
+    // 45 s: 2 renewals of 2 WRU on the table, none on ByOwner, 2 x (1 + 1) on Active.
     const fp = jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 45 });
-    expect(fp).toMatchObject({ renewals: 2, tableWrites: 5, tableWru: 11, byOwnerWru: 11, activeWru: 16 });
+    expect(fp).toMatchObject({
+      renewals: 2,
+      tableWrites: 5,
+      tableWru: 11,
+      byOwnerWru: 3,
+      activeWrites: 8,
+      activeWru: 8,
+    });
   });
 
   it('grows with the payload: the message stays one SQS chunk, the record does not', () => {
@@ -91,14 +115,15 @@ describe('plan: 100 jobs/min of 2 s jobs', () => {
     // 4,380,000 x (1 send + 2 per batch of 1) = 13,140,000 x $0.40/M = $5.256, plus 657,000 idle
     // polls = $0.263.
     expect(cost(p, 'SQS')).toBeCloseTo(5.519, 2);
-    // 96,360,000 WRU x $0.625/M = $60.225; 8,760,000 RRU x $0.125/M = $1.095; storage:
-    // 100 x 1,440 x 30 days = 4,320,000 records x 2,659 B = 10.698 GiB, in the table and ByOwner
-    // at $0.25 plus PITR at $0.20 = $7.489; total $68.809.
-    expect(cost(p, 'DynamoDB')).toBeCloseTo(68.809, 2);
+    // 61,320,000 WRU x $0.625/M = $38.325; 8,760,000 RRU x $0.125/M = $1.095; storage:
+    // 100 x 1,440 x 30 days = 4,320,000 records x 2,822 B = 11.354 GiB in the table and
+    // x 496 B = 1.996 GiB in ByOwner, at $0.25 = $3.337, plus PITR on the table at $0.20 =
+    // $2.271; total $45.028.
+    expect(cost(p, 'DynamoDB')).toBeCloseTo(45.028, 2);
     // 18,834,000,000 B of logs = 17.541 GiB x $0.50 = $8.770, + $6.40 fixed (10 metrics
     // x $0.30, 4 alarms x $0.10, a $3 dashboard) = $15.170.
     expect(cost(p, 'CloudWatch')).toBeCloseTo(15.17, 2);
-    expect(p.cost.totalUsd).toBeCloseTo(199.87, 1);
+    expect(p.cost.totalUsd).toBeCloseTo(176.09, 1);
   });
 });
 
@@ -112,8 +137,9 @@ describe('plan: 1,000 jobs/min of 2 s jobs', () => {
     expect(p.concurrency.invocationsNeeded).toBe(6);
     expect(p.profile.name).toBe('medium');
     expect(p.settings).toMatchObject({ maxBatchingWindowSeconds: 1, maxConcurrency: 6, retentionDays: 14 });
-    // Active index: 16.667 x 8 WRU x 1.5 = 200 WRU/s of its 16 shards x 1,000.
-    expect(quota(p, 'DynamoDB partitions: the sparse Active')).toMatchObject({ needed: 200, status: 'ok' });
+    // Active index: 16.667 x 4 WRU x 1.5 = 100 WRU/s of its 16 shards x 1,000; ByOwner:
+    // 16.667 x 3 x 1.5 = 75 of medium's 2 owner shards.
+    expectIndexesFit(p, { active: [100, 16_000], byOwner: [75, 2000] });
   });
 
   it('costs what the price table says', () => {
@@ -123,12 +149,12 @@ describe('plan: 1,000 jobs/min of 2 s jobs', () => {
     expect(cost(p, 'Lambda')).toBeCloseTo(97.236, 2);
     // 43,800,000 x 1.2 = 52,560,000 requests = $21.024, + $0.263 idle.
     expect(cost(p, 'SQS')).toBeCloseTo(21.287, 2);
-    // 963,600,000 WRU = $602.25; 87,600,000 RRU = $10.95; 20,160,000 records x 2,659 B =
-    // 49.924 GiB -> $34.947 with ByOwner and PITR; total $648.147.
-    expect(cost(p, 'DynamoDB')).toBeCloseTo(648.147, 2);
+    // 613,200,000 WRU = $383.25; 87,600,000 RRU = $10.95; 20,160,000 records x 2,822 B =
+    // 52.984 GiB, x 496 B = 9.313 GiB in ByOwner: $15.574 stored + $10.597 PITR; total $420.371.
+    expect(cost(p, 'DynamoDB')).toBeCloseTo(420.371, 2);
     // 150,891,000,000 B = 140.527 GiB x $0.50 = $70.264, + $6.40.
     expect(cost(p, 'CloudWatch')).toBeCloseTo(76.664, 2);
-    expect(p.cost.totalUsd).toBeCloseTo(1303.23, 0);
+    expect(p.cost.totalUsd).toBeCloseTo(1075.46, 0);
   });
 });
 
@@ -142,20 +168,36 @@ describe('plan: 100,000 jobs/min of 2 s jobs', () => {
     expect(p.settings).toMatchObject({ maxConcurrency: 513, shards: 1, retentionDays: 3 });
   });
 
-  it('fits the account quotas but not the single-partition indexes', () => {
+  it("fits the account quotas, and the indexes over the large profile's shards even from one caller", () => {
     // 1,666.67 x 3 requests x 1.5 = 7,500 req/s; 513 + ceil(1,666.67 x 0.07 s x 1.5 = 175) + 100.
     expect(quota(p, 'API Gateway')).toMatchObject({ needed: 7500, status: 'ok' });
     expect(quota(p, 'Lambda concurrent')).toMatchObject({ needed: 788, status: 'ok' });
     expect(quota(p, 'SQS event source MaximumConcurrency')).toMatchObject({ needed: 513, status: 'ok' });
     // 1,666.67 x 7 WRU x 1.5 = 17,500 of the table's 40,000.
     expect(quota(p, 'DynamoDB on-demand table write')).toMatchObject({ needed: 17_500, status: 'ok' });
-    // Active: 1,666.67 x 8 x 1.5 = 20,000 WRU/s over 16 shards of 1,000 each; ByOwner: 17,500.
-    expect(quota(p, 'DynamoDB partitions: the sparse Active')).toMatchObject({
-      needed: 20_000,
-      limit: 16_000,
-      status: 'redesign',
+    // Active: 1,666.67 x 4 x 1.5 = 10,000 WRU/s over large's 32 shards of 1,000 each; ByOwner:
+    // 1,666.67 x 3 x 1.5 = 7,500 over 16.
+    expectIndexesFit(p, { active: [10_000, 32_000], byOwner: [7500, 16_000] });
+    expect(p.quotas.filter((q) => q.name.startsWith('DynamoDB')).map((q) => q.status)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+    ]);
+  });
+
+  it('asks for more shards (a stage setting) on a profile whose shards do not carry it', () => {
+    const medium = plan({
+      ratePerMinute: 100_000,
+      durationSeconds: 2,
+      payloadBytes: 1024,
+      profile: 'medium',
     });
-    expect(quota(p, 'DynamoDB partition: the ByOwner')).toMatchObject({ needed: 17_500, status: 'redesign' });
+    // Active 10,000 WRU/s of 16,000 fits; ByOwner 7,500 of medium's 2 shards: set 8.
+    expect(quota(medium, 'DynamoDB partitions: the sparse Active')).toMatchObject({ status: 'ok' });
+    const byOwner = quota(medium, 'DynamoDB partitions: the ByOwner');
+    expect(byOwner).toMatchObject({ needed: 7500, limit: 2000, status: 'raise' });
+    expect(byOwner?.advice).toMatch(/Set asyncEndpoints\.table\.ownerShards to 8 or more/);
   });
 
   it('prices API Gateway across its tiers and Lambda at arm64', () => {
@@ -184,11 +226,15 @@ describe('plan: 1,000,000 jobs/min of 2 s jobs', () => {
     expect(quota(p, 'Lambda concurrent')).toMatchObject({ needed: 6980, status: 'raise' });
     expect(quota(p, 'SQS event source MaximumConcurrency')).toMatchObject({ status: 'redesign' });
     expect(quota(p, 'DynamoDB on-demand table write')).toMatchObject({ needed: 175_000, status: 'raise' });
+    // Active: 16,666.67 x 4 x 1.5 = 100,000 WRU/s: 100 shards (of at most 256) instead of 32.
     expect(quota(p, 'DynamoDB partitions: the sparse Active')).toMatchObject({
-      needed: 200_000,
-      limit: 16_000,
-      status: 'redesign',
+      needed: 100_000,
+      limit: 32_000,
+      status: 'raise',
     });
+    // ByOwner from one caller: 75,000 WRU/s needs 75 shards, past the 64 a stage may set.
+    expect(quota(p, 'DynamoDB partitions: the ByOwner')?.status).toBe('redesign');
+    expect(quota(p, 'DynamoDB partitions: the ByOwner')?.advice).toMatch(/several callers/);
     // 8,542 in flight per queue: 34,166.7 x 1.5 / 6.
     expect(quota(p, 'SQS in-flight')).toMatchObject({ needed: 8542, status: 'ok' });
   });

@@ -13,7 +13,7 @@ export interface ListJobsDeps {
 export const LIST_JOBS_PARAMETERS = ['name', 'status', 'limit', 'cursor'] as const;
 /** Jobs per page when `limit` is not given. */
 export const DEFAULT_LIST_LIMIT = 20;
-/** Largest `limit`: a page of full job views must stay well inside a Lambda response. */
+/** Largest `limit`: every owner shard may be asked for a page's worth of summaries. */
 export const MAX_LIST_LIMIT = 100;
 
 /** Query string parameters by name, every value of each (a repeated parameter has several). */
@@ -25,7 +25,7 @@ export interface ListJobsRequest {
 }
 
 /**
- * One page of the caller's jobs, newest first.
+ * One page of the caller's jobs, newest first, as summaries (the `ByOwner` index's projection).
  *
  * @example
  * await listJobs(deps, { owner, parameters: { status: ['Failed'], limit: ['10'] } });
@@ -36,9 +36,9 @@ export async function listJobs(deps: ListJobsDeps, request: ListJobsRequest): Pr
   const now = deps.clock.now();
   const query = parseListJobsQuery(request.owner, request.parameters, now);
   const page = await deps.store.list(query);
-  // The store filters both already; a second look costs nothing and keeps this use-case's promise
-  // (only the caller's live jobs) independent of each adapter's expression.
-  const items = page.items.filter((job) => job.owner === query.owner && !isExpired(job, now));
+  // The store filters expiry already (and reads only the caller's partition); a second look costs
+  // nothing and keeps this use-case's promise independent of each adapter's expression.
+  const items = page.items.filter((job) => !isExpired(job, now));
   return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
 }
 

@@ -3,7 +3,7 @@ import { JobVersionConflictError } from '../errors';
 import { expiryAfter, type Job, type JobErrorInfo } from '../job';
 import type { JobLogger } from '../job-type';
 import { LEASE_MS } from '../lease-keeper';
-import type { Clock, DeadLetterQueue, JobQueue, JobStore } from '../ports';
+import type { Clock, DeadLetterQueue, JobQueue, JobStore, StaleJob } from '../ports';
 import { transition } from '../transition';
 
 /** The error a job gets when its worker died (its lease ran out without a heartbeat). */
@@ -68,6 +68,9 @@ type Action = 'rescheduled' | 'failed' | 'requeued' | 'skipped';
  *                                         '- exhausted    -> Failed (WORKER_LOST), DLQ copy
  * Queued/Scheduled, due, not updated for staleAfter -> touch lastUpdatedAt, enqueue again
  * ```
+ * The index shows only a few fields of each job, possibly behind the record (never ahead): a job
+ * that looks healthy there is healthy, so only the others are read in full (one strongly
+ * consistent GetItem each) and judged again on the record.
  * Every write is conditional on the version read: a conflict means a worker, the owner or
  * another sweep moved the job, and it is skipped. A duplicate message is harmless: claims are
  * conditional. The state is written before the message is sent; if the send fails, the next
@@ -92,9 +95,9 @@ export async function sweepJobs(deps: SweepJobsDeps): Promise<SweepResult> {
         limit,
         ...(shard.cursor ? { cursor: shard.cursor } : {}),
       });
-      for (const job of page.items.slice(0, limit)) {
+      for (const candidate of page.items.slice(0, limit)) {
         counts.examined += 1;
-        counts[await sweepOne(deps, job, now)] += 1;
+        counts[await sweepCandidate(deps, candidate, now)] += 1;
       }
       shard.cursor = page.nextCursor;
       shard.done = page.nextCursor === undefined;
@@ -119,6 +122,36 @@ interface ShardProgress {
 function shardsInSweepOrder(count: number, now: Date): ShardProgress[] {
   const first = Math.floor(now.getTime() / 60_000) % count;
   return Array.from({ length: count }, (_, i) => ({ index: (first + i) % count, done: false }));
+}
+
+/** Reads the record of a job the index shows as possibly lost, and repairs it if it is. */
+async function sweepCandidate(deps: SweepJobsDeps, candidate: StaleJob, now: Date): Promise<Action> {
+  if (!mayNeedRepair(deps, candidate, now)) return 'skipped';
+  let job: Job | undefined;
+  try {
+    job = await deps.store.get(candidate.id);
+  } catch (error) {
+    deps.logger.error('Could not read a job to repair', { jobId: candidate.id, error });
+    return 'skipped';
+  }
+  return job ? sweepOne(deps, job, now) : 'skipped';
+}
+
+/**
+ * The checks {@link recoverLostWorker} and {@link requeueIfStale} start with, on the index's
+ * fields. The index is only ever behind the record (older lease, older update), so a job these
+ * call healthy is healthy: no read needed.
+ */
+function mayNeedRepair(deps: SweepJobsDeps, job: StaleJob, now: Date): boolean {
+  const at = now.toISOString();
+  if (job.status === 'InProgress') return job.leaseExpiresAt === undefined || job.leaseExpiresAt < at;
+  if (job.status !== 'Queued' && job.status !== 'Scheduled') return false;
+  const staleAfterSeconds = deps.staleAfterSecondsFor(job.name);
+  // An unknown type is read and reported by the full check, as before.
+  if (staleAfterSeconds === undefined) return true;
+  const staleBefore = new Date(now.getTime() - staleAfterSeconds * 1000).toISOString();
+  if (job.lastUpdatedAt >= staleBefore) return false;
+  return job.retryDelayUntil === undefined || job.retryDelayUntil <= at;
 }
 
 async function sweepOne(deps: SweepJobsDeps, job: Job, now: Date): Promise<Action> {

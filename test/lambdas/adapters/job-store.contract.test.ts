@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../../lambdas/adapters/dynamodb-job-store';
 import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
-import { activeShardOf } from '../../../lambdas/adapters/job-item';
 import { canClaim } from '../../../lambdas/core/claim';
 import {
   InvalidCursorError,
@@ -14,9 +13,10 @@ import {
   JobVersionConflictError,
 } from '../../../lambdas/core/errors';
 import type { Job } from '../../../lambdas/core/job';
-import type { JobPage, JobStore, ListJobsQuery } from '../../../lambdas/core/ports';
+import { summaryOf } from '../../../lambdas/core/job-summary';
+import type { JobPage, JobStore, ListJobsQuery, StaleJob } from '../../../lambdas/core/ports';
 import { transition } from '../../../lambdas/core/transition';
-import { ACTIVE_SHARDS } from '../../../lambdas/table-schema';
+import { shardOf, type TableShards } from '../../../lambdas/table-schema';
 import { createJobTable, useDynamoDb } from '../../support/dynamodb-local';
 import { aJob, T0 } from '../../support/jobs';
 
@@ -25,12 +25,18 @@ type Factory = () => Promise<JobStore>;
 const dynalite = useDynamoDb('dynalite');
 const dynamoDbLocal = useDynamoDb('dynamodb-local');
 
+/** Several shards of each index, so every listing below merges shards. */
+const SHARDS: TableShards = { activeShards: 16, ownerShards: 4 };
+const activeShardOf = (id: string) => shardOf(id, SHARDS.activeShards);
+
 const adapters: [string, Factory][] = [
-  ['InMemoryJobStore', async () => new InMemoryJobStore()],
+  ['InMemoryJobStore', async () => new InMemoryJobStore(SHARDS)],
   [
     'DynamoDbJobStore (dynalite)',
     async () =>
-      new DynamoDbJobStore(dynalite.current.documentClient, await createJobTable(dynalite.current.client)),
+      new DynamoDbJobStore(dynalite.current.documentClient, await createJobTable(dynalite.current.client), {
+        shards: SHARDS,
+      }),
   ],
   [
     'DynamoDbJobStore (DynamoDB Local)',
@@ -38,6 +44,7 @@ const adapters: [string, Factory][] = [
       new DynamoDbJobStore(
         dynamoDbLocal.current.documentClient,
         await createJobTable(dynamoDbLocal.current.client),
+        { shards: SHARDS },
       ),
   ],
 ];
@@ -214,13 +221,13 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
 
   describe('listStale', () => {
     const updatedAt = (n: number) => new Date(T0.getTime() + n * 1000).toISOString();
-    const ids = (page: { items: Job[] }) => page.items.map((job) => job.id);
+    const ids = (page: { items: StaleJob[] }) => page.items.map((job) => job.id);
     // Job numbers whose ids share one shard, so one query sees them all, in order.
     const shard = activeShardOf(idOf(0));
     const inShard = Array.from({ length: 400 }, (_, n) => n).filter((n) => activeShardOf(idOf(n)) === shard);
     const sn = (i: number) => inShard[i] as number;
 
-    it("lists a shard's unfinished jobs updated before the time, oldest first, as stored", async () => {
+    it("lists a shard's unfinished jobs updated before the time, oldest first, as the index projects them", async () => {
       const store = await makeStore();
       const active = [
         ownJob(sn(1), {
@@ -241,7 +248,7 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
       ]);
       const page = await store.listStale({ shard, updatedBefore: new Date(updatedAt(40)), limit: 10 });
       expect(ids(page)).toEqual([idOf(sn(2)), idOf(sn(3)), idOf(sn(1))]);
-      expect(page.items).toEqual([active[1], active[2], active[0]]);
+      expect(page.items).toEqual([active[1], active[2], active[0]].map(staleOf));
     });
 
     it('pages through stale jobs with no duplicates or gaps', async () => {
@@ -267,7 +274,7 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
 
     it('spreads unfinished jobs over its shards, listing each job in its own shard only', async () => {
       const store = await makeStore();
-      expect(store.activeShards).toBe(ACTIVE_SHARDS);
+      expect(store.activeShards).toBe(SHARDS.activeShards);
       const jobs = Array.from({ length: 64 }, (_, n) => ownJob(n, { lastUpdatedAt: updatedAt(n % 50) }));
       await createAll(store, jobs);
       const found = new Map<string, number>();
@@ -315,13 +322,51 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
   });
 
   describe('list', () => {
-    it("lists only the owner's jobs, newest first, as stored", async () => {
+    it("lists only the owner's jobs, newest first, as summaries", async () => {
       const store = await makeStore();
       const jobs = [0, 1, 2, 3].map((n) => ownJob(n, { result: { n } }));
+      jobs[2] = ownJob(2, { status: 'Completed', startedAt: T0.toISOString(), completedAt: past, result: 2 });
       await createAll(store, [...jobs, ownJob(9, { owner: BOB }), ownJob(10, { owner: `${ALICE}-2` })]);
       const page = await store.list(listQuery());
-      expect(page).toEqual({ items: [...jobs].reverse() });
+      expect(page).toEqual({ items: [...jobs].reverse().map(summaryOf) });
+      expect(Object.keys(page.items[1] ?? {}).sort()).toEqual(
+        ['completedAt', 'createdAt', 'expiresAt', 'id', 'name', 'startedAt', 'status'].sort(),
+      );
     });
+
+    it.each([
+      [1, {}],
+      [3, {}],
+      [7, {}],
+      [2, { status: 'Failed' as const }],
+      [5, { name: 'sleep' }],
+    ])(
+      'pages %i at a time (filter %j) through many jobs over every shard: the pages concatenate to the full newest-first list',
+      async (limit, filter) => {
+        const store = await makeStore();
+        // 60 jobs, some created in the same millisecond (ties are ordered by id, newest first).
+        const jobs = Array.from({ length: 60 }, (_, n) =>
+          ownJob(n, {
+            createdAt: new Date(T0.getTime() + Math.floor(n / 3) * 1000).toISOString(),
+            name: n % 4 === 0 ? 'sleep' : 'echo',
+            ...(n % 5 === 0 ? { status: 'Failed', error: { code: 'X', message: 'x' } } : {}),
+          }),
+        );
+        expect(new Set(jobs.map((job) => shardOf(job.id, SHARDS.ownerShards))).size).toBe(SHARDS.ownerShards);
+        await createAll(store, [...jobs, ...[0, 1].map((n) => ownJob(200 + n, { owner: BOB }))]);
+        const expected = jobs
+          .filter((job) => Object.entries(filter).every(([key, value]) => job[key as keyof Job] === value))
+          .sort((a, b) =>
+            a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
+          )
+          .map(summaryOf);
+        const pages = await allPages(store, listQuery({ limit, ...filter }));
+        expect(pages.flatMap((page) => page.items)).toEqual(expected);
+        for (const page of pages) expect(page.items.length).toBeLessThanOrEqual(limit);
+        // Unfiltered pages are full: the merge reads on until the page is.
+        if (Object.keys(filter).length === 0) expect(pages.length).toBe(Math.ceil(expected.length / limit));
+      },
+    );
 
     it('lists nothing for an owner without jobs', async () => {
       const store = await makeStore();
@@ -395,6 +440,18 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
       );
     });
 
+    it('lists a job with its state as of its last write: claimed, then finished', async () => {
+      const store = await makeStore();
+      const job = ownJob(1);
+      await store.create(job);
+      const claim = await store.claim(claimOf(job));
+      if (!claim.claimed) throw new Error('not claimed');
+      expect((await store.list(listQuery())).items).toEqual([summaryOf(claim.job)]);
+      const done = transition(claim.job, 'Completed', now, { result: 1 });
+      await store.update(done);
+      expect((await store.list(listQuery())).items).toEqual([summaryOf(done)]);
+    });
+
     it("keeps a cursor to its caller: with another owner's cursor, they see only their own jobs", async () => {
       const store = await makeStore();
       await createAll(
@@ -432,6 +489,7 @@ describe('DynamoDbJobStore list bounds', () => {
       dynalite.current.documentClient,
       await createJobTable(dynalite.current.client),
       {
+        shards: { activeShards: 1, ownerShards: 1 },
         maxQueryCalls: 2,
         filteredQueryLimit: 3,
       },
@@ -448,6 +506,37 @@ describe('DynamoDbJobStore list bounds', () => {
     expect(pages.flatMap((page) => page.items.map((job) => job.id))).toEqual([idOf(0)]);
   });
 });
+
+it.each([2, 4])(
+  'with %i owner shards, a short page resumes without skipping or repeating',
+  async (ownerShards) => {
+    const store = new DynamoDbJobStore(
+      dynalite.current.documentClient,
+      await createJobTable(dynalite.current.client),
+      { shards: { activeShards: 1, ownerShards }, maxQueryCalls: 1, filteredQueryLimit: ownerShards },
+    );
+    const jobs = Array.from({ length: 24 }, (_, n) =>
+      ownJob(n, n % 6 === 0 ? { status: 'Failed', error: { code: 'X', message: 'x' } } : {}),
+    );
+    await createAll(store, jobs);
+    const pages = await allPages(store, listQuery({ status: 'Failed', limit: 2 }));
+    expect(pages.flatMap((page) => page.items.map((job) => job.id))).toEqual([18, 12, 6, 0].map(idOf));
+    // One round of one item per shard cannot fill a page: the pages are short but lose nothing.
+    expect(pages.length).toBeGreaterThan(2);
+  },
+);
+
+/** What the Active index shows of a job. */
+function staleOf(job: Job): StaleJob {
+  return {
+    id: job.id,
+    name: job.name,
+    status: job.status,
+    lastUpdatedAt: job.lastUpdatedAt,
+    ...(job.leaseExpiresAt === undefined ? {} : { leaseExpiresAt: job.leaseExpiresAt }),
+    ...(job.retryDelayUntil === undefined ? {} : { retryDelayUntil: job.retryDelayUntil }),
+  };
+}
 
 const ALICE = aJob().owner;
 const BOB = 'arn:aws:iam::111111111111:user/bob';

@@ -2,7 +2,8 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
 import { makeListJobsHandler } from '../../../lambdas/api/list-jobs';
-import { type Job, toJobView } from '../../../lambdas/core/job';
+import type { Job } from '../../../lambdas/core/job';
+import { summaryOf, toJobSummaryView } from '../../../lambdas/core/job-summary';
 import type { JobStore } from '../../../lambdas/core/ports';
 import { ALICE, apiEvent, BOB } from '../../support/api-events';
 import { aJob, ManualClock, silentLogger, T0 } from '../../support/jobs';
@@ -44,8 +45,17 @@ async function setup(jobs: readonly Job[], store: JobStore = new InMemoryJobStor
 const ids = (body: { items: { id: string }[] }) => body.items.map((item) => item.id);
 
 describe('GET /jobs', () => {
-  it("answers 200 with the caller's jobs as job JSON, newest first, and a null cursor on the last page", async () => {
-    const jobs = [jobN(1), jobN(2, { status: 'Completed', result: { ok: true } }), jobN(3)];
+  it("answers 200 with summaries of the caller's jobs, newest first, each linking to the job, and a null cursor on the last page", async () => {
+    const jobs = [
+      jobN(1),
+      jobN(2, {
+        status: 'Completed',
+        result: { ok: true },
+        startedAt: T0.toISOString(),
+        completedAt: T0.toISOString(),
+      }),
+      jobN(3),
+    ];
     const { list } = await setup(jobs);
     const response = await list();
     expect(response.statusCode).toBe(200);
@@ -53,7 +63,19 @@ describe('GET /jobs', () => {
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
     });
-    expect(response.json).toEqual({ items: [...jobs].reverse().map(toJobView), nextCursor: null });
+    expect(response.json).toEqual({
+      items: [...jobs].reverse().map((job) => toJobSummaryView(job, `/prod/jobs/${job.id}`)),
+      nextCursor: null,
+    });
+    expect(response.json.items[1]).toEqual({
+      id: jobs[1]?.id,
+      name: 'echo',
+      status: 'Completed',
+      createdAt: jobs[1]?.createdAt,
+      startedAt: T0.toISOString(),
+      completedAt: T0.toISOString(),
+      href: `/prod/jobs/${jobs[1]?.id}`,
+    });
   });
 
   it('answers 200 with no items for a caller without jobs', async () => {
@@ -114,15 +136,18 @@ describe('GET /jobs', () => {
     expect(ids((await list()).json)).toEqual([jobN(2).id]);
   });
 
-  it("drops expired and other callers' jobs even if a store returned them", async () => {
+  it('drops expired jobs even if a store returned them', async () => {
     const leaky: JobStore = Object.assign(new InMemoryJobStore(), {
       list: async () => ({
-        items: [jobN(1), jobN(2, { owner: BOB }), jobN(3, { expiresAt: T0.getTime() / 1000 })],
+        items: [jobN(1), jobN(3, { expiresAt: T0.getTime() / 1000 })].map(summaryOf),
         nextCursor: 'next',
       }),
     });
     const { list } = await setup([], leaky);
-    expect((await list()).json).toEqual({ items: [toJobView(jobN(1))], nextCursor: 'next' });
+    expect((await list()).json).toEqual({
+      items: [toJobSummaryView(jobN(1), `/prod/jobs/${jobN(1).id}`)],
+      nextCursor: 'next',
+    });
   });
 
   it.each([
