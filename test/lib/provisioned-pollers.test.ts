@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { JobCatalog } from '../../lambdas/core/catalog';
 import { defineJobType, type JobType } from '../../lambdas/core/job-type';
+import { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
 import { ConfigError, resolveConfig, type StageConfigInput } from '../../lib/config';
-import { createTestStack } from '../support/cdk-app';
+import { createTestApp, createTestStack } from '../support/cdk-app';
 
 const job = (name: string, settings: JobType['settings'] = {}) =>
   defineJobType({ name, description: name, input: z.unknown(), settings, handler: async () => null });
@@ -182,6 +183,16 @@ describe('provisioned pollers (template)', () => {
       FunctionName: { Ref: idOf(echo.processor.function) },
       ScalingConfig: { MaximumConcurrency: 5 },
       ProvisionedPollerConfig: Match.absent(),
+    });
+  });
+
+  it('synthesizes the large profile with 2 to 100 pollers on every event source', () => {
+    const app = createTestApp({ profile: 'large' });
+    const config = resolveConfig({ profile: 'large' });
+    const template = Template.fromStack(new AsyncEndpointsStack(app, 'Large', { config }));
+    template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
+      ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 100 },
+      ScalingConfig: Match.absent(),
     });
   });
 });
