@@ -5,7 +5,13 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { JobCatalog } from '../lambdas/core/catalog';
-import { JOB_KINDS, type JobKind, type JobSettings, resolveJobSettings } from '../lambdas/core/job-settings';
+import {
+  JOB_KINDS,
+  type JobKind,
+  type JobSettings,
+  layerSettings,
+  resolveJobSettings,
+} from '../lambdas/core/job-settings';
 import type { JobType } from '../lambdas/core/job-type';
 import { jobTypes as catalogJobTypes } from '../lambdas/jobs/catalog';
 import type { TableShards } from '../lambdas/table-schema';
@@ -29,6 +35,7 @@ import {
   type JobTypeConfig,
   worstCaseMessageLifetimeSeconds,
 } from './job-type-checks';
+import { POLLER_KEYS, readPollerRange } from './lane-checks';
 import type { AlarmThresholds, ProfileName } from './profiles';
 
 export type { AlarmThresholds, ApiKeysConfig, ApiKeysInput, JobTypeConfig, ProfileName, TableInput };
@@ -235,6 +242,8 @@ const JOB_SETTINGS_KEYS: Readonly<Record<keyof JobSettings, true>> = {
   pollIntervalSeconds: true,
   highPriorityMaxConcurrency: true,
   maxBacklog: true,
+  provisionedPollers: true,
+  highPriorityProvisionedPollers: true,
 };
 const INFRA_JOB_KEYS = ['visibilityTimeoutSeconds', 'maxMessageAgeSeconds'] as const;
 const TOP_LEVEL_KEYS = [
@@ -404,7 +413,7 @@ export function resolveConfig(
   // Per-job-type overrides: check names, keys and types here, ranges after resolution below.
   const knownNames = new Set(definitions.map((d) => d.name));
   const jobTypesRaw = p.obj(raw, 'jobTypes');
-  const settingsOverrides: Record<string, Partial<Record<keyof JobSettings, number | JobKind>>> = {};
+  const settingsOverrides: Record<string, Partial<Record<keyof JobSettings, unknown>>> = {};
   const infraOverrides: Record<string, Partial<Record<(typeof INFRA_JOB_KEYS)[number], number>>> = {};
   for (const [name, value] of Object.entries(jobTypesRaw)) {
     const at = `jobTypes.${name}`;
@@ -417,12 +426,16 @@ export function resolveConfig(
       continue;
     }
     p.unknownKeys(value, [...Object.keys(JOB_SETTINGS_KEYS), ...INFRA_JOB_KEYS], at);
-    const settings: Partial<Record<keyof JobSettings, number | JobKind>> = {};
+    const settings: Partial<Record<keyof JobSettings, unknown>> = {};
     const infra: Partial<Record<(typeof INFRA_JOB_KEYS)[number], number>> = {};
     for (const [key, v] of Object.entries(value)) {
       if (key === 'kind') {
         if ((JOB_KINDS as readonly unknown[]).includes(v)) settings.kind = v as JobKind;
         else p.add(`${at}.kind must be one of ${JOB_KINDS.join(', ')}, got ${describe(v)}`);
+        continue;
+      }
+      if (POLLER_KEYS.includes(key)) {
+        settings[key as keyof JobSettings] = readPollerRange(p, v, `${at}.${key}`);
         continue;
       }
       if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -444,7 +457,7 @@ export function resolveConfig(
   for (const definition of definitions) {
     const own = settingsOverrides[definition.name] as Partial<JobSettings> | undefined;
     const kind = own?.kind ?? definition.settings?.kind ?? 'io';
-    layered[definition.name] = { ...profileLayer(profile, kind), ...definition.settings, ...own };
+    layered[definition.name] = layerSettings(profileLayer(profile, kind), definition.settings, own);
   }
   let catalog: JobCatalog | undefined;
   try {
@@ -513,7 +526,10 @@ function runtimeOverrides(
     const definition = definitions.find((d) => d.name === job.name);
     const runtime: JobSettings = resolveJobSettings(definition?.settings);
     const diff = Object.fromEntries(
-      Object.entries(job.settings).filter(([key, value]) => runtime[key as keyof JobSettings] !== value),
+      Object.entries(job.settings).filter(
+        // Poller ranges are objects: compare them by value.
+        ([key, value]) => JSON.stringify(runtime[key as keyof JobSettings]) !== JSON.stringify(value),
+      ),
     );
     if (Object.keys(diff).length > 0) result[job.name] = diff;
   }

@@ -5,6 +5,7 @@
 import { JOB_KINDS, type JobSettings } from '../lambdas/core/job-settings';
 import { LIMITS, MIN_MAX_MESSAGE_AGE_SECONDS } from './config-defaults';
 import type { Problems } from './config-problems';
+import { checkLanes } from './lane-checks';
 
 /** One job type, fully resolved: what the stack provisions for it. */
 export interface JobTypeConfig {
@@ -58,21 +59,8 @@ export function checkJobType(p: Problems, job: JobTypeConfig): void {
   if (s.batchSize > 10 && s.maxBatchingWindowSeconds < 1) {
     p.add(`${at}.maxBatchingWindowSeconds must be at least 1 when batchSize (${s.batchSize}) is above 10`);
   }
-  range('maxConcurrency', s.maxConcurrency, 2, 1000);
-  // 0 turns priorities off; an event source's MaximumConcurrency is 2..1000.
-  if (s.highPriorityMaxConcurrency !== 0)
-    range('highPriorityMaxConcurrency', s.highPriorityMaxConcurrency, 2, 1000);
   range('maxBacklog', s.maxBacklog, 0, Number.MAX_SAFE_INTEGER);
-  // Both event sources share the one function: its reservation must cover both, or the
-  // high-priority lane is throttled exactly when the normal one is busy.
-  const lanes = s.maxConcurrency + s.highPriorityMaxConcurrency;
-  if (!Number.isInteger(s.reservedConcurrency) || s.reservedConcurrency < lanes) {
-    p.add(
-      s.highPriorityMaxConcurrency > 0
-        ? `${at}.reservedConcurrency (${s.reservedConcurrency}) must be an integer at least maxConcurrency + highPriorityMaxConcurrency (${s.maxConcurrency} + ${s.highPriorityMaxConcurrency} = ${lanes}), or invocations are throttled and messages age toward the DLQ`
-        : `${at}.reservedConcurrency (${s.reservedConcurrency}) must be an integer at least maxConcurrency (${s.maxConcurrency}), or invocations are throttled and messages age toward the DLQ`,
-    );
-  }
+  checkLanes(p, s, at);
   if (!Number.isInteger(s.maxRetries) || s.maxRetries < 0) {
     p.add(`${at}.maxRetries must be an integer >= 0, got ${s.maxRetries}`);
   }

@@ -11,7 +11,7 @@
  * built-in defaults < job kind defaults < the profile's row for the job's kind < the job file's
  * settings < `asyncEndpoints.jobTypes.<name>` in cdk.json. Stage fields: profile < cdk.json.
  */
-import type { JobKind, JobSettings } from '../lambdas/core/job-settings';
+import type { JobKind, JobSettings, PollerRange } from '../lambdas/core/job-settings';
 import type { TableShards } from '../lambdas/table-schema';
 
 /** The profile names, smallest first. */
@@ -54,14 +54,16 @@ export interface AlarmThresholds {
 }
 
 /**
- * Event-source scaling of one job kind in a profile. `reservedConcurrency` is not set: it
- * follows `maxConcurrency` (the smallest value that cannot throttle the event source), unless
- * the job file or cdk.json sets it.
+ * Event-source scaling of one job kind in a profile: standard mode (`maxConcurrency`) or
+ * provisioned mode (`provisionedPollers`, ceiling `maximum x 10`). `reservedConcurrency` is not
+ * set: it follows the ceiling (the smallest value that cannot throttle the event source),
+ * unless the job file or cdk.json sets it.
  */
-export type ProfileJobSettings = Pick<
-  JobSettings,
-  'maxConcurrency' | 'batchSize' | 'maxBatchingWindowSeconds'
->;
+export type ProfileJobSettings = Pick<JobSettings, 'batchSize' | 'maxBatchingWindowSeconds'> &
+  (
+    | { readonly maxConcurrency: number; readonly provisionedPollers?: never }
+    | { readonly provisionedPollers: PollerRange; readonly maxConcurrency?: never }
+  );
 
 /** One scale profile. */
 export interface ScaleProfile {
@@ -93,10 +95,14 @@ export interface ScaleProfile {
   readonly assumes: string;
 }
 
+/** The `large` profile's pollers per lane: the least always on, standard mode's ceiling at most. */
+const LARGE_POLLERS: PollerRange = { minimum: 2, maximum: 100 };
+
 /**
  * The profiles. Throughput of one job type at the profile's ceiling, for I/O-bound jobs whose
- * records run in parallel within a batch: `maxConcurrency x batchSize / job seconds` jobs per
- * second; for CPU-bound jobs (one per invocation): `maxConcurrency / job seconds`.
+ * records run in parallel within a batch: `ceiling x batchSize / job seconds` jobs per second;
+ * for CPU-bound jobs (one per invocation): `ceiling / job seconds`, where the ceiling is
+ * `maxConcurrency`, or `provisionedPollers.maximum x 10`.
  */
 export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
   small: {
@@ -147,10 +153,13 @@ export const PROFILES: Readonly<Record<ProfileName, ScaleProfile>> = {
     description: '1,000+ jobs/min per job type; one job type carries 300,000 jobs/min of 2 s I/O jobs.',
     jobsPerMinute: { from: 1000 },
     jobs: {
-      // The event source's ceiling (1,000 per mapping): 10,000 I/O jobs in flight. Beyond
-      // that, shard the job type over several queues (see the planner).
-      io: { maxConcurrency: 1000, batchSize: 10, maxBatchingWindowSeconds: 1 },
-      cpu: { maxConcurrency: 1000, batchSize: 1, maxBatchingWindowSeconds: 0 },
+      // Provisioned mode: 2 pollers always on (the least Lambda allows, an always-on cost) and
+      // up to 100 (x 10 = 1,000 concurrent invocations, standard mode's ceiling, so reserved
+      // concurrency and the account quota stay as they were): 10,000 I/O jobs in flight. It
+      // buys a 1,000-a-minute scale-up (standard: 300) and a warm floor; past 1,000, raise
+      // provisionedPollers.maximum per job type (up to 2,000 pollers; see the planner).
+      io: { provisionedPollers: LARGE_POLLERS, batchSize: 10, maxBatchingWindowSeconds: 1 },
+      cpu: { provisionedPollers: LARGE_POLLERS, batchSize: 1, maxBatchingWindowSeconds: 0 },
     },
     // The account-wide API Gateway default (10,000 RPS, burst 5,000): raise both with a quota
     // increase, then set apiThrottle above them.

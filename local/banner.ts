@@ -3,11 +3,16 @@ import type { LocalSystem } from './local-system';
 /** What `npm start` prints once the system is ready. */
 export function banner(system: LocalSystem, readyMs: number): string {
   const { url, config, dynamodb, sqs } = system;
-  const rows = config.jobTypes.map(
-    (job) =>
-      `    ${job.name.padEnd(10)} maxConcurrency ${job.settings.maxConcurrency}, batch ${job.settings.batchSize}, ` +
-      `timeout ${job.settings.timeoutSeconds}s, maxRetries ${job.settings.maxRetries}`,
-  );
+  const rows = config.jobTypes.map((job) => {
+    const pollers = job.settings.provisionedPollers;
+    const scaling = pollers
+      ? `provisionedPollers ${pollers.minimum}-${pollers.maximum} (${system.eventSources[job.name]?.pollers ?? '?'} local pollers)`
+      : `maxConcurrency ${job.settings.maxConcurrency}`;
+    return (
+      `    ${job.name.padEnd(10)} ${scaling}, batch ${job.settings.batchSize}, ` +
+      `timeout ${job.settings.timeoutSeconds}s, maxRetries ${job.settings.maxRetries}`
+    );
+  });
   return [
     '',
     `  async-endpoints local mode: ready in ${(readyMs / 1000).toFixed(1)} s`,

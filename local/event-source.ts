@@ -82,6 +82,8 @@ export interface EventSource {
   stop(): Promise<void>;
   /** A snapshot taken on each read. */
   readonly stats: EventSourceStats;
+  /** Pollers running, hence the most invocations at once (the `maxConcurrency` option). */
+  readonly pollers: number;
 }
 
 export type EventSourcePhase = 'receive' | 'invoke' | 'timeout' | 'response' | 'delete' | 'return';
@@ -354,6 +356,7 @@ export function startEventSource(options: EventSourceOptions): EventSource {
     get stats(): EventSourceStats {
       return { ...counts };
     },
+    pollers: options.maxConcurrency,
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { layerSettings } from '../lambdas/core/job-settings';
 import { CONTEXT_KEY, resolveConfig, type StageConfig, type StageConfigInput } from '../lib/config';
 
 /** cdk.json context key of the local overrides. */
@@ -18,7 +19,11 @@ const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 type Input = Record<string, unknown>;
 
-/** Lays `over` on `base`; `jobTypes`, `apiThrottle` and `table` merge one level deeper. */
+/**
+ * Lays `over` on `base`; `jobTypes`, `apiThrottle` and `table` merge one level deeper. A job
+ * type's local entry is a layer of its own: setting one of a lane's modes (`maxConcurrency`,
+ * `provisionedPollers`, ...) drops the other mode from cdk.json's entry, as a higher layer does.
+ */
 export function mergeConfig(base: Input, over: Input): Input {
   const merged: Input = { ...base, ...over };
   for (const key of ['apiThrottle', 'jobTypes', 'table']) {
@@ -27,13 +32,17 @@ export function mergeConfig(base: Input, over: Input): Input {
     if (key === 'jobTypes') {
       const names = new Set([...Object.keys(a), ...Object.keys(b)]);
       merged[key] = Object.fromEntries(
-        [...names].map((name) => [name, { ...((a[name] ?? {}) as Input), ...((b[name] ?? {}) as Input) }]),
+        [...names].map((name) => [name, definedOnly(layerSettings(a[name] as Input, b[name] as Input))]),
       );
     } else {
       merged[key] = { ...a, ...b };
     }
   }
   return merged;
+}
+
+function definedOnly(value: object): Input {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 /**

@@ -26,6 +26,7 @@ import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
 import { startSqs } from './emulators/sqs';
 import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
 import { type EventSource, startEventSource } from './event-source';
+import { localLaneConcurrency } from './lane-concurrency';
 import { laneUrls, type Provisioned, type ProvisionedLane, provision } from './provision';
 
 export interface LocalSystemOptions {
@@ -189,8 +190,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           handler,
           onError: options.onError,
         });
-      eventSources[job.name] = source(queue, job.settings.maxConcurrency);
-      if (high) highPriorityEventSources[job.name] = source(high, job.settings.highPriorityMaxConcurrency);
+      eventSources[job.name] = source(queue, localLaneConcurrency(job.settings, 'normal'));
+      if (high)
+        highPriorityEventSources[job.name] = source(high, localLaneConcurrency(job.settings, 'highPriority'));
     }
     const sources = [...Object.values(eventSources), ...Object.values(highPriorityEventSources)];
     stack.push(async () => {

@@ -44,6 +44,8 @@ export const MIN_GATHER_SECONDS = 1;
 /** Concurrent batches an event source starts with, and its scale-up per minute (standard mode). */
 export const ESM_START_CONCURRENCY = 5;
 export const ESM_SCALE_UP_PER_MINUTE = 300;
+/** Concurrency an event source in provisioned mode adds per minute above its minimum pollers. */
+export const ESM_PROVISIONED_SCALE_UP_PER_MINUTE = 1000;
 
 /** Idle long polls per queue per minute: 5 pollers, one 20 s receive each, 3 a minute. */
 export const IDLE_RECEIVES_PER_MINUTE = 15;

@@ -67,7 +67,7 @@ export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): Cost
   // Receives return at most 10 messages and DeleteMessageBatch takes at most 10.
   const perCall = Math.min(concurrency.jobsPerInvocation, 10);
   const sqsVariable = jobs * (fp.messagesSent * fp.chunksPerMessage + 2 / perCall);
-  const sqsIdle = settings.shards * IDLE_RECEIVES_PER_MINUTE * MONTH_MINUTES;
+  const sqsIdle = IDLE_RECEIVES_PER_MINUTE * MONTH_MINUTES;
   const wru = jobs * fp.totalWru;
   const rru = jobs * polls * fp.rruPerPoll;
   const retained = plan.input.ratePerMinute * 1440 * settings.retentionDays;

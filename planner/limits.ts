@@ -10,6 +10,8 @@ export const AWS_LIMITS = {
   lambdaUnreserved: 100,
   /** SQS event source: `MaximumConcurrency` ceiling per mapping (hard). */
   esmMaxConcurrency: 1000,
+  /** SQS event source in provisioned mode: concurrency per mapping (2,000 pollers x 10, hard). */
+  esmProvisionedMaxConcurrency: 20_000,
   /** API Gateway requests per second per account and Region, all APIs (raisable). */
   apiGatewayRps: 10_000,
   /** API Gateway burst per account and Region. */

@@ -7,6 +7,7 @@ import {
   DEFAULT_JOB_SETTINGS,
   type JobKind,
   type JobSettings,
+  type PollerRange,
   resolveJobSettings,
 } from '../lambdas/core/job-settings';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from '../lib/profiles';
@@ -19,7 +20,7 @@ import {
 } from './assumptions';
 import { type CostBreakdown, monthlyCost } from './cost';
 import { type JobFootprint, jobFootprint } from './job-footprint';
-import { AWS_LIMITS } from './limits';
+import { laneScalingFor } from './pollers';
 import { checkQuotas, type QuotaCheck } from './quotas';
 
 /** The workload of one job type. */
@@ -92,9 +93,12 @@ export interface RecommendedSettings
     | 'maxConcurrency'
     | 'reservedConcurrency'
   > {
-  /** Queues (each with its own event source) the job type needs: one unless past 1,000 invocations. */
-  readonly shards: number;
-  /** What the profile itself sets for `maxConcurrency`. */
+  /**
+   * Provisioned mode's pollers, when the event source needs them (past standard mode's 1,000
+   * concurrent invocations) or the profile uses them; `maxConcurrency` is then `maximum x 10`.
+   */
+  readonly provisionedPollers?: PollerRange;
+  /** The profile's own ceiling: its `maxConcurrency`, or its `provisionedPollers.maximum x 10`. */
   readonly profileMaxConcurrency: number;
   readonly retentionDays: number;
 }
@@ -192,15 +196,16 @@ export function plan(input: PlanInput): Plan {
   const row = profile.jobs[kind];
   const concurrency = concurrencyFor(input, kind, profileName);
 
-  const shards = Math.max(1, Math.ceil(concurrency.invocationsNeeded / AWS_LIMITS.esmMaxConcurrency));
-  const perShard = Math.min(
-    AWS_LIMITS.esmMaxConcurrency,
-    Math.max(2, Math.ceil(concurrency.invocationsNeeded / shards)),
-  );
+  const scaling = laneScalingFor(concurrency, row.provisionedPollers !== undefined);
   const fits = carries(profileName, kind, concurrency);
   if (!fits) {
     warnings.push(
-      `Profile ${profileName} caps ${kind} job types at ${row.maxConcurrency} concurrent invocations of up to ${jobsPerFullInvocation(profileName, kind)} jobs; this workload needs ${concurrency.invocationsNeeded}: set maxConcurrency as recommended${shards > 1 ? ` and shard the job type over ${shards} queues` : ''}.`,
+      `Profile ${profileName} caps ${kind} job types at ${ceilingOf(profileName, kind)} concurrent invocations of up to ${jobsPerFullInvocation(profileName, kind)} jobs; this workload needs ${concurrency.invocationsNeeded}: set ${scaling.provisionedPollers ? 'provisionedPollers' : 'maxConcurrency'} as recommended.`,
+    );
+  }
+  if (scaling.provisionedPollers) {
+    warnings.push(
+      `Provisioned mode is billed per event poller unit; its price is not in the price table (not public in the copies it was compiled from), so the cost below leaves out the ${scaling.provisionedPollers.minimum} pollers always on and any scaled above them.`,
     );
   }
   const timeoutSeconds = Math.min(
@@ -234,10 +239,9 @@ export function plan(input: PlanInput): Plan {
     timeoutSeconds,
     batchSize: row.batchSize,
     maxBatchingWindowSeconds: row.maxBatchingWindowSeconds,
-    maxConcurrency: perShard,
-    reservedConcurrency: perShard,
-    shards,
-    profileMaxConcurrency: row.maxConcurrency,
+    ...scaling,
+    reservedConcurrency: scaling.maxConcurrency,
+    profileMaxConcurrency: ceilingOf(profileName, kind),
     retentionDays: profile.retentionDays,
   };
   const requests = {
@@ -264,6 +268,11 @@ export function plan(input: PlanInput): Plan {
   };
 }
 
+/** The concurrency ceiling `profile` gives `kind`: resolved as the stack resolves its row. */
+function ceilingOf(profile: ProfileName, kind: JobKind): number {
+  return resolveJobSettings({ kind, ...PROFILES[profile].jobs[kind] }).maxConcurrency;
+}
+
 /** Jobs one invocation runs when batches are full (under load, the backlog fills them). */
 function jobsPerFullInvocation(profile: ProfileName, kind: JobKind): number {
   return kind === 'cpu' ? 1 : PROFILES[profile].jobs[kind].batchSize;
@@ -275,7 +284,7 @@ function jobsPerFullInvocation(profile: ProfileName, kind: JobKind): number {
  * start, up to the profile's cap; once all are busy the backlog fills the batches.)
  */
 function carries(profile: ProfileName, kind: JobKind, c: Concurrency): boolean {
-  const capacity = PROFILES[profile].jobs[kind].maxConcurrency * jobsPerFullInvocation(profile, kind);
+  const capacity = ceilingOf(profile, kind) * jobsPerFullInvocation(profile, kind);
   return c.jobsInFlight * c.headroom <= capacity;
 }
 

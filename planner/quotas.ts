@@ -5,7 +5,8 @@
 
 import { MAX_TABLE_SHARDS } from '../lambdas/table-schema';
 import type { ScaleProfile } from '../lib/profiles';
-import { ESM_SCALE_UP_PER_MINUTE, ESM_START_CONCURRENCY, HEADROOM } from './assumptions';
+import { HEADROOM } from './assumptions';
+import { eventSourceChecks } from './event-source-checks';
 import type { JobFootprint } from './job-footprint';
 import { AWS_LIMITS } from './limits';
 import type { Concurrency, RecommendedSettings } from './plan';
@@ -60,7 +61,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
         : `raise the account throttle (Service Quotas, API Gateway "Throttle rate") and apiThrottle, or cut polls (longer Retry-After) and submit in fewer requests`,
   });
 
-  const reserved = settings.maxConcurrency * settings.shards;
+  const reserved = settings.reservedConcurrency;
   const accountNeeded = reserved + up(requests.apiConcurrency * HEADROOM) + AWS_LIMITS.lambdaUnreserved;
   checks.push({
     name: 'Lambda concurrent executions (account and Region)',
@@ -70,36 +71,9 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     status: accountNeeded <= AWS_LIMITS.lambdaAccountConcurrency ? 'ok' : 'raise',
     advice: `${reserved.toLocaleString('en-US')} reserved for this job type, the API functions' share, and the 100 Lambda keeps unreserved; every other job type's reserved concurrency adds to it${accountNeeded > AWS_LIMITS.lambdaAccountConcurrency ? `: request "Concurrent executions" (L-B99A9384) of at least ${accountNeeded.toLocaleString('en-US')} and set accountConcurrency` : ''}`,
   });
+  checks.push(...eventSourceChecks(concurrency, settings));
 
-  checks.push({
-    name: 'SQS event source MaximumConcurrency (per mapping, hard)',
-    limit: AWS_LIMITS.esmMaxConcurrency,
-    needed: concurrency.invocationsNeeded,
-    unit: 'invocations',
-    status: settings.shards === 1 ? 'ok' : 'redesign',
-    advice:
-      settings.shards === 1
-        ? 'one queue and event source suffice'
-        : `shard the job type over ${settings.shards} queues (one event source each, submit picks a queue by hashing the job id), or use provisioned pollers (up to 20,000 concurrency, no MaximumConcurrency), or raise batchSize (with a batching window) for I/O jobs`,
-  });
-
-  const rampMinutes = Math.max(
-    0,
-    (settings.maxConcurrency - ESM_START_CONCURRENCY) / ESM_SCALE_UP_PER_MINUTE,
-  );
-  checks.push({
-    name: 'SQS event source scale-up (standard mode)',
-    limit: ESM_SCALE_UP_PER_MINUTE,
-    needed: Math.max(0, settings.maxConcurrency - ESM_START_CONCURRENCY),
-    unit: 'invocations to add (at 300 a minute)',
-    status: 'ok',
-    advice:
-      rampMinutes <= 1
-        ? 'reaches the needed concurrency within a minute'
-        : `from idle, reaching ${settings.maxConcurrency} concurrent invocations takes about ${rampMinutes.toFixed(1)} min (+${ESM_SCALE_UP_PER_MINUTE}/min); the queue absorbs the backlog meanwhile. Provisioned mode scales 1,000/min and keeps a minimum of pollers warm`,
-  });
-
-  const inFlight = up((concurrency.jobsInFlight * HEADROOM) / settings.shards);
+  const inFlight = up(concurrency.jobsInFlight * HEADROOM);
   checks.push({
     name: 'SQS in-flight messages (per queue, hard)',
     limit: AWS_LIMITS.sqsInFlight,
@@ -109,7 +83,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     advice:
       inFlight <= AWS_LIMITS.sqsInFlight
         ? 'fits; jobs waiting out a retry backoff are in flight too'
-        : 'shard over more queues: past 120,000 in-flight messages receives return nothing',
+        : 'past 120,000 in-flight messages receives return nothing: split the work over several job types (a queue each), or shorten the jobs',
   });
 
   const fp = requests.footprint;

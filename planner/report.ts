@@ -44,7 +44,9 @@ export function formatPlan(plan: Plan): string {
   out(`  kind ${s.kind}, memoryMiB ${s.memoryMiB}, timeoutSeconds ${s.timeoutSeconds}`);
   out(`  batchSize ${s.batchSize}, maxBatchingWindowSeconds ${s.maxBatchingWindowSeconds}`);
   out(
-    `  maxConcurrency ${s.maxConcurrency}, reservedConcurrency ${s.reservedConcurrency}${s.shards > 1 ? ` per queue, over ${s.shards} queues` : ''} (the profile gives ${s.profileMaxConcurrency})`,
+    s.provisionedPollers
+      ? `  provisionedPollers { minimum: ${s.provisionedPollers.minimum}, maximum: ${s.provisionedPollers.maximum} } (provisioned mode: up to ${n(s.maxConcurrency)} concurrent invocations), reservedConcurrency ${n(s.reservedConcurrency)} (the profile gives ${n(s.profileMaxConcurrency)})`
+      : `  maxConcurrency ${s.maxConcurrency}, reservedConcurrency ${s.reservedConcurrency} (the profile gives ${s.profileMaxConcurrency})`,
   );
   out(`  retentionDays ${s.retentionDays} (profile)`);
   out();

@@ -1,5 +1,5 @@
 import { UnknownJobTypeError } from './errors';
-import { type JobSettings, resolveJobSettings } from './job-settings';
+import { type JobSettings, layerSettings, resolveJobSettings } from './job-settings';
 import { JOB_NAME_PATTERN, type JobTypeDefinition } from './job-type';
 
 export interface CatalogEntry {
@@ -28,7 +28,7 @@ export class JobCatalog {
       if (entries.has(definition.name)) problems.push(`job type '${definition.name}' is defined twice`);
       entries.set(definition.name, {
         definition,
-        settings: resolveJobSettings({ ...definition.settings, ...overrides[definition.name] }),
+        settings: resolveJobSettings(layerSettings(definition.settings, overrides[definition.name])),
       });
     }
     for (const name of Object.keys(overrides)) {

@@ -17,6 +17,30 @@ export type JobKind = 'cpu' | 'io';
 /** The job kinds, for validation messages. */
 export const JOB_KINDS: readonly JobKind[] = ['io', 'cpu'];
 
+/** Pollers of an event source in provisioned mode (SQS: minimum 2-200, maximum 2-2,000). */
+export interface PollerRange {
+  /** Pollers Lambda always keeps, busy or not (an always-on cost). */
+  readonly minimum: number;
+  /** Pollers Lambda scales up to; the lane's concurrency ceiling is `maximum x 10`. */
+  readonly maximum: number;
+}
+
+/** Lambda's limits on SQS provisioned pollers, and how many invocations one poller runs. */
+export const PROVISIONED_POLLERS = {
+  minimum: { min: 2, max: 200 },
+  maximum: { min: 2, max: 2000 },
+  invocationsPerPoller: 10,
+} as const;
+
+/**
+ * Each event-source lane: the standard-mode concurrency field and the provisioned-mode field
+ * that replaces it. A layer setting one of a pair clears the other from the layers below it.
+ */
+export const LANE_MODES = [
+  { standard: 'maxConcurrency', provisioned: 'provisionedPollers' },
+  { standard: 'highPriorityMaxConcurrency', provisioned: 'highPriorityProvisionedPollers' },
+] as const satisfies readonly { standard: keyof JobSettings; provisioned: keyof JobSettings }[];
+
 export interface JobSettings {
   /**
    * What bounds the job's running time; picks the defaults of {@link KIND_DEFAULTS}.
@@ -44,13 +68,23 @@ export interface JobSettings {
    */
   readonly maxBatchingWindowSeconds: number;
   /**
-   * Most concurrent processor invocations the event source makes (2-1000).
-   * @default 5 (io), 2 (cpu)
+   * Most concurrent processor invocations the event source makes (2-1000). With
+   * {@link JobSettings.provisionedPollers} it is not set but derived: `maximum x 10`.
+   * @default 5 (io), 2 (cpu); `provisionedPollers.maximum x 10` in provisioned mode
    */
   readonly maxConcurrency: number;
   /**
+   * Runs the event source in provisioned mode: Lambda keeps `minimum` to `maximum` pollers
+   * (each up to 10 concurrent invocations), scales 1,000 concurrency a minute, and goes past
+   * standard mode's 1,000 (up to 20,000). Replaces `maxConcurrency`: a layer (profile row, job
+   * file, cdk.json) that sets one clears the other from the layers below, and one layer setting
+   * both is a config error unless `maxConcurrency` is exactly `maximum x 10`.
+   * @default - standard mode (`maxConcurrency`)
+   */
+  readonly provisionedPollers?: PollerRange;
+  /**
    * Concurrency reserved for the processor; must cover both event sources: at least
-   * `maxConcurrency + highPriorityMaxConcurrency`.
+   * `maxConcurrency + highPriorityMaxConcurrency` (each `maximum x 10` in provisioned mode).
    * @default maxConcurrency + highPriorityMaxConcurrency
    */
   readonly reservedConcurrency: number;
@@ -88,6 +122,12 @@ export interface JobSettings {
    * @default 0
    */
   readonly highPriorityMaxConcurrency: number;
+  /**
+   * The high-priority lane in provisioned mode, like {@link JobSettings.provisionedPollers}:
+   * enables the lane, and its `highPriorityMaxConcurrency` is derived as `maximum x 10`.
+   * @default - standard mode (`highPriorityMaxConcurrency`)
+   */
+  readonly highPriorityProvisionedPollers?: PollerRange;
   /**
    * Admission control: most messages waiting in the job type's queue (visible plus delayed;
    * each priority's queue counted on its own) before submit answers 429 with `Retry-After` and
@@ -130,7 +170,16 @@ export const KIND_DEFAULTS: Readonly<Record<JobKind, Partial<JobSettings>>> = {
 export function resolveJobSettings(partial: Partial<JobSettings> = {}): JobSettings {
   const given = stripUndefined(partial);
   const kind = given.kind ?? DEFAULT_JOB_SETTINGS.kind;
-  const merged = { ...DEFAULT_JOB_SETTINGS, ...(KIND_DEFAULTS[kind] ?? {}), ...given, kind };
+  // Provisioned mode derives the lane's ceiling; one given explicitly too is kept, for the
+  // config check to report the conflict rather than hide it.
+  const derived: Partial<Record<'maxConcurrency' | 'highPriorityMaxConcurrency', number>> = {};
+  for (const { standard, provisioned } of LANE_MODES) {
+    const pollers = given[provisioned];
+    if (pollers && given[standard] === undefined) {
+      derived[standard] = pollers.maximum * PROVISIONED_POLLERS.invocationsPerPoller;
+    }
+  }
+  const merged = { ...DEFAULT_JOB_SETTINGS, ...(KIND_DEFAULTS[kind] ?? {}), ...given, ...derived, kind };
   return {
     ...merged,
     reservedConcurrency:
@@ -145,6 +194,28 @@ export function retryPolicyOf(settings: JobSettings): RetryPolicy {
     baseDelayMs: settings.backoffBaseSeconds * 1000,
     maxDelayMs: settings.backoffMaxSeconds * 1000,
   };
+}
+
+/**
+ * Lays settings layers over each other, lowest first, like object spread, except that a layer
+ * choosing a lane's mode (setting `maxConcurrency` or `provisionedPollers`, say) clears the
+ * other mode's field from the layers below: the highest layer that speaks picks the mode.
+ * Cleared fields stay as `undefined` keys, so the result can itself be laid over a lower layer.
+ */
+export function layerSettings(
+  ...layers: readonly (Partial<JobSettings> | undefined)[]
+): Partial<JobSettings> {
+  let result: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    const given = stripUndefined(layer);
+    for (const { standard, provisioned } of LANE_MODES) {
+      if (given[standard] !== undefined && given[provisioned] === undefined) result[provisioned] = undefined;
+      if (given[provisioned] !== undefined && given[standard] === undefined) result[standard] = undefined;
+    }
+    result = { ...result, ...layer };
+  }
+  return result as Partial<JobSettings>;
 }
 
 /** True when the job type has a high-priority queue. */

@@ -6,6 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { PollerRange } from '../../lambdas/core/job-settings';
 import { Env } from '../../lambdas/runtime-env';
 import { JOB_QUEUE_RETENTION_SECONDS, type JobTypeConfig, type RemovalPolicyName } from '../config';
 import { LIMITS } from '../config-defaults';
@@ -41,7 +42,11 @@ export interface JobTypeProcessorProps {
  * With `highPriorityMaxConcurrency` above 0, a second lane: a high-priority queue and DLQ made
  * like the first, and a second event source on the same processor with that `MaximumConcurrency`,
  * so urgent jobs get their own share of the reserved concurrency (which covers both, checked in
- * `job-type-checks.ts`) instead of waiting behind the normal backlog.
+ * `lane-checks.ts`) instead of waiting behind the normal backlog.
+ *
+ * A lane with provisioned pollers (`provisionedPollers`, `highPriorityProvisionedPollers`) gets
+ * a `ProvisionedPollerConfig` instead of its `MaximumConcurrency`: its ceiling is then
+ * `maximum x 10`, up to 20,000 rather than 1,000.
  */
 export class JobTypeProcessor extends Construct {
   public readonly queue: sqs.Queue;
@@ -117,24 +122,43 @@ export class JobTypeProcessor extends Construct {
         resources: [props.table.tableArn],
       }),
     );
-    const consume = (queue: sqs.Queue, deadLetterQueue: sqs.Queue, maxConcurrency: number) => {
+    // Each lane scales in its own mode: a MaximumConcurrency, or provisioned pollers (never
+    // both: Lambda refuses them together, and the config check proved they agree).
+    const consume = (
+      queue: sqs.Queue,
+      deadLetterQueue: sqs.Queue,
+      maxConcurrency: number,
+      pollers: PollerRange | undefined,
+    ) => {
       queue.grantConsumeMessages(this.processor.role);
       deadLetterQueue.grantSendMessages(this.processor.role);
       const eventSource = new SqsEventSource(queue, {
         batchSize: s.batchSize,
         maxBatchingWindow:
           s.maxBatchingWindowSeconds > 0 ? Duration.seconds(s.maxBatchingWindowSeconds) : undefined,
-        maxConcurrency,
+        ...(pollers
+          ? {
+              provisionedPollerConfig: {
+                minimumPollers: pollers.minimum,
+                maximumPollers: pollers.maximum,
+              },
+            }
+          : { maxConcurrency }),
         reportBatchItemFailures: true,
       });
       this.processor.function.addEventSource(eventSource);
       return eventSource;
     };
-    this.eventSource = consume(this.queue, this.deadLetterQueue, s.maxConcurrency);
+    this.eventSource = consume(this.queue, this.deadLetterQueue, s.maxConcurrency, s.provisionedPollers);
     if (high) {
       this.highPriority = {
         ...high,
-        eventSource: consume(high.queue, high.deadLetterQueue, s.highPriorityMaxConcurrency),
+        eventSource: consume(
+          high.queue,
+          high.deadLetterQueue,
+          s.highPriorityMaxConcurrency,
+          s.highPriorityProvisionedPollers,
+        ),
       };
     }
   }

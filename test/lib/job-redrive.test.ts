@@ -90,6 +90,8 @@ describe('owner retry', () => {
         Env.QueueUrls,
         Env.JobSettings,
         Env.RetentionDays,
+        Env.TableActiveShards,
+        Env.TableOwnerShards,
         'NODE_OPTIONS',
         'POWERTOOLS_SERVICE_NAME',
       ].sort(),

@@ -3,13 +3,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { JobCatalog } from '../../lambdas/core/catalog';
-import { KIND_DEFAULTS } from '../../lambdas/core/job-settings';
+import { KIND_DEFAULTS, resolveJobSettings } from '../../lambdas/core/job-settings';
 import { defineJobType, type JobType } from '../../lambdas/core/job-type';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { Env } from '../../lambdas/runtime-env';
 import { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
 import { ConfigError, loadConfig, resolveConfig, type StageConfigInput } from '../../lib/config';
-import { PROFILE_NAMES, PROFILES, type ProfileName } from '../../lib/profiles';
+import { PROFILE_NAMES, PROFILES, type ProfileJobSettings, type ProfileName } from '../../lib/profiles';
 import { createTestApp, createTestStack } from '../support/cdk-app';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, probed field by field
@@ -146,6 +146,20 @@ describe('scale profiles (config)', () => {
   });
 });
 
+/** What a profile row puts on an event-source mapping, and the ceiling it reserves. */
+function scalingOf(row: ProfileJobSettings) {
+  const mapping = row.provisionedPollers
+    ? {
+        ProvisionedPollerConfig: {
+          MinimumPollers: row.provisionedPollers.minimum,
+          MaximumPollers: row.provisionedPollers.maximum,
+        },
+        ScalingConfig: Match.absent(),
+      }
+    : { ScalingConfig: { MaximumConcurrency: row.maxConcurrency }, ProvisionedPollerConfig: Match.absent() };
+  return { mapping, ceiling: resolveJobSettings(row).maxConcurrency };
+}
+
 function memoryAndTimeout(kind: 'cpu' | 'io') {
   const defaults = { memoryMiB: 512, timeoutSeconds: 30, ...KIND_DEFAULTS[kind] };
   return { memoryMiB: defaults.memoryMiB, timeoutSeconds: defaults.timeoutSeconds };
@@ -163,18 +177,17 @@ describe('scale profiles (template)', () => {
       const profile = PROFILES[name];
       const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
       expect(mappings).toHaveLength(jobTypes.length);
-      for (const mapping of mappings) {
-        expect(mapping.Properties).toMatchObject({
-          BatchSize: profile.jobs.io.batchSize,
-          MaximumBatchingWindowInSeconds: profile.jobs.io.maxBatchingWindowSeconds,
-          ScalingConfig: { MaximumConcurrency: profile.jobs.io.maxConcurrency },
-          FunctionResponseTypes: ['ReportBatchItemFailures'],
-        });
-      }
+      const io = scalingOf(profile.jobs.io);
+      Template.fromJSON(template).allResourcesProperties('AWS::Lambda::EventSourceMapping', {
+        BatchSize: profile.jobs.io.batchSize,
+        MaximumBatchingWindowInSeconds: profile.jobs.io.maxBatchingWindowSeconds,
+        ...io.mapping,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
       const reserved = resourcesOf(template, 'AWS::Lambda::Function')
         .map((f) => f.Properties.ReservedConcurrentExecutions)
         .filter((r) => r !== undefined);
-      expect(reserved).toEqual(jobTypes.map(() => profile.jobs.io.maxConcurrency));
+      expect(reserved).toEqual(jobTypes.map(() => io.ceiling));
       const [stage] = resourcesOf(template, 'AWS::ApiGateway::Stage');
       expect(stage?.Properties.MethodSettings).toEqual(
         expect.arrayContaining([
@@ -204,7 +217,7 @@ describe('scale profiles (template)', () => {
         expect(env[Env.TableOwnerShards]).toBe(String(profile.table.ownerShards));
       }
       expect(JSON.parse(config.jobSettingsJson)).toMatchObject({
-        echo: { maxConcurrency: profile.jobs.io.maxConcurrency },
+        echo: { maxConcurrency: io.ceiling },
       });
       // The profile's alarm thresholds reach the alarms ("at least N" counts become "more than N - 1").
       const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
@@ -227,16 +240,17 @@ describe('job kinds (template)', () => {
       const template = Template.fromStack(stack);
       const crunch = stack.processors.crunch;
       const fn = stack.getLogicalId(crunch?.processor.function.node.defaultChild as CfnElement);
+      const cpu = scalingOf(PROFILES[name].jobs.cpu);
       template.hasResourceProperties('AWS::Lambda::Function', {
         MemorySize: 1769,
         Timeout: 60,
-        ReservedConcurrentExecutions: PROFILES[name].jobs.cpu.maxConcurrency,
+        ReservedConcurrentExecutions: cpu.ceiling,
       });
       expect(template.toJSON().Resources[fn].Properties).toMatchObject({ MemorySize: 1769, Timeout: 60 });
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fn },
         BatchSize: 1,
-        ScalingConfig: { MaximumConcurrency: PROFILES[name].jobs.cpu.maxConcurrency },
+        ...cpu.mapping,
       });
     }
   });

@@ -84,7 +84,11 @@ describe('runPlanCommand', () => {
     expect(out).toMatch(/^Workload: 5,000 jobs\/min of 2 s io jobs, 4,096 B in/);
     expect(out).toMatch(/Concurrency \(Little's law/);
     expect(out).toMatch(/Profile: large \(recommended\): cdk synth -c profile=large/);
-    expect(out).toMatch(/maxConcurrency \d+, reservedConcurrency \d+/);
+    // Large runs provisioned mode: the pollers replace maxConcurrency.
+    expect(out).toMatch(
+      /provisionedPollers \{ minimum: \d+, maximum: \d+ \} \(provisioned mode: up to [\d,]+ concurrent invocations\), reservedConcurrency [\d,]+/,
+    );
+    expect(out).toMatch(/billed per event poller unit; its price is not in the price table/);
     expect(out).toMatch(/Quotas and limits/);
     expect(out).toMatch(/Monthly cost \(us-east-1, prices of \d{4}-\d{2}-\d{2}/);
     for (const service of ['API Gateway (REST)', 'Lambda', 'SQS', 'DynamoDB', 'CloudWatch', 'Total']) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jobFootprint, recordSizes } from '../../planner/job-footprint';
-import { effectiveBatchSize, type Plan, plan, profileForRate } from '../../planner/plan';
+import { concurrencyFor, effectiveBatchSize, type Plan, plan, profileForRate } from '../../planner/plan';
+import { pollersFor } from '../../planner/pollers';
 import type { QuotaCheck } from '../../planner/quotas';
 
 /*
@@ -99,9 +100,10 @@ describe('plan: 100 jobs/min of 2 s jobs', () => {
       maxBatchingWindowSeconds: 0,
       maxConcurrency: 6,
       reservedConcurrency: 6,
-      shards: 1,
       retentionDays: 30,
     });
+    // 6 invocations fit one event source in standard mode: no pollers.
+    expect(p.settings.provisionedPollers).toBeUndefined();
     expect(p.quotas.every((q) => q.status === 'ok')).toBe(true);
   });
 
@@ -161,18 +163,34 @@ describe('plan: 1,000 jobs/min of 2 s jobs', () => {
 describe('plan: 100,000 jobs/min of 2 s jobs', () => {
   const p = twoSecondJobs(100_000);
 
-  it('recommends large with 513 invocations on one queue', () => {
+  it('recommends large, in provisioned mode as the profile is, with pollers for 513 invocations', () => {
     // lambda = 1,666.67/s; L = 3,416.7 jobs; 341.67 invocations x 1.5 = 512.5 -> 513.
     expect(p.concurrency.invocationsNeeded).toBe(513);
     expect(p.profile).toEqual({ name: 'large', recommended: 'large', fits: true });
-    expect(p.settings).toMatchObject({ maxConcurrency: 513, shards: 1, retentionDays: 3 });
+    // Receives: 1,666.67 / 10 = 166.67/s (x 1.5 = 250: 25 pollers), below the concurrency's need.
+    // Maximum: ceil(513 / 10) = 52 pollers = 520 invocations; minimum: the mean,
+    // ceil(341.67 / 10) = 35.
+    expect(p.settings).toMatchObject({
+      provisionedPollers: { minimum: 35, maximum: 52 },
+      maxConcurrency: 520,
+      reservedConcurrency: 520,
+      profileMaxConcurrency: 1000,
+      retentionDays: 3,
+    });
+    expect(p.warnings.join(' ')).toMatch(/billed per event poller unit.*leaves out the 35 pollers always on/);
   });
 
   it("fits the account quotas, and the indexes over the large profile's shards even from one caller", () => {
-    // 1,666.67 x 3 requests x 1.5 = 7,500 req/s; 513 + ceil(1,666.67 x 0.07 s x 1.5 = 175) + 100.
+    // 1,666.67 x 3 requests x 1.5 = 7,500 req/s; 520 + ceil(1,666.67 x 0.07 s x 1.5 = 175) + 100.
     expect(quota(p, 'API Gateway')).toMatchObject({ needed: 7500, status: 'ok' });
-    expect(quota(p, 'Lambda concurrent')).toMatchObject({ needed: 788, status: 'ok' });
-    expect(quota(p, 'SQS event source MaximumConcurrency')).toMatchObject({ needed: 513, status: 'ok' });
+    expect(quota(p, 'Lambda concurrent')).toMatchObject({ needed: 795, status: 'ok' });
+    expect(quota(p, 'SQS event source concurrency (provisioned mode')).toMatchObject({
+      needed: 513,
+      limit: 20_000,
+      status: 'ok',
+    });
+    // From the minimum's 350 to 520 at 1,000 a minute.
+    expect(quota(p, 'SQS event source scale-up (provisioned mode)')).toMatchObject({ needed: 170 });
     // 1,666.67 x 7 WRU x 1.5 = 17,500 of the table's 40,000.
     expect(quota(p, 'DynamoDB on-demand table write')).toMatchObject({ needed: 17_500, status: 'ok' });
     // Active: 1,666.67 x 4 x 1.5 = 10,000 WRU/s over large's 32 shards of 1,000 each; ByOwner:
@@ -211,20 +229,37 @@ describe('plan: 100,000 jobs/min of 2 s jobs', () => {
 describe('plan: 1,000,000 jobs/min of 2 s jobs', () => {
   const p = twoSecondJobs(1_000_000);
 
-  it('shards the job type over 6 queues of 855 invocations', () => {
-    // L = 34,166.7 jobs; 3,416.7 invocations x 1.5 = 5,125 > 1,000 per event source:
-    // ceil(5,125 / 1,000) = 6 queues of ceil(5,125 / 6) = 855.
+  it('runs one event source in provisioned mode with 200 to 513 pollers', () => {
+    // L = 34,166.7 jobs; 3,416.7 invocations x 1.5 = 5,125, past standard mode's 1,000:
+    // maximum ceil(5,125 / 10) = 513 pollers (receives: 1,666.67/s x 1.5 / 10 = 250 pollers);
+    // minimum: the mean's ceil(3,416.7 / 10) = 342, capped at Lambda's 200.
     expect(p.concurrency.invocationsNeeded).toBe(5125);
-    expect(p.settings).toMatchObject({ shards: 6, maxConcurrency: 855 });
+    expect(p.settings).toMatchObject({
+      provisionedPollers: { minimum: 200, maximum: 513 },
+      maxConcurrency: 5130,
+      reservedConcurrency: 5130,
+    });
     expect(p.profile).toEqual({ name: 'large', recommended: 'large', fits: false });
-    expect(p.warnings.join(' ')).toMatch(/shard the job type over 6 queues/);
+    expect(p.warnings.join(' ')).toMatch(
+      /caps io job types at 1000 .* set provisionedPollers as recommended/,
+    );
+    expect(p.warnings.join(' ')).not.toMatch(/shard|queues/);
   });
 
-  it('asks for quota increases and names the hard limits', () => {
-    // 16,666.67 x 3 x 1.5 = 75,000 req/s; 6 x 855 + 1,750 + 100 = 6,980 executions.
+  it('asks for quota increases and needs no redesign of the event source', () => {
+    // 16,666.67 x 3 x 1.5 = 75,000 req/s; 5,130 + 1,750 + 100 = 6,980 executions.
     expect(quota(p, 'API Gateway')).toMatchObject({ needed: 75_000, status: 'raise' });
     expect(quota(p, 'Lambda concurrent')).toMatchObject({ needed: 6980, status: 'raise' });
-    expect(quota(p, 'SQS event source MaximumConcurrency')).toMatchObject({ status: 'redesign' });
+    expect(quota(p, 'SQS event source concurrency (provisioned mode')).toMatchObject({
+      needed: 5125,
+      status: 'ok',
+    });
+    expect(quota(p, 'SQS event source concurrency')?.advice).toMatch(
+      /200 minimum pollers .* part of the mean load \(3,417\)/,
+    );
+    // From the minimum's 2,000 to 5,130 at 1,000 a minute: 3.1 min.
+    expect(quota(p, 'SQS event source scale-up (provisioned mode)')).toMatchObject({ needed: 3130 });
+    expect(quota(p, 'SQS event source scale-up')?.advice).toMatch(/about 3\.1 min/);
     expect(quota(p, 'DynamoDB on-demand table write')).toMatchObject({ needed: 175_000, status: 'raise' });
     // Active: 16,666.67 x 4 x 1.5 = 100,000 WRU/s: 100 shards (of at most 256) instead of 32.
     expect(quota(p, 'DynamoDB partitions: the sparse Active')).toMatchObject({
@@ -235,13 +270,61 @@ describe('plan: 1,000,000 jobs/min of 2 s jobs', () => {
     // ByOwner from one caller: 75,000 WRU/s needs 75 shards, past the 64 a stage may set.
     expect(quota(p, 'DynamoDB partitions: the ByOwner')?.status).toBe('redesign');
     expect(quota(p, 'DynamoDB partitions: the ByOwner')?.advice).toMatch(/several callers/);
-    // 8,542 in flight per queue: 34,166.7 x 1.5 / 6.
-    expect(quota(p, 'SQS in-flight')).toMatchObject({ needed: 8542, status: 'ok' });
+    // 34,166.7 x 1.5 = 51,250 in flight on the one queue.
+    expect(quota(p, 'SQS in-flight')).toMatchObject({ needed: 51_250, status: 'ok' });
   });
 
   it('prices API Gateway into its last tier', () => {
     // 131.4 billion: $1,165.50 + $1,867.60 + 19B x $2.38 = $45,220 + 111.4B x $1.51 = $168,214.
     expect(cost(p, 'API Gateway')).toBeCloseTo(216_467.1, 0);
+  });
+});
+
+describe('provisioned pollers', () => {
+  it('stays in standard mode on a profile without pollers while one event source carries the load', () => {
+    // 100,000/min needs 513 invocations: within standard mode's 1,000 on medium.
+    const p = plan({ ratePerMinute: 100_000, durationSeconds: 2, payloadBytes: 1024, profile: 'medium' });
+    expect(p.settings).toMatchObject({ maxConcurrency: 513, reservedConcurrency: 513 });
+    expect(p.settings.provisionedPollers).toBeUndefined();
+    expect(quota(p, 'SQS event source MaximumConcurrency (standard mode')).toMatchObject({ status: 'ok' });
+    expect(p.warnings.join(' ')).not.toMatch(/event poller unit/);
+  });
+
+  it('switches to provisioned mode past 1,000 invocations whatever the profile', () => {
+    const p = plan({ ratePerMinute: 1_000_000, durationSeconds: 2, payloadBytes: 1024, profile: 'medium' });
+    expect(p.settings.provisionedPollers).toEqual({ minimum: 200, maximum: 513 });
+  });
+
+  it('counts the receives when short jobs make a poller receive-bound', () => {
+    // CPU jobs of 0.25 s at 600,000/min: 10,000 jobs/s, W = 0.30 s, L = 3,000 invocations
+    // x 1.5 = 4,500 (450 pollers); but one receive per job: 10,000/s x 1.5 / 10 a poller = 1,500.
+    const concurrency = concurrencyFor({ ratePerMinute: 600_000, durationSeconds: 0.25 }, 'cpu', 'large');
+    const need = pollersFor(concurrency);
+    expect(need).toMatchObject({ maximum: 1500, forReceives: 1500, forConcurrency: 450 });
+    // Minimum at the mean: max(3,000 / 10, 10,000 / 10) = 1,000, capped at 200.
+    expect(need.minimum).toBe(200);
+  });
+
+  it("keeps within Lambda's 2-2,000 pollers, and redesigns past 20,000 invocations", () => {
+    // 4 jobs/min of 2 s: 1 invocation -> the floor of 2 pollers each way.
+    expect(pollersFor(concurrencyFor({ ratePerMinute: 4, durationSeconds: 2 }, 'io', 'large'))).toMatchObject(
+      {
+        minimum: 2,
+        maximum: 2,
+      },
+    );
+    // 5,000,000/min of 2 s: 25,625 invocations -> 2,563 pollers, capped at 2,000 = 20,000.
+    const p = plan({ ratePerMinute: 5_000_000, durationSeconds: 2, payloadBytes: 1024 });
+    expect(p.concurrency.invocationsNeeded).toBe(25_625);
+    expect(p.settings).toMatchObject({
+      provisionedPollers: { minimum: 200, maximum: 2000 },
+      maxConcurrency: 20_000,
+    });
+    expect(quota(p, 'SQS event source concurrency (provisioned mode')).toMatchObject({
+      needed: 25_625,
+      limit: 20_000,
+      status: 'redesign',
+    });
   });
 });
 
@@ -273,6 +356,9 @@ describe('plan inputs', () => {
     expect(p.concurrency.invocationsNeeded).toBe(52);
     expect(p.profile.recommended).toBe('large');
     expect(p.settings).toMatchObject({ kind: 'cpu', memoryMiB: 1769, timeoutSeconds: 60, batchSize: 1 });
+    // Large runs provisioned mode: maximum ceil(52 / 10) = 6 pollers (receives: 16.67/s x 1.5 / 10
+    // = 2.5); minimum ceil(34.17 / 10) = 4.
+    expect(p.settings).toMatchObject({ provisionedPollers: { minimum: 4, maximum: 6 }, maxConcurrency: 60 });
   });
 
   it('plans for a requested profile and says when it does not carry the load', () => {
