@@ -93,6 +93,8 @@ describe('bundled processor', () => {
       [Env.TableName]: 'jobs',
       [Env.JobSettings]: '{}',
       [Env.RetentionDays]: '30',
+      [Env.TableActiveShards]: '16',
+      [Env.TableOwnerShards]: '1',
       [Env.JobName]: 'echo',
       [Env.QueueUrl]: 'https://sqs.us-east-1.amazonaws.com/111111111111/echo',
       [Env.DeadLetterQueueUrl]: 'https://sqs.us-east-1.amazonaws.com/111111111111/echo-dlq',
