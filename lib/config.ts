@@ -14,7 +14,6 @@ import {
 } from '../lambdas/core/job-settings';
 import type { JobType } from '../lambdas/core/job-type';
 import { jobTypes as catalogJobTypes } from '../lambdas/jobs/catalog';
-import type { TableShards } from '../lambdas/table-schema';
 import { CONFIG_DEFAULTS, LIMITS } from './config-defaults';
 import { CONTEXT_KEY, ConfigError } from './config-error';
 import { describe, isPlainObject, Problems, parseScalar } from './config-problems';
@@ -26,7 +25,7 @@ import {
   readApiKeys,
   readProfile,
 } from './config-scale';
-import { readTable, type TableInput } from './config-table';
+import { readTable, type TableConfig, type TableInput } from './config-table';
 import {
   checkJobType,
   defaultMaxMessageAgeSeconds,
@@ -185,8 +184,9 @@ export interface StageConfigInput {
    */
   readonly sweeper?: SweeperInput;
   /**
-   * Shard counts of the job table's indexes; each field overrides the profile's.
-   * @default the profile's `table`
+   * Shard counts of the job table's indexes (each field overrides the profile's), and the
+   * table's optional warm throughput.
+   * @default the profile's `table`, no warm throughput
    */
   readonly table?: TableInput;
   /**
@@ -216,8 +216,8 @@ export interface StageConfig {
   readonly manageApiGatewayAccount: boolean;
   readonly apiStageName: string;
   readonly sweeper: { readonly intervalMinutes: number; readonly maxJobsPerRun: number };
-  /** Shard counts of the job table's indexes: every function gets them. */
-  readonly table: TableShards;
+  /** Shard counts of the job table's indexes (every function gets them) and its warm throughput. */
+  readonly table: TableConfig;
   /** In catalog order. */
   readonly jobTypes: readonly JobTypeConfig[];
   /**

@@ -82,7 +82,7 @@ describe('table shards', () => {
     [{ ownerShards: 1.5 }, 'table.ownerShards must be an integer >= 1 and <= 64'],
     [{ ownerShards: 65 }, 'table.ownerShards must be an integer >= 1 and <= 64'],
     [{ activeShards: '8' }, 'table.activeShards must be a number, got string "8"'],
-    [{ shards: 4 }, 'table.shards is not a known field (known: activeShards, ownerShards)'],
+    [{ shards: 4 }, 'table.shards is not a known field (known: activeShards, ownerShards, warmThroughput)'],
   ])('rejects %j, saying what it takes', (table, problem) => {
     const problems = problemsOf({ table });
     expect(problems).toHaveLength(1);
