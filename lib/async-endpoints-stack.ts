@@ -46,7 +46,10 @@ export class AsyncEndpointsStack extends Stack {
       removalPolicy: config.removalPolicy,
     };
 
-    this.table = new JobTable(this, 'Jobs', { removalPolicy: config.removalPolicy });
+    this.table = new JobTable(this, 'Jobs', {
+      removalPolicy: config.removalPolicy,
+      warmThroughput: config.table.warmThroughput,
+    });
 
     const processors: Record<string, JobTypeProcessor> = {};
     for (const job of config.jobTypes) {

@@ -9,6 +9,7 @@ import {
   JOB_TABLE_PARTITION_KEY,
 } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
+import type { JobTableWarmThroughput } from '../config-warm-throughput';
 
 /** Attribute holding a finished job's expiry (epoch seconds); DynamoDB TTL deletes it later. */
 export const JOB_TTL_ATTRIBUTE = 'expiresAt';
@@ -23,6 +24,12 @@ export interface JobTableProps {
    * @default 'retain'
    */
   readonly removalPolicy?: RemovalPolicyName;
+  /**
+   * Warm throughput of the table and of each index, for a launch or a known spike: a new
+   * on-demand table or index otherwise starts at 4,000 WRU/s and 12,000 RRU/s.
+   * @default none: DynamoDB's starting values, then its own scaling
+   */
+  readonly warmThroughput?: JobTableWarmThroughput;
 }
 
 /**
@@ -43,6 +50,7 @@ export class JobTable extends Construct {
   constructor(scope: Construct, id: string, props: JobTableProps = {}) {
     super(scope, id);
     const retain = (props.removalPolicy ?? 'retain') === 'retain';
+    const warm = props.warmThroughput;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: JOB_TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -51,6 +59,7 @@ export class JobTable extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: retain,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      warmThroughput: warm?.table,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: BY_OWNER_INDEX.indexName,
@@ -59,6 +68,7 @@ export class JobTable extends Construct {
       // A summary only: inputs, results, history and the lease stay in the table.
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...BY_OWNER_PROJECTION],
+      warmThroughput: warm?.indexes?.[BY_OWNER_INDEX.indexName],
     });
     // A first look only: the sweeper reads the full record (GetItem) of the jobs it may repair.
     this.table.addGlobalSecondaryIndex({
@@ -67,6 +77,7 @@ export class JobTable extends Construct {
       sortKey: { name: ACTIVE_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...ACTIVE_PROJECTION],
+      warmThroughput: warm?.indexes?.[ACTIVE_INDEX.indexName],
     });
   }
 }

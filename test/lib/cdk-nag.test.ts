@@ -51,6 +51,17 @@ describe('cdk-nag AwsSolutions', () => {
       },
     ],
     ['high-priority queues', { jobTypes: { sleep: { highPriorityMaxConcurrency: 2, maxBacklog: 100 } } }],
+    [
+      'a warmed job table',
+      {
+        table: {
+          warmThroughput: {
+            table: { writeUnitsPerSecond: 18_000 },
+            indexes: { Active: { writeUnitsPerSecond: 10_000 }, ByOwner: { writeUnitsPerSecond: 8000 } },
+          },
+        },
+      },
+    ],
   ])('reports no unacknowledged finding for %s', (_, config) => {
     expect(findings(config)).toEqual([]);
   });
