@@ -1,3 +1,5 @@
+import { NEW_ON_DEMAND_THROUGHPUT } from '../lib/config-warm-throughput';
+
 /**
  * The AWS limits a plan is checked against (defaults per account and Region unless stated).
  * Sources: the project's AWS reference notes, sections 1, 2, 5 and 6, and the DynamoDB
@@ -24,4 +26,8 @@ export const AWS_LIMITS = {
   dynamoTableRru: 40_000,
   /** DynamoDB writes per second one partition key value takes (hard; indexes included). */
   dynamoPartitionWru: 1000,
+  /** DynamoDB: writes per second a NEW on-demand table or index takes at once (its warm throughput). */
+  dynamoNewWru: NEW_ON_DEMAND_THROUGHPUT.writeUnitsPerSecond,
+  /** DynamoDB: reads per second a NEW on-demand table or index takes at once. */
+  dynamoNewRru: NEW_ON_DEMAND_THROUGHPUT.readUnitsPerSecond,
 } as const;

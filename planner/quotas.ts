@@ -10,6 +10,7 @@ import { eventSourceChecks } from './event-source-checks';
 import type { JobFootprint } from './job-footprint';
 import { AWS_LIMITS } from './limits';
 import type { Concurrency, RecommendedSettings } from './plan';
+import { warmThroughputChecks } from './warm-throughput-checks';
 
 /** `ok`: fits; `raise`: ask AWS for a quota increase; `redesign`: a hard limit, change the design. */
 export type QuotaStatus = 'ok' | 'raise' | 'redesign';
@@ -106,6 +107,10 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     advice: `${fp.rruPerPoll} RRU per poll (strongly consistent GetItem)${tableRru > AWS_LIMITS.dynamoTableRru ? '; raise the table throughput quota' : ''}`,
   });
 
+  const activeWru = up(lambda * fp.activeWru * HEADROOM);
+  const byOwnerWru = up(lambda * fp.byOwnerWru * HEADROOM);
+  checks.push(...warmThroughputChecks({ tableWru, tableRru, activeWru, byOwnerWru }));
+
   // Both index keys are sharded by a hash of the job id (lambdas/table-schema.ts), each shard
   // good for one partition's writes; the counts are stage settings (`table`, from the profile).
   checks.push(
@@ -113,7 +118,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
       name: `DynamoDB partitions: the sparse Active index's ${profile.table.activeShards} shards (activeShard = "active#<n>"; all job types)`,
       setting: 'activeShards',
       shards: profile.table.activeShards,
-      needed: up(lambda * fp.activeWru * HEADROOM),
+      needed: activeWru,
       beyond: 'split the job types over stacks (one table each)',
       perJob: `${fp.activeWru} WRU per job (${fp.activeWrites} writes of a ${fp.indexEntries.active} B entry: put, claim moves the sort key, ${fp.renewals ? `${fp.renewals} renewals move it, ` : ''}outcome deletes)`,
     }),
@@ -123,7 +128,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
       name: `DynamoDB partitions: the ByOwner index's ${profile.table.ownerShards} shards per caller, if one caller submits every job`,
       setting: 'ownerShards',
       shards: profile.table.ownerShards,
-      needed: up(lambda * fp.byOwnerWru * HEADROOM),
+      needed: byOwnerWru,
       beyond: 'spread the submissions over several callers (IAM roles): each has its own shards',
       perJob: `${fp.byOwnerWru} WRU per job (${fp.byOwnerWrites} writes of a ${fp.indexEntries.byOwner} B summary; lease renewals do not write it)`,
     }),

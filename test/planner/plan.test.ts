@@ -196,12 +196,11 @@ describe('plan: 100,000 jobs/min of 2 s jobs', () => {
     // Active: 1,666.67 x 4 x 1.5 = 10,000 WRU/s over large's 32 shards of 1,000 each; ByOwner:
     // 1,666.67 x 3 x 1.5 = 7,500 over 16.
     expectIndexesFit(p, { active: [10_000, 32_000], byOwner: [7500, 16_000] });
-    expect(p.quotas.filter((q) => q.name.startsWith('DynamoDB')).map((q) => q.status)).toEqual([
-      'ok',
-      'ok',
-      'ok',
-      'ok',
-    ]);
+    // A new stage's warm throughput is the exception (test/planner/warm-throughput.test.ts).
+    const steady = p.quotas.filter(
+      (q) => q.name.startsWith('DynamoDB') && !q.name.includes('warm throughput'),
+    );
+    expect(steady.map((q) => q.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
   it('asks for more shards (a stage setting) on a profile whose shards do not carry it', () => {
