@@ -30,6 +30,7 @@ async function bundle(entry: string): Promise<string> {
     mainFields: ['module', 'main'],
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     banner: { js: ESM_REQUIRE_BANNER },
     outfile,
     logLevel: 'error',
