@@ -24,7 +24,7 @@ import { makeListJobsHandler } from './api/list-jobs';
 import { makeRedriveHandler } from './api/redrive';
 import { makeRetryJobHandler } from './api/retry-job';
 import { makeSubmitHandler } from './api/submit';
-import type { JobCatalog } from './core/catalog';
+import type { JobCatalog, PollIntervalLookup } from './core/catalog';
 import type { BacklogGauge } from './core/ports';
 import {
   JobPriority,
@@ -101,7 +101,8 @@ export function wireSubmitHandler(wiring: SubmitWiring) {
 }
 
 export interface GetJobWiring {
-  readonly catalog: JobCatalog;
+  /** The job types' poll intervals (the Lambda entry loads no job type, only these). */
+  readonly catalog: PollIntervalLookup;
   readonly documentClient: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly payloads: PayloadWiring;
@@ -237,7 +238,8 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
 }
 
 export interface RetryJobWiring {
-  readonly catalog: JobCatalog;
+  /** The job types' poll intervals (the Lambda entry loads no job type, only these). */
+  readonly catalog: PollIntervalLookup;
   readonly documentClient: DynamoDBDocumentClient;
   readonly sqsClient: SQSClient;
   readonly tableName: string;

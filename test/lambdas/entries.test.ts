@@ -26,7 +26,20 @@ describe.each([
       [Env.MaxBodyBytes]: '1024',
     },
   ],
-  ['../../lambdas/api/get-job-handler', { ...common, ...payloads }],
+  // get-job and retry-job read the poll intervals the stack resolved, not the job catalog.
+  [
+    '../../lambdas/api/get-job-handler',
+    { [Env.TableName]: 'jobs', [Env.PollIntervals]: '{"echo":2}', ...payloads },
+  ],
+  [
+    '../../lambdas/api/retry-job-handler',
+    {
+      [Env.TableName]: 'jobs',
+      [Env.PollIntervals]: '{"echo":2}',
+      [Env.QueueUrls]: '{"echo":"https://q/echo"}',
+      ...retention,
+    },
+  ],
   ['../../lambdas/api/list-jobs-handler', { [Env.TableName]: 'jobs' }],
   [
     '../../lambdas/sweeper/handler',
