@@ -80,6 +80,7 @@ const FUNCTION_ENV: Record<string, string> = {
   [Env.QueueUrl]: QUEUE,
   [Env.DeadLetterQueueUrl]: DLQ,
   [Env.JobSettings]: '{}',
+  [Env.PollIntervals]: JSON.stringify({ echo: 2, sleep: 2, flaky: 2, fail: 2 }),
   [Env.RetentionDays]: '30',
   [Env.MaxBodyBytes]: '262144',
   [Env.DeadLetterQueueUrls]: JSON.stringify({ echo: DLQ, sleep: DLQ, flaky: DLQ, fail: DLQ }),
