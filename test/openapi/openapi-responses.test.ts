@@ -6,20 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorResponse } from '../../lambdas/api/problem';
 import { RequestError } from '../../lambdas/api/request-errors';
-import {
-  BacklogFullError,
-  EnqueueFailedError,
-  IdempotencyKeyMismatchError,
-  InvalidCursorError,
-  InvalidInputError,
-  InvalidQueryError,
-  JobAlreadyFinishedError,
-  JobNotFailedError,
-  JobNotFoundError,
-  JobTooLargeError,
-  PriorityNotEnabledError,
-  UnknownJobTypeError,
-} from '../../lambdas/core/errors';
+import * as errors from '../../lambdas/core/errors';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { buildOpenApiDocument, type JsonObject } from '../../openapi/document';
 import { openApiResponseValidator } from '../support/openapi-response-validator';
@@ -36,7 +23,7 @@ const throttled = Object.assign(new Error('Rate exceeded'), {
   $metadata: { httpStatusCode: 400 },
 });
 
-const input = new InvalidInputError('Invalid input', [{ path: '$.ms', message: 'Required' }]);
+const input = new errors.InvalidInputError('Invalid input', [{ path: '$.ms', message: 'Required' }]);
 const unavailable = [throttled, new Error('unexpected')];
 
 /** Errors each route's handler can map to an answer, by `METHOD path`. */
@@ -47,32 +34,36 @@ const ANSWERS: Record<string, readonly unknown[]> = {
     new RequestError(413, 'BODY_TOO_LARGE', 'too large'),
     new RequestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send JSON'),
     input,
-    new PriorityNotEnabledError('sleep'),
-    new UnknownJobTypeError('nope'),
-    new JobTooLargeError(500_000, 400_000),
-    new IdempotencyKeyMismatchError(ID),
-    new BacklogFullError('sleep', 12, 10, 10),
-    new EnqueueFailedError(ID),
+    new errors.PriorityNotEnabledError('sleep'),
+    new errors.UnknownJobTypeError('nope'),
+    new errors.JobTooLargeError(500_000, 400_000),
+    new errors.IdempotencyKeyMismatchError(ID),
+    new errors.BacklogFullError('sleep', 12, 10, 10),
+    new errors.EnqueueFailedError(ID),
     ...unavailable,
   ],
-  [`GET /jobs/${ID}`]: [new JobNotFoundError(ID), ...unavailable],
+  [`GET /jobs/${ID}`]: [new errors.JobNotFoundError(ID), ...unavailable],
   [`DELETE /jobs/${ID}`]: [
-    new JobNotFoundError(ID),
-    new JobAlreadyFinishedError(ID, 'Completed'),
+    new errors.JobNotFoundError(ID),
+    new errors.JobAlreadyFinishedError(ID, 'Completed'),
     ...unavailable,
   ],
-  'GET /jobs?limit=0': [new InvalidQueryError('Invalid query', []), new InvalidCursorError(), ...unavailable],
+  'GET /jobs?limit=0': [
+    new errors.InvalidQueryError('Invalid query', []),
+    new errors.InvalidCursorError(),
+    ...unavailable,
+  ],
   [`POST /jobs/${ID}/retry`]: [
-    new JobNotFoundError(ID),
-    new JobNotFailedError(ID, 'Queued'),
-    new EnqueueFailedError(ID),
+    new errors.JobNotFoundError(ID),
+    new errors.JobNotFailedError(ID, 'Queued'),
+    new errors.EnqueueFailedError(ID),
     ...unavailable,
   ],
   'POST /admin/jobs/sleep/redrive': [
     input,
     new RequestError(413, 'BODY_TOO_LARGE', 'too large'),
     new RequestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send JSON'),
-    new UnknownJobTypeError('nope'),
+    new errors.UnknownJobTypeError('nope'),
     ...unavailable,
   ],
 };
@@ -96,7 +87,7 @@ describe('the OpenAPI document and the handlers', () => {
   });
 
   it('documents Retry-After on 429 BACKLOG_FULL and on every 503, and rejects a 503 without it', () => {
-    const backlog = errorResponse(new BacklogFullError('sleep', 12, 10, 10), quiet);
+    const backlog = errorResponse(new errors.BacklogFullError('sleep', 12, 10, 10), quiet);
     expect(backlog.headers?.['Retry-After']).toBe('10');
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
