@@ -3,10 +3,11 @@
  * time, versus a bare handler that imports the same SDK clients, bundled the same way.
  *
  * Bundles are built with esbuild as lib/constructs/job-function.ts configures NodejsFunction
- * (bundled AWS SDK, minified ESM with the `require` banner, linked source map, main fields
- * module then main, target node24). Each bundle is then imported by fresh `node` processes
- * with the function's environment (plausible values for every variable it reads, and
- * NODE_OPTIONS=--enable-source-maps as the stack sets it); the child times the import itself
+ * (bundled AWS SDK, minified ESM with the `require` banner, linked source map without sources,
+ * main fields module then main, target node24). Each bundle is then imported by fresh `node`
+ * processes with the function's environment (plausible values for every variable it reads,
+ * Lambda's own with tracing active, and NODE_OPTIONS=--enable-source-maps as the stack sets
+ * it); the child times the import itself
  * from its own clock (performance.now(), whose origin is the process start). Every bundle is
  * imported once per run, in an order rotated each run; a function's ratio is the median over
  * runs of its init time over its baseline's in the same run, so a swing in load hits both.
@@ -55,8 +56,16 @@ const BASELINES: Record<Baseline, string> = {
 const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/AsyncEndpoints-echo';
 const DLQ = `${QUEUE}-dlq`;
 
-/** Plausible values of every variable the functions read at init, as the stack sets them. */
+/**
+ * Plausible values of every variable the functions read at init, as the stack and Lambda set
+ * them. Lambda's own (execution environment, task root, X-Ray daemon) make the Powertools Tracer
+ * and the X-Ray SDK take the path they take on Lambda with active tracing.
+ */
 const FUNCTION_ENV: Record<string, string> = {
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  LAMBDA_TASK_ROOT: '/var/task',
+  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+  AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
   AWS_REGION: 'us-east-1',
   AWS_LAMBDA_FUNCTION_NAME: 'AsyncEndpoints-bench',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
@@ -71,6 +80,7 @@ const FUNCTION_ENV: Record<string, string> = {
   [Env.QueueUrl]: QUEUE,
   [Env.DeadLetterQueueUrl]: DLQ,
   [Env.JobSettings]: '{}',
+  [Env.PollIntervals]: JSON.stringify({ echo: 2, sleep: 2, flaky: 2, fail: 2 }),
   [Env.RetentionDays]: '30',
   [Env.MaxBodyBytes]: '262144',
   [Env.DeadLetterQueueUrls]: JSON.stringify({ echo: DLQ, sleep: DLQ, flaky: DLQ, fail: DLQ }),
@@ -103,6 +113,7 @@ async function bundle(name: string, entry: string): Promise<string> {
     target: 'node24',
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'error',

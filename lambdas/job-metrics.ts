@@ -33,10 +33,12 @@ export function jobMetricsEmitter(
 ): JobMetricsEmitter {
   return (jobName, points) => {
     for (const { name, value } of points) {
-      // A single-metric Metrics publishes on addMetric and then forgets its dimensions: one per point.
-      const metric = metrics.singleMetric();
-      metric.addDimension(JOB_NAME_DIMENSION, jobName);
-      metric.addMetric(name, JOB_METRIC_UNITS[name], value);
+      // One blob per point, from the one Metrics: publishing clears the dimension and the
+      // metric again. Synchronous, so concurrent requests cannot interleave. (`singleMetric()`
+      // would write the same blob, but builds a Metrics and a Node Console for every point.)
+      metrics.addDimension(JOB_NAME_DIMENSION, jobName);
+      metrics.addMetric(name, JOB_METRIC_UNITS[name], value);
+      metrics.publishStoredMetrics();
     }
   };
 }

@@ -22,6 +22,11 @@ export const Env = {
   HighPriorityDeadLetterQueueUrl: 'JOB_HIGH_DLQ_URL',
   /** JSON object: job name -> settings overrides from the stack's context. */
   JobSettings: 'JOB_SETTINGS',
+  /**
+   * JSON object: job name -> its resolved `pollIntervalSeconds` (get-job and retry-job, which
+   * need no more of the catalog than that for `Retry-After`).
+   */
+  PollIntervals: 'JOB_POLL_INTERVALS',
   /** Days a finished job stays readable. */
   RetentionDays: 'JOB_RETENTION_DAYS',
   /** Largest accepted request body, bytes. */

@@ -10,8 +10,13 @@
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { JobTracer } from './processor/process-batch';
 
-/** Service name and switches come from POWERTOOLS_* variables the stack sets. */
-export const tracer = new Tracer();
+/**
+ * Service name and switches come from POWERTOOLS_* variables the stack sets. HTTP(S) and fetch
+ * are not patched: every AWS SDK client is captured explicitly (one subsegment per call), and
+ * patching would add a second, HTTP-level subsegment to each of those calls and no other call
+ * (the functions make no other HTTP requests).
+ */
+export const tracer = new Tracer({ captureHTTPsRequests: false });
 
 /**
  * Wraps a Lambda handler in a `## <handler>` subsegment of the invocation's segment, annotated

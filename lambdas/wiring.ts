@@ -24,7 +24,7 @@ import { makeListJobsHandler } from './api/list-jobs';
 import { makeRedriveHandler } from './api/redrive';
 import { makeRetryJobHandler } from './api/retry-job';
 import { makeSubmitHandler } from './api/submit';
-import type { JobCatalog } from './core/catalog';
+import type { JobCatalog, PollIntervalLookup } from './core/catalog';
 import type { BacklogGauge } from './core/ports';
 import {
   JobPriority,
@@ -113,7 +113,8 @@ export function wireSubmitHandler(wiring: SubmitWiring) {
 }
 
 export interface GetJobWiring extends TableWiring {
-  readonly catalog: JobCatalog;
+  /** The job types' poll intervals (the Lambda entry loads no job type, only these). */
+  readonly catalog: PollIntervalLookup;
   readonly payloads: PayloadWiring;
 }
 
@@ -238,7 +239,8 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
 }
 
 export interface RetryJobWiring extends TableWiring {
-  readonly catalog: JobCatalog;
+  /** The job types' poll intervals (the Lambda entry loads no job type, only these). */
+  readonly catalog: PollIntervalLookup;
   readonly sqsClient: SQSClient;
   /** Job name (and `<name>:high`) -> queue URL. */
   readonly queueUrls: Readonly<Record<string, string>>;

@@ -78,6 +78,9 @@ export class AsyncEndpointsStack extends Stack {
       queues,
       deadLetterQueues,
       maxBodyBytes: config.maxBodyBytes,
+      pollIntervals: Object.fromEntries(
+        config.jobTypes.map((job) => [job.name, job.settings.pollIntervalSeconds]),
+      ),
       stageName: config.apiStageName,
       throttle: config.apiThrottle,
       apiKeys: config.apiKeys,

@@ -117,6 +117,8 @@ export const problemSchema = z
       .describe('Each offending field (`$.a.b`) or query parameter'),
     jobId: z.string().optional(),
     jobStatus: jobStatusSchema.optional(),
+    maxBacklog: z.int().min(1).optional().describe("BACKLOG_FULL: the job type's backlog limit"),
+    setting: z.string().optional().describe('PRIORITY_NOT_ENABLED: the job setting that enables the lane'),
   })
   .describe('RFC 9457 problem details');
 

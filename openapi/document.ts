@@ -44,9 +44,28 @@ export interface OpenApiOptions {
    * @default the execute-api URL template, with apiId, region and stage as server variables
    */
   readonly serverUrl?: string;
+  /**
+   * The stage requires an API key (`apiKeys.enabled` in the stage config): the job routes then
+   * ask for the `x-api-key` header as well as the SigV4 signature.
+   * @default false
+   */
+  readonly apiKeys?: boolean;
 }
 
+/** The response headers' components. */
+const HEADERS: Record<ResponseHeaderName, JsonObject> = {
+  Location: {
+    description: "Where the job's status lives: GET it to poll",
+    schema: { type: 'string' },
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before the next poll, or before repeating a refused request (429, 503)',
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+};
+
 const SIGV4 = 'sigv4';
+const API_KEY = 'apiKey';
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 const JSON_MEDIA_TYPE = 'application/json';
 
@@ -71,8 +90,9 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       for (const jobType of options.jobTypes) {
         const component = `${pascal(jobType.name)}Input`;
         inputComponents.set(component, jobType);
-        add(route.path.replace('{nameOrId}', jobType.name), route.method.toLowerCase(), {
-          ...operation(route, `submit${pascal(jobType.name)}Job`),
+        const path = route.path.replace('{nameOrId}', jobType.name);
+        add(path, route.method.toLowerCase(), {
+          ...operation(route, `submit${pascal(jobType.name)}Job`, options, path),
           summary: `Submit a job of type ${jobType.name}`,
           description: `${jobType.description}\n\n${route.description}`,
           tags: ['jobs', 'submit'],
@@ -83,7 +103,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         });
       }
     } else {
-      add(route.path, route.method.toLowerCase(), operation(route, route.operationId, options.jobTypes));
+      add(route.path, route.method.toLowerCase(), operation(route, route.operationId, options));
     }
   }
 
@@ -127,17 +147,19 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
             "AWS Signature Version 4 for the execute-api service (the API uses IAM authorization): sign each request with the caller's AWS credentials; the caller needs execute-api:Invoke on the route. The signing principal owns the jobs it submits. The local mode (npm start) takes unsigned requests and names the caller with the X-Local-Principal header instead.",
           'x-amazon-apigateway-authtype': 'awsSigv4',
         },
+        ...(options.apiKeys
+          ? {
+              [API_KEY]: {
+                type: 'apiKey',
+                in: 'header',
+                name: 'x-api-key',
+                description:
+                  "The caller's API Gateway API key, sent with the SigV4 signature on the job routes: its usage plan sets the caller's rate limit, burst and daily quota.",
+              },
+            }
+          : {}),
       },
-      headers: {
-        Location: {
-          description: "Where the job's status lives: GET it to poll",
-          schema: { type: 'string' },
-        },
-        'Retry-After': {
-          description: 'Seconds to wait before the next poll (or before repeating a 503)',
-          schema: { type: 'string', pattern: '^[0-9]+$' },
-        },
-      },
+      headers: { ...HEADERS },
     },
   };
 }
@@ -145,10 +167,11 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
 function operation(
   route: Route,
   operationId: string,
-  jobTypes: readonly JobTypeDefinition[] = [],
+  options: OpenApiOptions,
+  path: string = route.path,
 ): JsonObject {
   const parameters = [
-    ...pathParameters(route, jobTypes),
+    ...pathParameters(path, options.jobTypes),
     ...queryParameters(route),
     ...requestHeaders(route),
   ];
@@ -157,7 +180,7 @@ function operation(
     summary: route.summary,
     description: route.description,
     tags: [route.path.startsWith('/admin') ? 'admin' : 'jobs'],
-    ...(route.auth === 'none' ? { security: [] } : {}),
+    ...security(route, options),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.requestBody && route.requestBody !== 'jobInput'
       ? {
@@ -171,8 +194,16 @@ function operation(
   };
 }
 
-function pathParameters(route: Route, jobTypes: readonly JobTypeDefinition[]): JsonObject[] {
-  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
+/** Open routes need nothing; job routes need the API key too (one requirement, both schemes) when it is on. */
+function security(route: Route, options: OpenApiOptions): JsonObject {
+  if (route.auth === 'none') return { security: [] };
+  if (route.apiKey && options.apiKeys) return { security: [{ [SIGV4]: [], [API_KEY]: [] }] };
+  return {};
+}
+
+/** One parameter per `{variable}` of the path as documented (a job type's submit path has none). */
+function pathParameters(path: string, jobTypes: readonly JobTypeDefinition[]): JsonObject[] {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
   return names.map((name) => ({
     name,
     in: 'path',
@@ -186,7 +217,28 @@ function pathParameters(route: Route, jobTypes: readonly JobTypeDefinition[]): J
 }
 
 function queryParameters(route: Route): JsonObject[] {
-  if (!route.listQuery) return [];
+  return [...(route.priority ? [PRIORITY_QUERY] : []), ...(route.listQuery ? listQuery() : [])];
+}
+
+const PRIORITY_VALUES = { type: 'string', enum: ['high', 'normal'] };
+
+const PRIORITY_QUERY: JsonObject = {
+  name: 'priority',
+  in: 'query',
+  description:
+    'The lane the job runs in, case-insensitive; overrides the Priority header. Any other non-empty value is answered 400 INVALID_PRIORITY; high on a job type without a high-priority lane, 400 PRIORITY_NOT_ENABLED',
+  schema: PRIORITY_VALUES,
+};
+
+const PRIORITY_HEADER: JsonObject = {
+  name: 'Priority',
+  in: 'header',
+  description:
+    'high or normal (case-insensitive) when the query has no priority. Other values are ignored, not refused: RFC 9218 priorities (u=0..7, i) that HTTP libraries send on their own mean normal',
+  schema: { type: 'string' },
+};
+
+function listQuery(): JsonObject[] {
   return [
     {
       name: 'name',
@@ -211,7 +263,13 @@ function queryParameters(route: Route): JsonObject[] {
 }
 
 function requestHeaders(route: Route): JsonObject[] {
-  if (!route.idempotencyHeaders) return [];
+  return [
+    ...(route.idempotencyHeaders ? idempotencyHeaders() : []),
+    ...(route.priority ? [PRIORITY_HEADER] : []),
+  ];
+}
+
+function idempotencyHeaders(): JsonObject[] {
   const schema = { type: 'string', minLength: 1, maxLength: 257 };
   return [
     {
@@ -266,7 +324,7 @@ function headerRefs(names: readonly ResponseHeaderName[], required: boolean): Js
   return Object.fromEntries(
     names.map((name) => [
       name,
-      required ? { required: true, schema: { type: 'string' } } : { $ref: `#/components/headers/${name}` },
+      required ? { ...HEADERS[name], required: true } : { $ref: `#/components/headers/${name}` },
     ]),
   );
 }

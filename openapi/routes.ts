@@ -42,23 +42,45 @@ export interface Route {
   readonly listQuery?: true;
   /** `Idempotency-Key` and `X-Async-Request-Id` request headers. */
   readonly idempotencyHeaders?: true;
+  /** The `Priority` request header and the `?priority=` query parameter. */
+  readonly priority?: true;
+  /**
+   * The route also takes an API key (`x-api-key`) when the stage enables `apiKeys`
+   * (`apiKeyRequired` in lib/constructs/job-api.ts).
+   */
+  readonly apiKey?: true;
   readonly responses: readonly RouteResponse[];
 }
+
+/** Every handler answers this when DynamoDB, SQS or S3 is throttling or unreachable (`errorResponse`). */
+const SERVICE_UNAVAILABLE: RouteResponse = {
+  status: 503,
+  description:
+    'SERVICE_UNAVAILABLE: a dependency is throttling or unreachable; repeat the same request after Retry-After seconds',
+  body: 'Problem',
+  headers: ['Retry-After'],
+};
 
 /** Answers every IAM-authorized route can give besides its own. */
 export const COMMON_IAM_RESPONSES: readonly RouteResponse[] = [
   {
     status: 403,
     description:
-      'Not signed, wrongly signed or not allowed (API Gateway), or no usable caller identity (INVALID_CALLER_IDENTITY)',
+      'Not signed, wrongly signed or not allowed, or a missing or unknown API key where the stage requires one (API Gateway); or no usable caller identity (INVALID_CALLER_IDENTITY)',
     body: 'GatewayOrApiProblem',
   },
-  { status: 429, description: 'Throttled by the stage (API Gateway)', body: 'GatewayOrApiProblem' },
+  {
+    status: 429,
+    description:
+      "Throttled by the stage or the API key's usage plan, or its daily quota is spent (API Gateway)",
+    body: 'GatewayOrApiProblem',
+  },
   {
     status: 500,
     description: 'Unexpected failure; no detail reaches the client',
     body: 'GatewayOrApiProblem',
   },
+  SERVICE_UNAVAILABLE,
   { status: 504, description: 'The integration timed out (API Gateway)', body: 'GatewayProblem' },
 ];
 
@@ -80,6 +102,8 @@ export const ROUTES: readonly Route[] = [
       "Validates the body against the job type's schema, stores the job and queues it. Poll the Location until the status is Completed, Failed or Canceled, waiting Retry-After seconds between polls.",
     requestBody: 'jobInput',
     idempotencyHeaders: true,
+    priority: true,
+    apiKey: true,
     responses: [
       { ...job202, description: 'Accepted: the job is Queued' },
       {
@@ -91,7 +115,7 @@ export const ROUTES: readonly Route[] = [
       {
         status: 400,
         description:
-          'INVALID_JSON, JSON_TOO_DEEP, INVALID_INPUT (errors names each field) or INVALID_IDEMPOTENCY_KEY',
+          'INVALID_JSON, JSON_TOO_DEEP, INVALID_INPUT (errors names each field), INVALID_IDEMPOTENCY_KEY, INVALID_PRIORITY, or PRIORITY_NOT_ENABLED (high priority asked of a job type without a high-priority lane)',
         body: 'Problem',
       },
       { status: 404, description: 'UNKNOWN_JOB_TYPE', body: 'Problem' },
@@ -103,8 +127,15 @@ export const ROUTES: readonly Route[] = [
         body: 'Problem',
       },
       {
+        status: 429,
+        description:
+          "BACKLOG_FULL: the job type's queue already holds maxBacklog jobs; nothing was stored; submit again after Retry-After seconds. Or throttled by the stage or the API key's usage plan (API Gateway, no Retry-After)",
+        body: 'GatewayOrApiProblem',
+        optionalHeaders: ['Retry-After'],
+      },
+      {
         status: 503,
-        description: 'ENQUEUE_FAILED: stored but not queued; repeat with the same Idempotency-Key',
+        description: `ENQUEUE_FAILED: stored but not queued; repeat with the same Idempotency-Key. Or ${SERVICE_UNAVAILABLE.description}`,
         body: 'Problem',
         headers: ['Retry-After'],
       },
@@ -112,6 +143,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     operationId: 'getJob',
+    apiKey: true,
     method: 'GET',
     path: '/jobs/{nameOrId}',
     auth: 'iam',
@@ -133,6 +165,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     operationId: 'cancelJob',
+    apiKey: true,
     method: 'DELETE',
     path: '/jobs/{nameOrId}',
     auth: 'iam',
@@ -148,6 +181,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     operationId: 'listJobs',
+    apiKey: true,
     method: 'GET',
     path: '/jobs',
     auth: 'iam',
@@ -166,6 +200,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     operationId: 'retryJob',
+    apiKey: true,
     method: 'POST',
     path: '/jobs/{nameOrId}/retry',
     auth: 'iam',
@@ -177,7 +212,7 @@ export const ROUTES: readonly Route[] = [
       { status: 409, description: 'JOB_NOT_FAILED (jobId, jobStatus)', body: 'Problem' },
       {
         status: 503,
-        description: 'ENQUEUE_FAILED: still Failed; retry again later',
+        description: `ENQUEUE_FAILED: still Failed; retry again after Retry-After seconds. Or ${SERVICE_UNAVAILABLE.description}`,
         body: 'Problem',
         headers: ['Retry-After'],
       },

@@ -3,9 +3,8 @@
  */
 import { documentClient } from '../adapters/dynamodb-client';
 import { s3Client } from '../adapters/s3-client';
-import { JobCatalog } from '../core/catalog';
-import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readPayloadSettings, readSettingsOverrides, readTableShards } from '../runtime-config';
+import { PollIntervals } from '../core/catalog';
+import { EnvReader, readPayloadSettings, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { tracedHandler } from '../tracer';
 import { wireGetJobHandler } from '../wiring';
@@ -15,7 +14,8 @@ const wiring = {
   documentClient,
   tableName: env.string(Env.TableName),
   shards: readTableShards(env),
-  catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+  // Only the poll intervals: the job types' schemas and handlers stay out of this bundle.
+  catalog: new PollIntervals(env.json<Record<string, number>>(Env.PollIntervals)),
   payloads: { s3Client, ...readPayloadSettings(env) },
 };
 env.done();

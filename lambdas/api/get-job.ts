@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { JobCatalog } from '../core/catalog';
+import type { PollIntervalLookup } from '../core/catalog';
 import { JobNotFoundError } from '../core/errors';
 import { toJobView } from '../core/job';
 import { isTerminal } from '../core/job-status';
@@ -18,7 +18,8 @@ export interface ResultLink {
 }
 
 export interface GetJobHandlerDeps extends GetJobDeps {
-  readonly catalog: JobCatalog;
+  /** The job types' poll intervals, for `Retry-After` (the catalog, or the stack's resolved copy). */
+  readonly catalog: PollIntervalLookup;
   readonly logger: JobLogger;
   /**
    * A link to the job's result when the store keeps it outside the record (in S3): the view

@@ -3,9 +3,8 @@
  */
 import { documentClient } from '../adapters/dynamodb-client';
 import { sqsClient } from '../adapters/sqs-client';
-import { JobCatalog } from '../core/catalog';
-import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readSettingsOverrides, readTableShards } from '../runtime-config';
+import { PollIntervals } from '../core/catalog';
+import { EnvReader, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
 import { tracedHandler } from '../tracer';
 import { wireRetryJobHandler } from '../wiring';
@@ -18,7 +17,8 @@ const wiring = {
   shards: readTableShards(env),
   queueUrls: env.json<Record<string, string>>(Env.QueueUrls),
   retentionDays: env.positiveNumber(Env.RetentionDays),
-  catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+  // Only the poll intervals: the job types' schemas and handlers stay out of this bundle.
+  catalog: new PollIntervals(env.json<Record<string, number>>(Env.PollIntervals)),
 };
 env.done();
 

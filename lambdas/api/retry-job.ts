@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { JobCatalog } from '../core/catalog';
+import type { PollIntervalLookup } from '../core/catalog';
 import { JobNotFoundError } from '../core/errors';
 import { toJobView } from '../core/job';
 import type { JobLogger } from '../core/job-type';
@@ -11,7 +11,8 @@ import { errorResponse } from './problem';
 import { pollAfterSeconds } from './retry-after';
 
 export interface RetryJobHandlerDeps extends RetryJobDeps {
-  readonly catalog: JobCatalog;
+  /** The job types' poll intervals, for `Retry-After` (the catalog, or the stack's resolved copy). */
+  readonly catalog: PollIntervalLookup;
   readonly logger: JobLogger;
 }
 

@@ -7,8 +7,18 @@ export interface CatalogEntry {
   readonly settings: JobSettings;
 }
 
+/**
+ * What `Retry-After` needs of the catalog: each job type's poll interval. {@link JobCatalog} is
+ * one; {@link PollIntervals} is the other, for functions that should not load the job types'
+ * schemas and handlers (get-job and retry-job).
+ */
+export interface PollIntervalLookup {
+  has(name: string): boolean;
+  get(name: string): { readonly settings: Pick<JobSettings, 'pollIntervalSeconds'> };
+}
+
 /** The job types this deployment runs, with their resolved settings. */
-export class JobCatalog {
+export class JobCatalog implements PollIntervalLookup {
   private readonly entries: ReadonlyMap<string, CatalogEntry>;
 
   /**
@@ -51,5 +61,28 @@ export class JobCatalog {
     const entry = this.entries.get(name);
     if (!entry) throw new UnknownJobTypeError(name);
     return entry;
+  }
+
+  /** Each job type's resolved poll interval, seconds: what {@link PollIntervals} is built from. */
+  pollIntervals(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.entries].map(([name, entry]) => [name, entry.settings.pollIntervalSeconds]),
+    );
+  }
+}
+
+/** Job name -> poll interval, as the stack resolved it from the catalog (`JOB_POLL_INTERVALS`). */
+export class PollIntervals implements PollIntervalLookup {
+  constructor(private readonly seconds: Readonly<Record<string, number>>) {}
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.seconds, name);
+  }
+
+  /** @throws UnknownJobTypeError */
+  get(name: string): { readonly settings: Pick<JobSettings, 'pollIntervalSeconds'> } {
+    const pollIntervalSeconds = this.seconds[name];
+    if (pollIntervalSeconds === undefined || !this.has(name)) throw new UnknownJobTypeError(name);
+    return { settings: { pollIntervalSeconds } };
   }
 }

@@ -14,6 +14,7 @@ import { type ProcessJobDeps, type ProcessOutcome, processJob } from '../core/us
 import { claimedPoints, malformedPoints, outcomePoints } from '../job-metric-points';
 import { addPoints } from '../job-metrics';
 import { infrastructureRetrySeconds, LEASE_MARGIN_MS, outcomeReserveMs } from './deadline';
+import { withKeys } from './keyed-logger';
 
 export interface ProcessorHandlerDeps extends Omit<ProcessJobDeps, 'logger'> {
   readonly jobName: string;
@@ -56,9 +57,8 @@ export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       const message = decodeJobMessage(record.body);
-      const logger = deps.logger.createChild();
       if (!message) {
-        logger.error('Malformed job message; dead-lettering it', { messageId: record.messageId });
+        deps.logger.error('Malformed job message; dead-lettering it', { messageId: record.messageId });
         await deps.deliveryFor(record, '-').deadLetter({
           code: 'MALFORMED_MESSAGE',
           message: 'The message is not a job message',
@@ -66,7 +66,7 @@ export function makeProcessorHandler(deps: ProcessorHandlerDeps) {
         addPoints(deps.metrics, malformedPoints());
         return;
       }
-      logger.appendKeys({ jobId: message.id, jobName: message.name });
+      const logger = withKeys(deps.logger, { jobId: message.id, jobName: message.name });
       const began = deps.clock.now().getTime();
       const delivery = deps.deliveryFor(record, message.id);
       let outcome: ProcessOutcome;

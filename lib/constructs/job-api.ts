@@ -48,6 +48,11 @@ export interface JobApiProps {
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** JSON of every job type's settings overrides (the same string on every function). */
   readonly jobSettingsJson: string;
+  /**
+   * Every job type's resolved poll interval, seconds: all get-job and retry-job need of the
+   * settings (for `Retry-After`), so they load no job type.
+   */
+  readonly pollIntervals: Readonly<Record<string, number>>;
   /** Days a finished job stays readable. */
   readonly retentionDays: number;
   /** Largest accepted request body, bytes. */
@@ -161,7 +166,7 @@ export class JobApi extends Construct {
       description: 'Returns a job: its status, and its result or error when finished',
       environment: {
         [Env.TableName]: props.table.tableName,
-        [Env.JobSettings]: props.jobSettingsJson,
+        [Env.PollIntervals]: JSON.stringify(props.pollIntervals),
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
     });
@@ -196,7 +201,7 @@ export class JobApi extends Construct {
       environment: {
         [Env.TableName]: props.table.tableName,
         [Env.QueueUrls]: queueUrlsJson,
-        [Env.JobSettings]: props.jobSettingsJson,
+        [Env.PollIntervals]: JSON.stringify(props.pollIntervals),
         [Env.RetentionDays]: String(props.retentionDays),
       },
     });

@@ -89,6 +89,9 @@ export class JobFunction extends Construct {
       bundling: {
         minify: true,
         sourceMap: true,
+        // Stack traces need the mappings, not the sources: a map without them is a third the
+        // size, and Node parses the whole map at start-up under --enable-source-maps.
+        sourcesContent: false,
         bundleAwsSDK: true,
         format: nodejs.OutputFormat.ESM,
         mainFields: ['module', 'main'],

@@ -190,6 +190,9 @@ describe('async-endpoints, in-process', () => {
       openapi: '3.1.0',
       servers: [{ url: system.url }],
     });
+    expect(JSON.parse(document.out).components.securitySchemes.apiKey).toBeUndefined();
+    const keyed = await cli(['openapi', '--with-api-key']);
+    expect(JSON.parse(keyed.out).components.securitySchemes.apiKey).toMatchObject({ name: 'x-api-key' });
   });
 
   it('matched the OpenAPI document with every response', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { JobCatalog } from '../../lambdas/core/catalog';
+import { JobCatalog, PollIntervals } from '../../lambdas/core/catalog';
 import { UnknownJobTypeError } from '../../lambdas/core/errors';
 import { DEFAULT_JOB_SETTINGS } from '../../lambdas/core/job-settings';
 import { defineJobType } from '../../lambdas/core/job-type';
@@ -33,5 +33,29 @@ describe('JobCatalog', () => {
 
   it('ships the four example job types', () => {
     expect(new JobCatalog(jobTypes).names.sort()).toEqual(['echo', 'fail', 'flaky', 'sleep']);
+  });
+});
+
+describe('PollIntervals', () => {
+  it("answers Retry-After's question as the catalog it was taken from does", () => {
+    const catalog = new JobCatalog([job('a', { pollIntervalSeconds: 7 }), job('b')], {
+      b: { pollIntervalSeconds: 3 },
+    });
+    const intervals = new PollIntervals(JSON.parse(JSON.stringify(catalog.pollIntervals())));
+    for (const name of ['a', 'b']) {
+      expect(intervals.has(name)).toBe(true);
+      expect(intervals.get(name).settings.pollIntervalSeconds).toBe(
+        catalog.get(name).settings.pollIntervalSeconds,
+      );
+    }
+    expect(intervals.get('a').settings.pollIntervalSeconds).toBe(7);
+    expect(intervals.get('b').settings.pollIntervalSeconds).toBe(3);
+  });
+
+  it('knows no other job type, nor inherited names', () => {
+    const intervals = new PollIntervals({ a: 2 });
+    expect(intervals.has('b')).toBe(false);
+    expect(intervals.has('toString')).toBe(false);
+    expect(() => intervals.get('b')).toThrow(UnknownJobTypeError);
   });
 });

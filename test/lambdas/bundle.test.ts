@@ -30,6 +30,7 @@ async function bundle(entry: string): Promise<string> {
     mainFields: ['module', 'main'],
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     banner: { js: ESM_REQUIRE_BANNER },
     outfile,
     logLevel: 'error',
@@ -103,4 +104,28 @@ describe('bundled processor', () => {
     };
     expect(invoke(file, env, { Records: [] })).toEqual({ batchItemFailures: [] });
   });
+});
+
+describe('bundles of get-job and retry-job', () => {
+  it.each(['lambdas/api/get-job-handler.ts', 'lambdas/api/retry-job-handler.ts'])(
+    '%s carry no job type and no zod: they read the poll intervals the stack resolved',
+    async (entry) => {
+      const result = await build({
+        entryPoints: [path.join(PROJECT_ROOT, entry)],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        mainFields: ['module', 'main'],
+        write: false,
+        metafile: true,
+        outdir: outDir,
+        logLevel: 'error',
+      });
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(
+        inputs.filter((file) => file.includes('lambdas/jobs/') || file.includes('node_modules/zod/')),
+      ).toEqual([]);
+      expect(inputs.some((file) => file.includes('lambdas/core/catalog.ts'))).toBe(true);
+    },
+  );
 });

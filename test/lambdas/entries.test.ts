@@ -27,7 +27,21 @@ describe.each([
       [Env.MaxBodyBytes]: '1024',
     },
   ],
-  ['../../lambdas/api/get-job-handler', { ...common, ...payloads }],
+  // get-job and retry-job read the poll intervals the stack resolved, not the job catalog.
+  [
+    '../../lambdas/api/get-job-handler',
+    { [Env.TableName]: 'jobs', ...shards, [Env.PollIntervals]: '{"echo":2}', ...payloads },
+  ],
+  [
+    '../../lambdas/api/retry-job-handler',
+    {
+      [Env.TableName]: 'jobs',
+      ...shards,
+      [Env.PollIntervals]: '{"echo":2}',
+      [Env.QueueUrls]: '{"echo":"https://q/echo"}',
+      ...retention,
+    },
+  ],
   ['../../lambdas/api/list-jobs-handler', { [Env.TableName]: 'jobs', ...shards }],
   [
     '../../lambdas/sweeper/handler',

@@ -1,7 +1,11 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import AWSXRay from 'aws-xray-sdk-core';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tracedHandler, traceJob, tracer } from '../../lambdas/tracer';
+import { type XRaySegment, xraySdk } from '../support/xray-sdk';
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -12,17 +16,16 @@ function enabledTracer() {
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'MyStack');
   vi.stubEnv('POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS', 'false');
   const t = new Tracer();
-  const root = new AWSXRay.Segment('invocation');
+  const root = new xraySdk.Segment('invocation');
   // Nothing is sent: segments go to the daemon only when closed at the root, which never happens here.
   vi.spyOn(root, 'close').mockImplementation(() => {});
   return { t, root };
 }
 
 /** Runs `fn` in an X-Ray context whose current segment is `root`, as Lambda's runtime would. */
-function inSegment<T>(root: AWSXRay.Segment, fn: () => Promise<T>): Promise<T> {
-  const ns = AWSXRay.getNamespace();
-  return ns.runAndReturn(() => {
-    AWSXRay.setSegment(root);
+function inSegment<T>(root: XRaySegment, fn: () => Promise<T>): Promise<T> {
+  return xraySdk.getNamespace().runAndReturn(() => {
+    xraySdk.setSegment(root);
     return fn();
   });
 }
@@ -36,7 +39,41 @@ describe('tracer outside Lambda (local mode, tests)', () => {
   });
 });
 
+describe("the functions' tracer in Lambda", () => {
+  afterEach(() => vi.resetModules());
+
+  it('is on, and leaves http, https and fetch unpatched: SDK clients are captured one by one', async () => {
+    vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs24.x');
+    vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'true');
+    vi.resetModules();
+    // A fresh copy of the module, built under Lambda's environment (a variable: tsc would ask
+    // for a file extension on a literal dynamic import in this CommonJS project).
+    const modulePath = '../../lambdas/tracer';
+    const fresh = (await import(modulePath)) as { tracer: Tracer };
+    expect(fresh.tracer.isTracingEnabled()).toBe(true);
+    // The X-Ray SDK keeps the original of a patched module's request as `__request`.
+    expect((http as unknown as { __request?: unknown }).__request).toBeUndefined();
+    expect((https as unknown as { __request?: unknown }).__request).toBeUndefined();
+  });
+});
+
 describe('tracer in Lambda', () => {
+  it('records a presign as an S3 subsegment and leaves the URL as an untraced client signs it', async () => {
+    const { t, root } = enabledTracer();
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    const presign = (client: S3Client) =>
+      getSignedUrl(client, new GetObjectCommand({ Bucket: 'payloads', Key: 'jobs/1' }), {
+        expiresIn: 600,
+        signingDate: new Date('2026-11-27T00:00:00Z'),
+      });
+    const plain = await presign(new S3Client({}));
+    const traced = await inSegment(root, () => presign(t.captureAWSv3Client(new S3Client({}))));
+    expect(traced).toBe(plain);
+    expect(traced).not.toMatch(/trace/i);
+    expect(root.subsegments?.map((s) => s.name)).toEqual(['S3']);
+  });
+
   it("wraps the handler in a '## name' subsegment with the cold start and service annotations", async () => {
     const { t, root } = enabledTracer();
     const handler = tracedHandler('submit', async () => 'ok', t);

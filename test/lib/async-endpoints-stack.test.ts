@@ -228,6 +228,24 @@ describe('functions', () => {
       [Env.RetentionDays]: '30',
     });
   });
+
+  it("give get-job and retry-job each job type's resolved poll interval instead of the catalog", () => {
+    const overridden = createTestStack({ jobTypes: { echo: { pollIntervalSeconds: 9 } } }).stack;
+    const catalogIntervals = Object.fromEntries(
+      loadConfig(createTestApp({ jobTypes: { echo: { pollIntervalSeconds: 9 } } })).jobTypes.map((job) => [
+        job.name,
+        job.settings.pollIntervalSeconds,
+      ]),
+    );
+    expect(catalogIntervals.echo).toBe(9);
+    const overriddenResources = Template.fromStack(overridden).toJSON().Resources as Resources;
+    for (const fn of [overridden.api.getJobFunction, overridden.api.retryJobFunction]) {
+      const logicalId = overridden.getLogicalId(fn.function.node.defaultChild as CfnElement);
+      const env = overriddenResources[logicalId]?.Properties?.Environment.Variables;
+      expect(JSON.parse(env[Env.PollIntervals])).toEqual(catalogIntervals);
+      expect(env).not.toHaveProperty(Env.JobSettings);
+    }
+  });
 });
 
 describe('job table', () => {

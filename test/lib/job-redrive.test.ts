@@ -88,7 +88,7 @@ describe('owner retry', () => {
       [
         Env.TableName,
         Env.QueueUrls,
-        Env.JobSettings,
+        Env.PollIntervals,
         Env.RetentionDays,
         Env.TableActiveShards,
         Env.TableOwnerShards,

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
 import { loadLocalConfig } from '../../local/local-config';
 import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { localClient } from '../support/local-client';
+import { localClient, validateResponse } from '../support/local-client';
 
 const MAX_BACKLOG = 6;
 const BACKLOG_CACHE_MS = 100;
@@ -242,6 +242,10 @@ describe('backpressure', () => {
       }
     }
     if (!refusal) throw new Error('No submission was refused');
+    // The client checked it against the OpenAPI document; checked again here so that a 429
+    // missing from the document (or a Retry-After off its schema) names this test.
+    const exchange = { method: 'POST', path: '/jobs/sleep', status: 429, headers: refusal.headers };
+    expect(validateResponse({ ...exchange, body: JSON.stringify(refusal.body) })).toEqual([]);
     expect(refusal.headers.get('retry-after')).toBe('10');
     expect(refusal.headers.get('content-type')).toBe('application/problem+json');
     expect(refusal.body).toMatchObject({

@@ -26,6 +26,18 @@ describe('the route table', () => {
     expect(sort(deployed)).toEqual(sort(table));
   });
 
+  it('marks the routes that require an API key when the stage enables apiKeys', () => {
+    const { stack } = createTestStack({
+      apiKeys: { enabled: true, clients: [{ name: 'partner', rateLimit: 50, burstLimit: 100 }] },
+    });
+    const keyed = stack.api.api.methods
+      .filter((method) => (method.node.defaultChild as CfnMethod).apiKeyRequired === true)
+      .map((method) => key(method.httpMethod, method.resource.path));
+    const table = ROUTES.filter((route) => route.apiKey).map((route) => key(route.method, route.path));
+    expect(keyed.sort()).toEqual(table.sort());
+    expect(table.length).toBeGreaterThan(0);
+  });
+
   describe('and the local server', () => {
     let server: ApiServer;
     const calls: string[] = [];

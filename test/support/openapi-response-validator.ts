@@ -1,8 +1,9 @@
 /**
  * Checks HTTP responses against the OpenAPI document: the status is documented for the
- * operation, the Content-Type is the documented media type, required headers are present, and
- * the body matches the schema (ajv, JSON Schema 2020-12, with formats). Requests to no documented
- * operation (an unknown route, a wrong method) must be answered with a problem document.
+ * operation, the Content-Type is the documented media type, required headers are present, the
+ * documented headers that are present match their schemas, and the body matches the schema
+ * (ajv, JSON Schema 2020-12, with formats). Requests to no documented operation (an unknown
+ * route, a wrong method) must be answered with a problem document.
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -78,9 +79,15 @@ export function openApiResponseValidator(document: OpenApiDocument): ResponseVal
         `${where}: Content-Type ${contentType || '(none)'}, documented: ${mediaTypes.join(', ')}`,
       );
     }
-    for (const [name, header] of Object.entries((response.headers ?? {}) as Record<string, JsonObject>)) {
-      if (header.required === true && exchange.headers.get(name) === null) {
-        problems.push(`${where}: required header ${name} is missing`);
+    for (const [name, declared] of Object.entries((response.headers ?? {}) as Record<string, JsonObject>)) {
+      const header = resolveHeader(document, declared);
+      const value = exchange.headers.get(name);
+      if (value === null) {
+        if (header.required === true) problems.push(`${where}: required header ${name} is missing`);
+      } else if (header.schema && !ajv.validate(header.schema as JsonObject, value)) {
+        problems.push(
+          `${where}: header ${name}: ${JSON.stringify(value)} ${ajv.errorsText(ajv.errors, { dataVar: 'value' })}`,
+        );
       }
     }
     const escaped = match.template.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -96,6 +103,15 @@ export function openApiResponseValidator(document: OpenApiDocument): ResponseVal
     );
     return problems;
   };
+}
+
+/** A response's Header Object, following a `#/components/headers/...` reference. */
+function resolveHeader(document: OpenApiDocument, header: JsonObject): JsonObject {
+  const ref = typeof header.$ref === 'string' ? header.$ref : undefined;
+  if (!ref) return header;
+  const resolved = document.components.headers[ref.replace('#/components/headers/', '')];
+  if (!resolved) throw new Error(`Unresolved header reference ${ref}`);
+  return resolved;
 }
 
 function checkBody(problems: string[], where: string, text: string, validate: ValidateFunction): void {
