@@ -6,7 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Env } from '../../lambdas/runtime-env';
-import { BY_OWNER_INDEX, BY_OWNER_LIVE_ATTRIBUTES, JOB_TABLE_PARTITION_KEY } from '../../lambdas/table-schema';
+import {
+  BY_OWNER_INDEX,
+  BY_OWNER_LIVE_ATTRIBUTES,
+  JOB_TABLE_PARTITION_KEY,
+} from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 import type { ApiKeysConfig } from '../config-scale';
 import { JobApiKeys } from './job-api-keys';

@@ -104,7 +104,10 @@ describe('batchGetItems', () => {
   it('retries the keys DynamoDB left unprocessed until none are left', async () => {
     ddb
       .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { jobs: [{ id: 'j0' }] }, UnprocessedKeys: { jobs: { Keys: [{ id: 'j1' }] } } })
+      .resolvesOnce({
+        Responses: { jobs: [{ id: 'j0' }] },
+        UnprocessedKeys: { jobs: { Keys: [{ id: 'j1' }] } },
+      })
       .resolvesOnce({ Responses: { jobs: [{ id: 'j1' }] } });
     const delays: number[] = [];
     const items = await batchGetItems(client, request(2), {
@@ -114,16 +117,18 @@ describe('batchGetItems', () => {
       },
     });
     expect(items).toEqual([{ id: 'j0' }, { id: 'j1' }]);
-    expect(ddb.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems?.jobs?.Keys).toEqual([{ id: 'j1' }]);
+    expect(ddb.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems?.jobs?.Keys).toEqual([
+      { id: 'j1' },
+    ]);
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeLessThan(10);
   });
 
   it('fails when keys stay unprocessed after every retry', async () => {
     ddb.on(BatchGetCommand).resolves({ UnprocessedKeys: { jobs: { Keys: [{ id: 'j0' }] } } });
-    await expect(
-      batchGetItems(client, request(1), { attempts: 2, ...noWait }),
-    ).rejects.toThrow(/1 keys unprocessed after 2 retries/);
+    await expect(batchGetItems(client, request(1), { attempts: 2, ...noWait })).rejects.toThrow(
+      /1 keys unprocessed after 2 retries/,
+    );
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(3);
   });
 
