@@ -24,7 +24,7 @@ export const JOB_TABLE_PARTITION_KEY = 'id';
  * ties for a cursor to fall between). A listing queries every shard and merges them.
  *
  * Projection INCLUDE {@link BY_OWNER_PROJECTION}: only attributes that never change after
- * submit, so the index is written exactly once per job (the submit's put: 1 WRU, entry ~300 B);
+ * submit, so the index is written exactly once per job (the submit's put: 1 WRU, entry ~370 B);
  * claims, outcomes and lease renewals change no attribute it keys or projects. A listing reads a
  * page of entries per shard, then the summary's {@link BY_OWNER_LIVE_ATTRIBUTES} from the table
  * (BatchGetItem, eventually consistent), and filters status and expiry there; `name` stays a
