@@ -34,7 +34,8 @@ describe('DynamoDB warm throughput checks', () => {
       ["DynamoDB warm throughput: the ByOwner index's writes on a new stage", 2500, 4000, 'WRU/s', 'ok'],
     ]);
     // Rounded up to the next 1,000; the reads and ByOwner fit, so the entry leaves them out.
-    const entry = '{"table":{"writeUnitsPerSecond":18000},"indexes":{"Active":{"writeUnitsPerSecond":10000}}}';
+    const entry =
+      '{"table":{"writeUnitsPerSecond":18000},"indexes":{"Active":{"writeUnitsPerSecond":10000}}}';
     for (const q of checks.filter((c) => c.status === 'raise')) {
       expect(q.advice).toContain(`set asyncEndpoints.table.warmThroughput to ${entry}`);
       expect(q.advice).toMatch(/an existing stage that has already carried this load is warm by itself/);
