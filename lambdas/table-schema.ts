@@ -23,15 +23,18 @@ export const JOB_TABLE_PARTITION_KEY = 'id';
  * time, then by id: one total order that every shard and the in-memory store share, with no
  * ties for a cursor to fall between). A listing queries every shard and merges them.
  *
- * Projection INCLUDE {@link BY_OWNER_PROJECTION}: what a job summary shows and the list filters
- * read. Nothing a heartbeat writes (lease, `lastUpdatedAt`, `progress`, `version`) is in it, so
- * the index is written three times per job (submit, claim, outcome: 1 WRU each, entries
- * ~500 B), never per lease renewal. With projection ALL it was one write per table write, each
- * the full record's size (2-3 WRU for a 1 KB input).
+ * Projection INCLUDE {@link BY_OWNER_PROJECTION}: only attributes that never change after
+ * submit, so the index is written exactly once per job (the submit's put: 1 WRU, entry ~370 B);
+ * claims, outcomes and lease renewals change no attribute it keys or projects. A listing reads a
+ * page of entries per shard, then the summary's {@link BY_OWNER_LIVE_ATTRIBUTES} from the table
+ * (BatchGetItem, eventually consistent), and filters status and expiry there; `name` stays a
+ * FilterExpression on the index. (Projecting the summary, as before, wrote the index at submit,
+ * claim and outcome: 3 WRU per job; projection ALL wrote it on every table write.)
  *
- * Capacity: one caller (one IAM role submits everything, the common case) writes 3 WRU per job
- * into its shards: 1 shard carries ~330 jobs/s (~20,000 jobs/min); 16 carry ~5,300 jobs/s
- * (~320,000 jobs/min, ~210,000 with the planner's 1.5x headroom).
+ * Capacity: one caller (one IAM role submits everything, the common case) writes 1 WRU per job
+ * into its shards: 1 shard carries ~1,000 jobs/s (~60,000 jobs/min, ~40,000 with the planner's
+ * 1.5x headroom); 16 carry ~16,000 jobs/s (~960,000 jobs/min, ~640,000 with headroom); the 64 a
+ * stage may set, ~2.5 million jobs/min with headroom.
  */
 export const BY_OWNER_INDEX = {
   indexName: 'ByOwner',
@@ -39,15 +42,14 @@ export const BY_OWNER_INDEX = {
   sortKey: 'createdKey',
 } as const;
 
-/** Non-key attributes `ByOwner` projects: a job summary plus the filter's `expiresAt`. */
-export const BY_OWNER_PROJECTION = [
-  'name',
-  'status',
-  'createdAt',
-  'startedAt',
-  'completedAt',
-  'expiresAt',
-] as const;
+/** Non-key attributes `ByOwner` projects: the summary's immutable fields (name also filters). */
+export const BY_OWNER_PROJECTION = ['name', 'createdAt'] as const;
+
+/**
+ * The summary's attributes that change after submit (claim, outcome, retry, requeue): a listing
+ * reads them from the table, not the index, so that they never cost an index write.
+ */
+export const BY_OWNER_LIVE_ATTRIBUTES = ['status', 'startedAt', 'completedAt', 'expiresAt'] as const;
 
 /**
  * `Active`: a sparse index of the jobs that are not finished, oldest update first, for the

@@ -17,7 +17,7 @@ export interface TableInput {
    */
   readonly activeShards?: number;
   /**
-   * Shards of each caller's `ByOwner` partition (3 WRU per job; matters when one caller submits
+   * Shards of each caller's `ByOwner` partition (1 WRU per job; matters when one caller submits
    * most jobs). `GET /jobs` queries each per page. May grow, never shrink.
    * @default the profile's: 1 (small), 2 (medium), 16 (large)
    */

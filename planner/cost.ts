@@ -116,7 +116,7 @@ export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): Cost
     {
       service: 'DynamoDB',
       monthlyUsd: dynamoVariable + dynamoStorage,
-      detail: `${fmt(wru)} WRU (${fp.totalWru} per job: table ${fp.tableWru}, ByOwner ${fp.byOwnerWru}, Active ${fp.activeWru}), ${fmt(rru)} RRU; ${gb(tableGb)} GB retained (${settings.retentionDays} days) in the table, ${gb(byOwnerGb)} GB of summaries in ByOwner, plus PITR`,
+      detail: `${fmt(wru)} WRU (${fp.totalWru} per job: table ${fp.tableWru}, ByOwner ${fp.byOwnerWru}, Active ${fp.activeWru}), ${fmt(rru)} RRU; ${gb(tableGb)} GB retained (${settings.retentionDays} days) in the table, ${gb(byOwnerGb)} GB of entries in ByOwner, plus PITR`,
     },
     {
       service: 'CloudWatch',

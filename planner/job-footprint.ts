@@ -12,8 +12,8 @@
  * ```
  *
  * A table write writes an index only when it changes a key or projected attribute of it
- * (`lambdas/table-schema.ts`, projections INCLUDE): `ByOwner` (keys never change) is written by
- * the create, the claim (status, startedAt) and the outcome, never by a lease renewal; the
+ * (`lambdas/table-schema.ts`, projections INCLUDE): `ByOwner` (keys, name and createdAt, none
+ * of which changes after submit) is written by the create only; the
  * sparse `Active` gets a put on create, a delete plus a put whenever its sort key
  * `lastUpdatedAt` moves (the claim, each renewal), and a delete when the outcome removes
  * `activeShard`. A table write costs one WRU per started KB of the larger of the old and new
@@ -55,7 +55,7 @@ export interface RecordSizes {
 
 /** Bytes of one job's index entries (keys, projected attributes and DynamoDB's 100 B). */
 export interface IndexEntrySizes {
-  /** `ByOwner` entry: a summary. Largest once finished (it gains startedAt and completedAt). */
+  /** `ByOwner` entry: keys, name and createdAt (the same over the job's life). */
   readonly byOwner: number;
   /** `Active` entry while running (with its lease), the larger of its two shapes. */
   readonly active: number;
@@ -71,7 +71,7 @@ export interface JobFootprint {
   readonly tableWrites: number;
   /** WRU on the table itself. */
   readonly tableWru: number;
-  /** Writes on the `ByOwner` index: create, claim, outcome (never a renewal). */
+  /** Writes on the `ByOwner` index: the create only. */
   readonly byOwnerWrites: number;
   /** WRU on the `ByOwner` index. */
   readonly byOwnerWru: number;
@@ -218,7 +218,7 @@ export function jobFootprint(workload: {
   const complete = wru(Math.max(sizes.running, sizes.completed));
   const tableWru = create + claim + renewals * renew + complete;
   // Each index write is priced at the entry's largest shape.
-  const byOwnerWrites = 3;
+  const byOwnerWrites = 1;
   const activeWrites = 1 + 2 + 2 * renewals + 1;
   const byOwnerWru = byOwnerWrites * wru(indexEntries.byOwner);
   const activeWru = activeWrites * wru(indexEntries.active);

@@ -130,7 +130,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
       shards: profile.table.ownerShards,
       needed: byOwnerWru,
       beyond: 'spread the submissions over several callers (IAM roles): each has its own shards',
-      perJob: `${fp.byOwnerWru} WRU per job (${fp.byOwnerWrites} writes of a ${fp.indexEntries.byOwner} B summary; lease renewals do not write it)`,
+      perJob: `${fp.byOwnerWru} WRU per job (${fp.byOwnerWrites} write of a ${fp.indexEntries.byOwner} B entry, at submit; claims, outcomes and lease renewals do not write it)`,
     }),
   );
   return checks;

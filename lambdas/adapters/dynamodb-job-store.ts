@@ -21,24 +21,14 @@ import type {
 import {
   ACTIVE_INDEX,
   activeShardKey,
-  BY_OWNER_INDEX,
-  createdKeyOf,
   DEFAULT_TABLE_SHARDS,
   JOB_TABLE_PARTITION_KEY,
-  ownerShardKey,
   type TableShards,
 } from '../table-schema';
-import { decodeCursor, encodeCursor, positionOfCreatedKey } from './job-cursor';
-import {
-  activeShardKeyOf,
-  fromItem,
-  progressOf,
-  staleJobFromItem,
-  summaryFromItem,
-  toItem,
-} from './job-item';
+import { listFromByOwner } from './dynamodb-job-listing';
+import { decodeCursor, encodeCursor } from './job-cursor';
+import { activeShardKeyOf, fromItem, progressOf, staleJobFromItem, toItem } from './job-item';
 import { JobPayloads } from './job-payloads';
-import { mergeShards } from './shard-merge';
 
 /** How the store spreads its index keys, and how much one `list` call may read. */
 export interface DynamoDbJobStoreOptions {
@@ -49,8 +39,9 @@ export interface DynamoDbJobStoreOptions {
    */
   readonly shards?: TableShards;
   /**
-   * Query rounds per page (each round queries, in parallel, the owner shards that need it).
-   * DynamoDB applies `Limit` before the filter, so a selective filter can need several rounds to
+   * Read rounds per page (each round queries, in parallel, the owner shards that need it, and
+   * fetches the entries' current status). The index's `Limit` applies before the name filter
+   * and the status and expiry checks, so a selective filter can need several rounds to
    * fill a page; past this bound the page is returned short, with a cursor, so no request reads
    * a caller's whole history.
    * @default 5
@@ -224,62 +215,23 @@ export class DynamoDbJobStore implements JobStore {
   }
 
   /**
-   * Queries every shard of the owner's `ByOwner` partition newest first and merges them (see
-   * `shard-merge.ts`): a first round asks each shard for its share of the page plus one, and a
-   * shard is queried again only when it might still hold the page's next job. Name, status and
-   * expiry are a FilterExpression, so filtered-out items still cost reads; the merge stops at
-   * `limit` jobs or `maxQueryCalls` rounds. A full page looks one job ahead, so the last page
-   * carries no cursor. The cursor is one `createdKey` position: every shard resumes below it.
+   * Queries every shard of the owner's `ByOwner` partition newest first, reads the entries'
+   * current status from the table, and merges the shards (see `dynamodb-job-listing.ts` and
+   * `shard-merge.ts`): the merge stops at `limit` jobs or `maxQueryCalls` rounds. A full page
+   * looks one job ahead, so the last page carries no cursor. The cursor is one `createdKey`
+   * position: every shard resumes below it.
    */
-  async list(query: ListJobsQuery): Promise<JobPage> {
-    const after = query.cursor === undefined ? undefined : createdKeyOf(decodeCursor(query.cursor));
-    const filtered = query.name !== undefined || query.status !== undefined;
-    const { expression, names, values } = listFilter(query);
-    const shards = this.shards.ownerShards;
-    const perShardFiltered = Math.ceil(this.filteredQueryLimit / shards);
-    const page = await mergeShards({
-      shards,
-      limit: query.limit,
-      ...(after === undefined ? {} : { after }),
-      maxRounds: this.maxQueryCalls,
-      readLimit: (need, firstRound) => {
-        const wanted = (firstRound ? Math.ceil(need / shards) : need) + 1;
-        return filtered ? Math.max(wanted, perShardFiltered) : wanted;
+  list(query: ListJobsQuery): Promise<JobPage> {
+    return listFromByOwner(
+      {
+        client: this.client,
+        tableName: this.tableName,
+        ownerShards: this.shards.ownerShards,
+        maxRounds: this.maxQueryCalls,
+        filteredReadLimit: this.filteredQueryLimit,
       },
-      read: async (shard, before, limit) => {
-        const { Items = [], LastEvaluatedKey } = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: BY_OWNER_INDEX.indexName,
-            KeyConditionExpression: before === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
-            FilterExpression: expression,
-            ExpressionAttributeNames: {
-              '#pk': BY_OWNER_INDEX.partitionKey,
-              ...(before === undefined ? {} : { '#sk': BY_OWNER_INDEX.sortKey }),
-              ...names,
-            },
-            ExpressionAttributeValues: {
-              ':pk': ownerShardKey(query.owner, shard),
-              ...(before === undefined ? {} : { ':before': before }),
-              ...values,
-            },
-            ScanIndexForward: false,
-            Limit: limit,
-          }),
-        );
-        const lastEvaluated = LastEvaluatedKey?.[BY_OWNER_INDEX.sortKey];
-        return {
-          entries: Items.map((item) => ({
-            key: item[BY_OWNER_INDEX.sortKey] as string,
-            value: summaryFromItem(item),
-          })),
-          ...(typeof lastEvaluated === 'string' ? { lastEvaluated } : {}),
-        };
-      },
-    });
-    return page.next === undefined
-      ? { items: page.values }
-      : { items: page.values, nextCursor: encodeCursor(positionOfCreatedKey(page.next)) };
+      query,
+    );
   }
 
   /**
@@ -314,23 +266,4 @@ export class DynamoDbJobStore implements JobStore {
       ? { items, nextCursor: encodeCursor({ createdAt: last, id: lastId }) }
       : { items };
   }
-}
-
-/** Name, status and "not expired" as one FilterExpression. */
-function listFilter(query: ListJobsQuery) {
-  const terms = ['#expiresAt > :now'];
-  const names: Record<string, string> = { '#expiresAt': 'expiresAt' };
-  // Fractional seconds: `expiresAt > now` is exactly `!isExpired(job, now)`.
-  const values: Record<string, unknown> = { ':now': query.now.getTime() / 1000 };
-  if (query.name !== undefined) {
-    terms.push('#name = :name');
-    names['#name'] = 'name';
-    values[':name'] = query.name;
-  }
-  if (query.status !== undefined) {
-    terms.push('#status = :status');
-    names['#status'] = 'status';
-    values[':status'] = query.status;
-  }
-  return { expression: terms.join(' AND '), names, values };
 }

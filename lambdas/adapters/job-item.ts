@@ -61,7 +61,10 @@ export function fromItem(item: JobItem): Job {
   };
 }
 
-/** A `ByOwner` index entry as a summary (the index projects exactly these fields). */
+/**
+ * A job summary from an item holding its fields: a `ByOwner` entry (id, name, createdAt) merged
+ * with the record's live attributes (status, startedAt, completedAt, expiresAt).
+ */
 export function summaryFromItem(item: JobItem): JobSummary {
   return pick(item, ['id', 'name', 'status', 'createdAt', 'expiresAt'], ['startedAt', 'completedAt']);
 }

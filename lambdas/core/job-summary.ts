@@ -1,7 +1,7 @@
 /**
- * What a listing holds of a job: the fields the `ByOwner` index projects, so a page of the
- * caller's jobs is one index read per shard and never the full records (inputs, results and
- * history stay behind `GET /jobs/{id}`).
+ * What a listing holds of a job: a few fields, never the full record (inputs, results and
+ * history stay behind `GET /jobs/{id}`). The DynamoDB store reads the immutable ones from the
+ * `ByOwner` index and the live ones (status, timestamps, expiry) from the table.
  */
 import type { Job } from './job';
 import type { JobStatus } from './job-status';

@@ -55,7 +55,7 @@ export interface ListJobsQuery {
 }
 
 export interface JobPage {
-  /** Summaries (what the `ByOwner` index projects), not full records. */
+  /** Summaries, not full records. */
   readonly items: JobSummary[];
   /** Opaque position after the last item; absent when nothing follows. */
   readonly nextCursor?: string;

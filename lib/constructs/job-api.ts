@@ -6,7 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Env } from '../../lambdas/runtime-env';
-import { BY_OWNER_INDEX } from '../../lambdas/table-schema';
+import {
+  BY_OWNER_INDEX,
+  BY_OWNER_LIVE_ATTRIBUTES,
+  JOB_TABLE_PARTITION_KEY,
+} from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 import type { ApiKeysConfig } from '../config-scale';
 import { JobApiKeys } from './job-api-keys';
@@ -263,11 +267,24 @@ export class JobApi extends Construct {
       description: "Lists the caller's jobs, newest first, from the ByOwner index",
       environment: { [Env.TableName]: props.table.tableName },
     });
-    // The index only: no read of the table itself, so no path to other callers' jobs by id.
+    // Query the index only, and BatchGet from the table only the summary's live attributes
+    // (fine-grained access): no path to another caller's input, result or owner by id.
     this.listJobsFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
         resources: [`${props.table.tableArn}/index/${BY_OWNER_INDEX.indexName}`],
+      }),
+    );
+    this.listJobsFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:BatchGetItem'],
+        resources: [props.table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': [JOB_TABLE_PARTITION_KEY, ...BY_OWNER_LIVE_ATTRIBUTES],
+          },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
       }),
     );
 

@@ -39,8 +39,8 @@ export interface JobTableProps {
  * The `ByOwner` global secondary index (`ownerShard`, `createdKey`) serves `GET /jobs`: a
  * caller's jobs newest first, spread over the stage's owner shards, without a Scan. The sparse
  * `Active` index (`activeShard`, `lastUpdatedAt`) holds only unfinished jobs, for the recovery
- * sweeper. Both project only what their reader needs (INCLUDE), so a lease renewal never writes
- * `ByOwner` and index entries stay under 1 KB; `lambdas/table-schema.ts` has the arithmetic.
+ * sweeper. Both project little (INCLUDE): `ByOwner` only what never changes after submit, so it
+ * is written once per job; `lambdas/table-schema.ts` has the arithmetic.
  * Changing an index's key or projection on a deployed table replaces the index (CloudFormation
  * deletes and recreates it, one GSI per update).
  */

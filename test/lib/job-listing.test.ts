@@ -1,6 +1,6 @@
 /**
  * `GET /jobs` in the stack: the ByOwner index, the IAM-authorized route, and a function that may
- * Query that index and nothing else.
+ * Query that index and read only the live summary attributes of the table.
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -30,7 +30,7 @@ const idOf = (construct: { node: { defaultChild?: unknown } }) =>
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 describe('job listing', () => {
-  it('indexes the job table by owner shard and createdKey, projecting only a summary, on demand', () => {
+  it('indexes the job table by owner shard and createdKey, projecting only what never changes after submit, on demand', () => {
     const table = resources[idOf(stack.table.table)]?.Properties ?? {};
     expect(table.GlobalSecondaryIndexes).toContainEqual({
       IndexName: 'ByOwner',
@@ -38,12 +38,9 @@ describe('job listing', () => {
         { AttributeName: 'ownerShard', KeyType: 'HASH' },
         { AttributeName: 'createdKey', KeyType: 'RANGE' },
       ],
-      // Nothing a lease renewal writes (leaseExpiresAt, lastUpdatedAt, progress, version), so
-      // renewals never write this index; no input, result or history.
-      Projection: {
-        ProjectionType: 'INCLUDE',
-        NonKeyAttributes: ['name', 'status', 'createdAt', 'startedAt', 'completedAt', 'expiresAt'],
-      },
+      // Nothing a claim, outcome or lease renewal writes (status, timestamps, expiresAt, lease,
+      // version), so only the submit's put writes this index; no input, result or history.
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['name', 'createdAt'] },
     });
     expect(table.AttributeDefinitions).toEqual(
       expect.arrayContaining([
@@ -83,7 +80,7 @@ describe('job listing', () => {
     expect(LIST_JOBS_ENTRY).toBe('lambdas/api/list-jobs-handler.ts');
   });
 
-  it('lets the function Query exactly the ByOwner index ARN, and touch no other table or index', () => {
+  it('lets the function Query exactly the ByOwner index ARN and BatchGet only the live summary attributes of the table', () => {
     const roleId = idOf(stack.api.listJobsFunction.role);
     const statements = ofType('AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties?.Roles ?? []).some((r: Json) => r.Ref === roleId))
@@ -96,6 +93,18 @@ describe('job listing', () => {
         Action: 'dynamodb:Query',
         Resource: {
           'Fn::Join': ['', [{ 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] }, '/index/ByOwner']],
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:BatchGetItem',
+        Resource: { 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] },
+        // Only the summary's live attributes: no input, result or owner of any job by id.
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': ['id', 'status', 'startedAt', 'completedAt', 'expiresAt'],
+          },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         },
       },
     ]);

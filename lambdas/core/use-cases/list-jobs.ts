@@ -25,7 +25,7 @@ export interface ListJobsRequest {
 }
 
 /**
- * One page of the caller's jobs, newest first, as summaries (the `ByOwner` index's projection).
+ * One page of the caller's jobs, newest first, as summaries.
  *
  * @example
  * await listJobs(deps, { owner, parameters: { status: ['Failed'], limit: ['10'] } });

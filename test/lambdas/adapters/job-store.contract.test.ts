@@ -3,6 +3,7 @@
  * real SDK client, on both emulators that speak DynamoDB's wire protocol: dynalite (in-process)
  * and DynamoDB Local (AWS's own, a JVM: needs Java 17, and fails loudly without it).
  */
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../../lambdas/adapters/dynamodb-job-store';
 import { InMemoryJobStore } from '../../../lambdas/adapters/in-memory-job-store';
@@ -16,7 +17,7 @@ import type { Job } from '../../../lambdas/core/job';
 import { summaryOf } from '../../../lambdas/core/job-summary';
 import type { JobPage, JobStore, ListJobsQuery, StaleJob } from '../../../lambdas/core/ports';
 import { transition } from '../../../lambdas/core/transition';
-import { shardOf, type TableShards } from '../../../lambdas/table-schema';
+import { BY_OWNER_INDEX, ownerShardKey, shardOf, type TableShards } from '../../../lambdas/table-schema';
 import { createJobTable, useDynamoDb } from '../../support/dynamodb-local';
 import { aJob, T0 } from '../../support/jobs';
 
@@ -525,6 +526,56 @@ it.each([2, 4])(
     expect(pages.length).toBeGreaterThan(2);
   },
 );
+
+describe.each([
+  ['dynalite', dynalite],
+  ['DynamoDB Local', dynamoDbLocal],
+])('ByOwner on %s: written once per job', (_name, emulator) => {
+  it('keeps the entry the submit wrote through a claim and an outcome, while the listing follows the record', async () => {
+    const tableName = await createJobTable(emulator.current.client);
+    const store = new DynamoDbJobStore(emulator.current.documentClient, tableName, { shards: SHARDS });
+    const job = ownJob(1);
+    await store.create(job);
+    const submitted = await byOwnerEntries(emulator.current.documentClient, tableName);
+    // Keys and what never changes after submit: nothing a claim or an outcome writes.
+    expect(submitted).toEqual([
+      {
+        id: job.id,
+        ownerShard: `${ALICE}#${shardOf(job.id, SHARDS.ownerShards)}`,
+        createdKey: `${job.createdAt}#${job.id}`,
+        name: job.name,
+        createdAt: job.createdAt,
+      },
+    ]);
+    const claim = await store.claim(claimOf(job));
+    if (!claim.claimed) throw new Error('not claimed');
+    expect(await byOwnerEntries(emulator.current.documentClient, tableName)).toEqual(submitted);
+    expect((await store.list(listQuery({ status: 'InProgress' }))).items).toEqual([summaryOf(claim.job)]);
+    const done = transition(claim.job, 'Completed', now, { result: 1 });
+    await store.update(done);
+    expect(await byOwnerEntries(emulator.current.documentClient, tableName)).toEqual(submitted);
+    expect((await store.list(listQuery({ status: 'Completed' }))).items).toEqual([summaryOf(done)]);
+    expect((await store.list(listQuery({ status: 'InProgress' }))).items).toEqual([]);
+  });
+});
+
+/** Every entry of ALICE's ByOwner shards, as the index holds it. */
+async function byOwnerEntries(client: DynamoDBDocumentClient, tableName: string) {
+  const pages = await Promise.all(
+    Array.from({ length: SHARDS.ownerShards }, (_, n) =>
+      client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: BY_OWNER_INDEX.indexName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': BY_OWNER_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':pk': ownerShardKey(ALICE, n) },
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => page.Items ?? []);
+}
 
 /** What the Active index shows of a job. */
 function staleOf(job: Job): StaleJob {
