@@ -82,6 +82,8 @@ const FUNCTION_ENV: Record<string, string> = {
   [Env.JobSettings]: '{}',
   [Env.PollIntervals]: JSON.stringify({ echo: 2, sleep: 2, flaky: 2, fail: 2 }),
   [Env.RetentionDays]: '30',
+  [Env.TableActiveShards]: '16',
+  [Env.TableOwnerShards]: '1',
   [Env.MaxBodyBytes]: '262144',
   [Env.DeadLetterQueueUrls]: JSON.stringify({ echo: DLQ, sleep: DLQ, flaky: DLQ, fail: DLQ }),
   [Env.SweeperStaleAfterSeconds]: JSON.stringify({ echo: 900, sleep: 900, flaky: 900, fail: 900 }),

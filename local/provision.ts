@@ -4,7 +4,12 @@
  * resolved config the stack provisions from: visibility timeout, redrive `maxReceiveCount`,
  * retention and message size match what `cdk deploy` creates.
  */
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { highPriorityKey } from '../lambdas/runtime-env';
@@ -124,6 +129,24 @@ export async function createJobTable(dynamodb: DynamoDBClient, tableName: string
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await untilActive(dynamodb, tableName);
+}
+
+/**
+ * Waits for a new table to be ACTIVE, as a client of real DynamoDB must: dynalite answers
+ * CreateTable with the table CREATING and flips it ACTIVE on a timer, so on a loaded machine a
+ * write sent at once can meet ResourceNotFoundException.
+ */
+async function untilActive(dynamodb: DynamoDBClient, tableName: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) {
+      throw new Error(`Table ${tableName} is still ${Table?.TableStatus} after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** A queue and its DLQ, made as the stack makes them. */

@@ -4,7 +4,7 @@
  * loudly (never skips), saying how to install it.
  */
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalDynamoDb, startDynamoDb } from '../../local/emulators/dynamodb';
 import { createJobTable as createProvisionedJobTable } from '../../local/provision';
@@ -48,13 +48,6 @@ export function useDynamoDb(kind: TestDynamoDbKind): { readonly current: LocalDy
  */
 export async function createJobTable(client: DynamoDBClient, prefix = 'jobs'): Promise<string> {
   const name = `${prefix}-${randomUUID()}`;
-  await createProvisionedJobTable(client, name);
-  // dynalite answers CreateTable with the table CREATING and flips it ACTIVE on a timer; on a
-  // loaded machine a write can arrive first and get ResourceNotFoundException.
-  for (let tries = 0; ; tries++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-    if (Table?.TableStatus === 'ACTIVE') return name;
-    if (tries >= 200) throw new Error(`Table ${name} is still ${Table?.TableStatus} after 2 s`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await createProvisionedJobTable(client, name); // returns once the table is ACTIVE
+  return name;
 }
