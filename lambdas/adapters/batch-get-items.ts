@@ -19,6 +19,16 @@ export interface BatchGetRetry {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * Keys DynamoDB kept leaving unprocessed: the table is throttling (or a call hit 16 MB) past
+ * every retry. Marked a server fault, as the SDK marks throttling, so the API answers 503 with
+ * `Retry-After` (see `transient-errors.ts`) rather than 500.
+ */
+export class BatchGetUnprocessedError extends Error {
+  override readonly name = 'BatchGetUnprocessedError';
+  readonly $fault = 'server';
+}
+
 export interface BatchGetRequest {
   readonly tableName: string;
   /** Primary keys, at most once each (DynamoDB refuses duplicate keys in one call). */
@@ -33,7 +43,8 @@ export interface BatchGetRequest {
  * exponential backoff, as the BatchGetItem documentation asks. Items that do not exist are simply
  * absent from the result (in any order).
  *
- * @throws Error when keys stay unprocessed after every retry (the caller's request fails and may be retried)
+ * @throws BatchGetUnprocessedError when keys stay unprocessed after every retry (transient: the
+ *   caller's request fails with 503 and may be retried)
  */
 export async function batchGetItems(
   client: DynamoDBDocumentClient,
@@ -68,7 +79,9 @@ export async function batchGetItems(
       pending = UnprocessedKeys?.[request.tableName]?.Keys ?? [];
       if (pending.length === 0) return found;
       if (attempt >= attempts) {
-        throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempts} retries`);
+        throw new BatchGetUnprocessedError(
+          `BatchGetItem left ${pending.length} keys unprocessed after ${attempts} retries`,
+        );
       }
       await sleep(Math.random() * base * 2 ** attempt);
     }

@@ -15,6 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { batchGetItems } from '../../../lambdas/adapters/batch-get-items';
 import { DynamoDbJobStore } from '../../../lambdas/adapters/dynamodb-job-store';
+import { isTransientServiceError } from '../../../lambdas/adapters/transient-errors';
 import { JobVersionConflictError } from '../../../lambdas/core/errors';
 import { aJob, T0 } from '../../support/jobs';
 
@@ -126,9 +127,10 @@ describe('batchGetItems', () => {
 
   it('fails when keys stay unprocessed after every retry', async () => {
     ddb.on(BatchGetCommand).resolves({ UnprocessedKeys: { jobs: { Keys: [{ id: 'j0' }] } } });
-    await expect(batchGetItems(client, request(1), { attempts: 2, ...noWait })).rejects.toThrow(
-      /1 keys unprocessed after 2 retries/,
-    );
+    const failure = batchGetItems(client, request(1), { attempts: 2, ...noWait });
+    await expect(failure).rejects.toThrow(/1 keys unprocessed after 2 retries/);
+    // Transient, like the throttling behind it: the API answers 503 with Retry-After, not 500.
+    expect(isTransientServiceError(await failure.catch((error: unknown) => error))).toBe(true);
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(3);
   });
 
