@@ -4,51 +4,22 @@
  * processor lease is 1.5 s here (renewed every 0.5 s), so a cancel takes effect within a second.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobView } from '../../lambdas/core/job';
+import { describe, expect, it } from 'vitest';
 import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { localClient } from '../support/local-client';
+import { acceptedId, jobOf, until, useLocalSystem } from '../support/local-e2e';
 
-let system: LocalSystem;
-let client: ReturnType<typeof localClient>;
-
-beforeAll(async () => {
-  const config = loadLocalConfig({
+const local = useLocalSystem(() => ({
+  config: loadLocalConfig({
     // Two sleeps at most run at once, one per invocation: a third one waits Queued.
     jobTypes: { sleep: { maxConcurrency: 2, reservedConcurrency: 2, batchSize: 1 } },
-  });
-  system = await startLocalSystem({ config, port: 0, leaseMs: 1_500 });
-  client = localClient(system.url);
-}, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
+  }),
+  leaseMs: 1_500,
+}));
 
 const LONG_SLEEP_MS = 15_000;
 
-async function job(id: string): Promise<JobView> {
-  const { status, body } = await client.get(id);
-  expect(status).toBe(200);
-  return body as unknown as JobView;
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function submitSleep(ms: number): Promise<string> {
-  const { status, body } = await client.submit('sleep', { ms });
-  expect(status).toBe(202);
-  return String(body.id);
-}
+const job = (id: string) => jobOf(local.client, id);
+const submitSleep = (ms: number) => acceptedId(local.client, 'sleep', { ms });
 
 describe('DELETE /jobs/{id}, end to end', () => {
   it('cancels a queued job at once (200), and it never starts', async () => {
@@ -63,7 +34,7 @@ describe('DELETE /jobs/{id}, end to end', () => {
     );
     const queued = jobs.find((j) => j.status === 'Queued');
     expect(queued).toBeDefined();
-    const canceled = await client.cancel(String(queued?.id));
+    const canceled = await local.client.cancel(String(queued?.id));
     expect(canceled.status).toBe(200);
     expect(canceled.body).toMatchObject({
       id: queued?.id,
@@ -75,15 +46,15 @@ describe('DELETE /jobs/{id}, end to end', () => {
 
     // Free the two workers: cancel the running jobs too (each 202, then Canceled).
     const running = jobs.filter((j) => j.status === 'InProgress');
-    for (const j of running) expect((await client.cancel(j.id)).status).toBe(202);
+    for (const j of running) expect((await local.client.cancel(j.id)).status).toBe(202);
     for (const j of running)
-      expect((await client.waitFor(j.id, { timeoutMs: 10_000 })).job.status).toBe('Canceled');
+      expect((await local.client.waitFor(j.id, { timeoutMs: 10_000 })).job.status).toBe('Canceled');
 
     // The canceled job's message was delivered once a worker was free, and acknowledged unrun.
-    const queueUrl = system.provisioned.queues.sleep?.queueUrl;
+    const queueUrl = local.system.provisioned.queues.sleep?.queueUrl;
     await until(
       () =>
-        system.sqs.client.send(
+        local.system.sqs.client.send(
           new GetQueueAttributesCommand({
             QueueUrl: queueUrl,
             AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
@@ -108,13 +79,13 @@ describe('DELETE /jobs/{id}, end to end', () => {
       (j) => j.status === 'InProgress',
     );
     const requestedAt = Date.now();
-    const reply = await client.cancel(id);
+    const reply = await local.client.cancel(id);
     expect(reply.status).toBe(202);
     expect(reply.body).toMatchObject({ id, status: 'InProgress', cancelRequested: true });
     // Asking again changes nothing.
-    expect((await client.cancel(id)).status).toBe(202);
+    expect((await local.client.cancel(id)).status).toBe(202);
 
-    const { job: done } = await client.waitFor(id, { timeoutMs: 10_000 });
+    const { job: done } = await local.client.waitFor(id, { timeoutMs: 10_000 });
     expect(Date.now() - requestedAt).toBeLessThan(5_000);
     expect(done).toMatchObject({
       status: 'Canceled',
@@ -132,10 +103,10 @@ describe('DELETE /jobs/{id}, end to end', () => {
   });
 
   it('answers 409 for a job that already finished', async () => {
-    const { body } = await client.submit('echo', { n: 1 });
+    const { body } = await local.client.submit('echo', { n: 1 });
     const id = String(body.id);
-    expect((await client.waitFor(id)).job.status).toBe('Completed');
-    const reply = await client.cancel(id);
+    expect((await local.client.waitFor(id)).job.status).toBe('Completed');
+    const reply = await local.client.cancel(id);
     expect(reply.status).toBe(409);
     expect(reply.headers.get('content-type')).toBe('application/problem+json');
     expect(reply.body).toMatchObject({ status: 409, code: 'JOB_ALREADY_FINISHED', jobId: id });
@@ -144,9 +115,9 @@ describe('DELETE /jobs/{id}, end to end', () => {
 
   it("answers 404 for another caller's job and leaves it alone", async () => {
     const id = await submitSleep(50);
-    const reply = await client.cancel(id, 'mallory');
+    const reply = await local.client.cancel(id, 'mallory');
     expect(reply.status).toBe(404);
     expect(reply.body).toMatchObject({ code: 'JOB_NOT_FOUND' });
-    expect((await client.waitFor(id)).job.status).toBe('Completed');
+    expect((await local.client.waitFor(id)).job.status).toBe('Completed');
   });
 });

@@ -7,42 +7,22 @@
  * gets its whole retry budget again, fails attempt 3 and completes on attempt 4.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
 import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { localClient } from '../support/local-client';
+import { acceptedId, until, useLocalSystem } from '../support/local-e2e';
 
-let system: LocalSystem;
-let client: ReturnType<typeof localClient>;
-
-beforeAll(async () => {
-  const config = loadLocalConfig({
+const local = useLocalSystem(() => ({
+  config: loadLocalConfig({
     jobTypes: { flaky: { maxRetries: 1, backoffBaseSeconds: 1, backoffMaxSeconds: 1 } },
-  });
-  system = await startLocalSystem({ config, port: 0 });
-  client = localClient(system.url);
-}, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+  }),
+}));
 
 /** Messages in a job type's DLQ, visible or not. */
 async function deadLetters(name: string): Promise<number> {
-  const { Attributes = {} } = await system.sqs.client.send(
+  const { Attributes = {} } = await local.system.sqs.client.send(
     new GetQueueAttributesCommand({
-      QueueUrl: system.provisioned.queues[name]?.deadLetterQueueUrl,
+      QueueUrl: local.system.provisioned.queues[name]?.deadLetterQueueUrl,
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
     }),
   );
@@ -51,18 +31,14 @@ async function deadLetters(name: string): Promise<number> {
   );
 }
 
-async function submit(name: string, input: unknown): Promise<string> {
-  const { status, body } = await client.submit(name, input);
-  expect(status).toBe(202);
-  return String(body.id);
-}
+const submit = (name: string, input: unknown) => acceptedId(local.client, name, input);
 
 async function finished(id: string): Promise<JobView> {
-  return (await client.waitFor(id, { timeoutMs: 15_000 })).job;
+  return (await local.client.waitFor(id, { timeoutMs: 15_000 })).job;
 }
 
 function redrive(name: string, body: unknown = {}) {
-  return client.request('POST', `/admin/jobs/${name}/redrive`, {
+  return local.client.request('POST', `/admin/jobs/${name}/redrive`, {
     body: JSON.stringify(body),
     headers: { 'Content-Type': 'application/json' },
   });
@@ -81,10 +57,13 @@ describe('owner retry and admin redrive, end to end', () => {
     );
 
     expect(
-      (await client.request('POST', `/jobs/${ids.a}/retry`, { headers: { 'X-Local-Principal': 'bob' } }))
-        .status,
+      (
+        await local.client.request('POST', `/jobs/${ids.a}/retry`, {
+          headers: { 'X-Local-Principal': 'bob' },
+        })
+      ).status,
     ).toBe(404);
-    const reply = await client.request('POST', `/jobs/${ids.a}/retry`);
+    const reply = await local.client.request('POST', `/jobs/${ids.a}/retry`);
     expect(reply.status).toBe(202);
     expect(reply.headers.get('location')).toBe(`/jobs/${ids.a}`);
     expect(reply.body).toMatchObject({ id: ids.a, status: 'Queued', retryCount: 0, error: null });
@@ -103,7 +82,7 @@ describe('owner retry and admin redrive, end to end', () => {
 
     const echo = await submit('echo', { hello: 'world' });
     expect((await finished(echo)).status).toBe('Completed');
-    const conflict = await client.request('POST', `/jobs/${echo}/retry`);
+    const conflict = await local.client.request('POST', `/jobs/${echo}/retry`);
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ code: 'JOB_NOT_FAILED', jobStatus: 'Completed' });
   });
@@ -141,14 +120,14 @@ describe('owner retry and admin redrive, end to end', () => {
 
   it('redrives only the job ids it names', async () => {
     const before = await deadLetters('fail');
-    const [b, c] = await Promise.all([client.get(String(ids.b)), client.get(String(ids.c))]);
+    const [b, c] = await Promise.all([local.client.get(String(ids.b)), local.client.get(String(ids.c))]);
     const reply = await redrive('fail', { jobIds: [ids.b] });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ moved: 1, stale: 0, errors: 0, complete: true });
 
     const movedB = await finished(String(ids.b));
     expect(movedB).toMatchObject({ status: 'Failed', attempt: Number(b.body.attempt) + 1 });
-    const untouched = await client.get(String(ids.c));
+    const untouched = await local.client.get(String(ids.c));
     expect(untouched.body).toMatchObject({ status: 'Failed', attempt: c.body.attempt });
     expect(untouched.body.lastUpdatedAt).toBe(c.body.lastUpdatedAt);
     await until(
@@ -168,7 +147,7 @@ describe('owner retry and admin redrive, end to end', () => {
     );
     // The owner retries the last one first: it completes, and its dead letter becomes stale.
     const retried = String(flaky[3]);
-    expect((await client.request('POST', `/jobs/${retried}/retry`)).status).toBe(202);
+    expect((await local.client.request('POST', `/jobs/${retried}/retry`)).status).toBe(202);
     expect(await finished(retried)).toMatchObject({ status: 'Completed', attempt: 4 });
 
     const first = await redrive('flaky', { max: 1 });
@@ -193,7 +172,7 @@ describe('owner retry and admin redrive, end to end', () => {
 
   it('answers 404 for an unknown job type and 405 for another method', async () => {
     expect((await redrive('nope')).status).toBe(404);
-    expect((await client.request('GET', '/admin/jobs/fail/redrive')).status).toBe(405);
-    expect((await client.request('GET', `/jobs/${ids.a}/retry`)).status).toBe(405);
+    expect((await local.client.request('GET', '/admin/jobs/fail/redrive')).status).toBe(405);
+    expect((await local.client.request('GET', `/jobs/${ids.a}/retry`)).status).toBe(405);
   });
 });

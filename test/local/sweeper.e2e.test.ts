@@ -5,54 +5,34 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../lambdas/adapters/dynamodb-job-store';
-import type { Job, JobView } from '../../lambdas/core/job';
+import type { Job } from '../../lambdas/core/job';
 import { WORKER_LOST } from '../../lambdas/core/use-cases/sweep-jobs';
 import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { localClient } from '../support/local-client';
+import { acceptedId, jobOf, until, useLocalSystem } from '../support/local-e2e';
 
-let system: LocalSystem;
-let client: ReturnType<typeof localClient>;
+const local = useLocalSystem(() => ({ config: loadLocalConfig(), sweepIntervalMs: 300 }));
 let store: DynamoDbJobStore;
 /** A real job, as submitted through the API: the template of the records written below. */
 let template: Job;
 
 const HOUR_MS = 3_600_000;
 
+const job = (id: string) => jobOf(local.client, id);
+/** Polls every 50 ms: the sweeper acts every 300 ms, so faster polls gain nothing. */
+const sweptUntil = <T>(read: () => Promise<T>, done: (value: T) => boolean) =>
+  until(read, done, { intervalMs: 50 });
+
 beforeAll(async () => {
-  system = await startLocalSystem({ config: loadLocalConfig(), port: 0, sweepIntervalMs: 300 });
-  client = localClient(system.url);
-  store = new DynamoDbJobStore(system.dynamodb.documentClient, system.provisioned.tableName);
-  const { status, body } = await client.submit('echo', { seed: true });
-  expect(status).toBe(202);
-  await until(
-    () => job(String(body.id)),
+  store = new DynamoDbJobStore(local.system.dynamodb.documentClient, local.system.provisioned.tableName);
+  const id = await acceptedId(local.client, 'echo', { seed: true });
+  await sweptUntil(
+    () => job(id),
     (j) => j.status === 'Completed',
   );
-  template = (await store.get(String(body.id))) as Job;
+  template = (await store.get(id)) as Job;
 }, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
-
-async function job(id: string): Promise<JobView> {
-  const { status, body } = await client.get(id);
-  expect(status).toBe(200);
-  return body as unknown as JobView;
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Writes a record with no message behind it, last updated an hour ago. */
 async function writeLostJob(fields: Partial<Job>): Promise<string> {
@@ -78,7 +58,7 @@ async function writeLostJob(fields: Partial<Job>): Promise<string> {
 describe('recovery sweeper, end to end', () => {
   it('re-enqueues a Queued job whose message was lost, and it completes', async () => {
     const id = await writeLostJob({});
-    const done = await until(
+    const done = await sweptUntil(
       () => job(id),
       (j) => j.status === 'Completed',
     );
@@ -94,7 +74,7 @@ describe('recovery sweeper, end to end', () => {
       leaseOwner: 'dead-worker',
       leaseExpiresAt: new Date(Date.now() - HOUR_MS + 60_000).toISOString(),
     });
-    const done = await until(
+    const done = await sweptUntil(
       () => job(id),
       (j) => j.status === 'Completed',
     );
@@ -116,16 +96,16 @@ describe('recovery sweeper, end to end', () => {
       leaseOwner: 'dead-worker',
       leaseExpiresAt: hourAgo,
     });
-    const failed = await until(
+    const failed = await sweptUntil(
       () => job(id),
       (j) => j.status === 'Failed',
     );
     expect(failed.error?.code).toBe(WORKER_LOST);
-    const dlq = system.provisioned.queues.echo?.deadLetterQueueUrl;
-    const copy = await until(
+    const dlq = local.system.provisioned.queues.echo?.deadLetterQueueUrl;
+    const copy = await sweptUntil(
       async () =>
         (
-          await system.sqs.client.send(
+          await local.system.sqs.client.send(
             new ReceiveMessageCommand({
               QueueUrl: dlq,
               MessageAttributeNames: ['All'],
@@ -142,7 +122,7 @@ describe('recovery sweeper, end to end', () => {
   });
 
   it('runs one sweep on demand and reports what it did', async () => {
-    const result = await system.sweep();
+    const result = await local.system.sweep();
     expect(result).toEqual({
       examined: expect.any(Number),
       rescheduled: expect.any(Number),

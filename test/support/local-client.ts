@@ -18,6 +18,9 @@ export interface Reply {
   readonly body: Record<string, unknown>;
 }
 
+/** The client {@link localClient} returns. */
+export type LocalClient = ReturnType<typeof localClient>;
+
 export function localClient(baseUrl: string) {
   async function request(
     method: string,
