@@ -6,24 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { localClient } from '../support/local-client';
+import { useLocalSystem } from '../support/local-e2e';
 
 const MAX_BODY_BYTES = 3_000_000;
 
-let system: LocalSystem;
-let client: ReturnType<typeof localClient>;
-
-beforeAll(async () => {
-  system = await startLocalSystem({ config: loadLocalConfig({ maxBodyBytes: MAX_BODY_BYTES }), port: 0 });
-  client = localClient(system.url);
-}, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
+const local = useLocalSystem(() => ({ config: loadLocalConfig({ maxBodyBytes: MAX_BODY_BYTES }) }));
 
 /** About `bytes` of JSON that gzip can barely shrink: random base64 in 1 KiB strings, plus numbers and text. */
 function hardToCompress(bytes: number): Record<string, unknown> {
@@ -34,15 +23,15 @@ function hardToCompress(bytes: number): Record<string, unknown> {
 }
 
 async function objectKeys(prefix: string): Promise<string[]> {
-  const { Contents = [] } = await system.sqs.s3Client.send(
-    new ListObjectsV2Command({ Bucket: system.provisioned.payloadBucket, Prefix: prefix }),
+  const { Contents = [] } = await local.system.sqs.s3Client.send(
+    new ListObjectsV2Command({ Bucket: local.system.provisioned.payloadBucket, Prefix: prefix }),
   );
   return Contents.map((object) => object.Key ?? '');
 }
 
 async function storedItem(id: string): Promise<Record<string, unknown>> {
-  const { Item } = await system.dynamodb.documentClient.send(
-    new GetCommand({ TableName: system.provisioned.tableName, Key: { id } }),
+  const { Item } = await local.system.dynamodb.documentClient.send(
+    new GetCommand({ TableName: local.system.provisioned.tableName, Key: { id } }),
   );
   return Item ?? {};
 }
@@ -53,16 +42,16 @@ describe('large payloads, end to end', () => {
     const body = JSON.stringify(input);
     expect(body.length).toBeGreaterThan(2 * 1024 * 1024);
 
-    const submitted = await client.request('POST', '/jobs/echo', {
+    const submitted = await local.client.request('POST', '/jobs/echo', {
       body,
       headers: { 'Content-Type': 'application/json' },
     });
     expect(submitted.status).toBe(202);
     const id = String(submitted.body.id);
-    const { job } = await client.waitFor(id);
+    const { job } = await local.client.waitFor(id);
     expect(job).toMatchObject({ status: 'Completed', error: null, result: null });
 
-    const { body: view } = await client.get(id);
+    const { body: view } = await local.client.get(id);
     const expiresAt = Date.parse(String(view.resultUrlExpiresAt));
     expect(expiresAt - Date.now()).toBeGreaterThan(5 * 60_000);
     expect(expiresAt - Date.now()).toBeLessThanOrEqual(15 * 60_000);
@@ -86,9 +75,9 @@ describe('large payloads, end to end', () => {
     const input = {
       rows: Array.from({ length: 3_000 }, (_, i) => ({ id: i, name: `row ${i}`, ok: i % 2 === 0 })),
     };
-    const { body } = await client.submit('echo', input);
+    const { body } = await local.client.submit('echo', input);
     const id = String(body.id);
-    const { job } = await client.waitFor(id);
+    const { job } = await local.client.waitFor(id);
     expect(job).toMatchObject({ status: 'Completed', result: input });
     expect((job as unknown as Record<string, unknown>).resultUrl).toBeUndefined();
     const item = await storedItem(id);
@@ -100,7 +89,7 @@ describe('large payloads, end to end', () => {
   it('uploads the input once for an idempotent replay', async () => {
     // Count input uploads on the S3 client every local component shares.
     let puts = 0;
-    system.sqs.s3Client.middlewareStack.add(
+    local.system.sqs.s3Client.middlewareStack.add(
       (next, context) => async (args) => {
         // Inputs only: the processor uploads the echoed result too, whenever it gets there.
         const key = (args.input as { Key?: string }).Key ?? '';
@@ -112,28 +101,28 @@ describe('large payloads, end to end', () => {
     try {
       const input = hardToCompress(400 * 1024);
       const headers = { 'Idempotency-Key': '"large-replay"' };
-      const first = await client.submit('echo', input, headers);
+      const first = await local.client.submit('echo', input, headers);
       expect(puts).toBe(1);
-      const second = await client.submit('echo', input, headers);
+      const second = await local.client.submit('echo', input, headers);
       expect([first.status, second.status]).toEqual([202, 200]);
       expect(second.body.id).toBe(first.body.id);
       expect(puts).toBe(1);
       expect(await objectKeys(`jobs/${first.body.id}/input.`)).toHaveLength(1);
     } finally {
-      system.sqs.s3Client.middlewareStack.remove('countPuts');
+      local.system.sqs.s3Client.middlewareStack.remove('countPuts');
     }
   });
 
   it('answers 413 above maxBodyBytes and stores nothing', async () => {
     const count = async () =>
       (
-        await system.dynamodb.documentClient.send(
-          new ScanCommand({ TableName: system.provisioned.tableName, Select: 'COUNT' }),
+        await local.system.dynamodb.documentClient.send(
+          new ScanCommand({ TableName: local.system.provisioned.tableName, Select: 'COUNT' }),
         )
       ).Count;
     const [itemsBefore, objectsBefore] = [await count(), (await objectKeys('jobs/')).length];
     const body = JSON.stringify({ blob: 'x'.repeat(MAX_BODY_BYTES) });
-    const reply = await client.request('POST', '/jobs/echo', {
+    const reply = await local.client.request('POST', '/jobs/echo', {
       body,
       headers: { 'Content-Type': 'application/json' },
     });

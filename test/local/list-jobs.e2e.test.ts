@@ -3,16 +3,14 @@
  * the ByOwner index, fauxqs, the event sources), exactly as `npm start` runs it, with each
  * caller's jobs spread over several owner shards.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
 import { isTerminal } from '../../lambdas/core/job-status';
 import type { JobSummaryView } from '../../lambdas/core/job-summary';
 import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { localClient } from '../support/local-client';
+import { acceptedId, jobOf, until, useLocalSystem } from '../support/local-e2e';
 
-let system: LocalSystem;
-let client: ReturnType<typeof localClient>;
+const local = useLocalSystem(() => ({ config: loadLocalConfig({ table: { ownerShards: 4 } }) }));
 
 interface Page {
   items: JobSummaryView[];
@@ -30,34 +28,20 @@ const summaryOf = (job: JobView): JobSummaryView => ({
   href: `/jobs/${job.id}`,
 });
 
-beforeAll(async () => {
-  system = await startLocalSystem({ config: loadLocalConfig({ table: { ownerShards: 4 } }), port: 0 });
-  client = localClient(system.url);
-}, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
-
 const as = (principal: string) => ({ headers: { 'X-Local-Principal': principal } });
 
 async function list(principal: string, query = '') {
-  return client.request('GET', `/jobs${query ? `?${query}` : ''}`, as(principal));
+  return local.client.request('GET', `/jobs${query ? `?${query}` : ''}`, as(principal));
 }
 
 /** Submits one job as `principal` and polls it, as its owner, until it is finished. */
 async function run(principal: string, name: string, input: unknown): Promise<JobView> {
-  const { status, body } = await client.submit(name, input, as(principal).headers);
-  expect(status).toBe(202);
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const reply = await client.get(String(body.id), principal);
-    expect(reply.status).toBe(200);
-    const job = reply.body as unknown as JobView;
-    if (isTerminal(job.status)) return job;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`Job ${body.id} did not finish in 30 s`);
+  const id = await acceptedId(local.client, name, input, as(principal).headers);
+  return until(
+    () => jobOf(local.client, id, principal),
+    (job) => isTerminal(job.status),
+    { timeoutMs: 30_000 },
+  );
 }
 
 describe('GET /jobs on the local system', () => {
@@ -73,13 +57,13 @@ describe('GET /jobs on the local system', () => {
     expect(page).toEqual({ items: [...mine].reverse().map(summaryOf), nextCursor: null });
     expect(((await list('lister-2')).body as unknown as Page).items).toEqual([theirs].map(summaryOf));
     // The link leads to the full job.
-    const full = await client.get(String(page.items[0]?.id), 'lister-1');
+    const full = await local.client.get(String(page.items[0]?.id), 'lister-1');
     expect(full.body).toEqual(mine.at(-1));
   });
 
   it('pages with limit and nextCursor over every owner shard, without duplicates or gaps', async () => {
     const submitted = await Promise.all(
-      Array.from({ length: 7 }, (_, n) => client.submit('echo', { n }, as('pager').headers)),
+      Array.from({ length: 7 }, (_, n) => local.client.submit('echo', { n }, as('pager').headers)),
     );
     const ids = new Set(submitted.map((reply) => String(reply.body.id)));
     const seen: JobSummaryView[] = [];
@@ -126,7 +110,7 @@ describe('GET /jobs on the local system', () => {
   });
 
   it('answers 405 with Allow: GET for other methods on /jobs', async () => {
-    const reply = await client.request('POST', '/jobs', {
+    const reply = await local.client.request('POST', '/jobs', {
       body: '{}',
       headers: { 'Content-Type': 'application/json' },
     });
