@@ -11,13 +11,13 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_CALLER_BYTES } from '../../lambdas/api/caller';
 import { MAX_JSON_DEPTH } from '../../lambdas/api/parse-body';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
 import { safeDecode } from '../../local/safe-decode';
+import { useLocalSystem } from '../support/local-e2e';
 import { type GeneratedRequest, requestArbitrary } from '../support/request-arbitraries';
 
 const MAX_BODY_BYTES = 8_192;
@@ -25,17 +25,9 @@ const SEED = Number(process.env.FC_SEED ?? 20_250_611);
 const RUNS = Number(process.env.FC_RUNS ?? 400);
 const JOB_NAMES = jobTypes.map((type) => type.name);
 
-let system: LocalSystem;
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-
-beforeAll(async () => {
-  const config = loadLocalConfig({ maxBodyBytes: MAX_BODY_BYTES });
-  system = await startLocalSystem({ config, port: 0 });
-}, 60_000);
-
-afterAll(async () => {
-  agent.destroy();
-  await system?.stop();
+const local = useLocalSystem(() => ({ config: loadLocalConfig({ maxBodyBytes: MAX_BODY_BYTES }) }), {
+  beforeStop: () => agent.destroy(),
 });
 
 interface Answer {
@@ -47,7 +39,7 @@ interface Answer {
 /** Sends the request byte for byte: node:http, not fetch, which would refuse or rewrite parts. */
 function send(request: GeneratedRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${system.url}${request.path}`, { method: request.method, agent });
+    const req = httpRequest(`${local.system.url}${request.path}`, { method: request.method, agent });
     for (const [name, value] of request.headers) req.setHeader(name, value);
     if (request.body.byteLength > 0) req.setHeader('Content-Length', request.body.byteLength);
     req.on('response', (res) => {
@@ -217,9 +209,9 @@ async function storedJobIds(): Promise<string[]> {
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await system.dynamodb.documentClient.send(
+    const page = await local.system.dynamodb.documentClient.send(
       new ScanCommand({
-        TableName: system.provisioned.tableName,
+        TableName: local.system.provisioned.tableName,
         ProjectionExpression: 'id',
         ConsistentRead: true,
         ExclusiveStartKey: start,

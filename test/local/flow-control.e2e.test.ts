@@ -8,17 +8,15 @@
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
 import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { localClient, validateResponse } from '../support/local-client';
+import { validateResponse } from '../support/local-client';
+import { acceptedId, until, useLocalSystem } from '../support/local-e2e';
 
 const MAX_BACKLOG = 6;
 const BACKLOG_CACHE_MS = 100;
 
-let system: LocalSystem;
-let client: ReturnType<typeof localClient>;
 const errors: unknown[] = [];
 
 /**
@@ -36,17 +34,15 @@ function closeGate(): NonNullable<typeof gate> {
   return gate;
 }
 
-beforeAll(async () => {
-  const config = loadLocalConfig({
-    jobTypes: {
-      sleep: { maxConcurrency: 2, batchSize: 1, highPriorityMaxConcurrency: 2, maxBacklog: MAX_BACKLOG },
-      flaky: { highPriorityMaxConcurrency: 2, backoffBaseSeconds: 1, backoffMaxSeconds: 1 },
-      fail: { highPriorityMaxConcurrency: 2 },
-    },
-  });
-  system = await startLocalSystem({
-    config,
-    port: 0,
+const local = useLocalSystem(
+  () => ({
+    config: loadLocalConfig({
+      jobTypes: {
+        sleep: { maxConcurrency: 2, batchSize: 1, highPriorityMaxConcurrency: 2, maxBacklog: MAX_BACKLOG },
+        flaky: { highPriorityMaxConcurrency: 2, backoffBaseSeconds: 1, backoffMaxSeconds: 1 },
+        fail: { highPriorityMaxConcurrency: 2 },
+      },
+    }),
     sweepIntervalMs: 0,
     backlogCacheMs: BACKLOG_CACHE_MS,
     onError: (error) => errors.push(error),
@@ -54,46 +50,32 @@ beforeAll(async () => {
       name === 'sleep'
         ? async (event, context) => {
             const lane = event.Records[0]?.eventSourceARN;
-            if (lane === system?.provisioned.queues.sleep?.queueArn) await gate?.promise;
+            if (lane === local.system.provisioned.queues.sleep?.queueArn) await gate?.promise;
             return processor(event, context);
           }
         : processor,
-  });
-  client = localClient(system.url);
-}, 60_000);
-
-afterAll(async () => {
-  gate?.open();
-  await system?.stop();
-});
+  }),
+  { beforeStop: () => gate?.open() },
+);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function accepted(name: string, input: unknown, headers: Record<string, string> = {}): Promise<string> {
-  const { status, body } = await client.submit(name, input, headers);
-  expect(status, JSON.stringify(body)).toBe(202);
-  return String(body.id);
-}
+const accepted = (name: string, input: unknown, headers: Record<string, string> = {}) =>
+  acceptedId(local.client, name, input, headers);
 
 async function finished(id: string): Promise<JobView> {
-  const { job } = await client.waitFor(id, { timeoutMs: 30_000 });
+  const { job } = await local.client.waitFor(id, { timeoutMs: 30_000 });
   expect(job.status).toBe('Completed');
   return job;
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last: ${JSON.stringify(value)}`);
-    await sleep(50);
-  }
-}
+/** Up to 20 s, polling every 50 ms: a retry, a dead letter or a redrive here takes seconds. */
+const settled = <T>(read: () => Promise<T>, done: (value: T) => boolean) =>
+  until(read, done, { timeoutMs: 20_000, intervalMs: 50 });
 
 /** Messages in a queue: visible, in flight and delayed. */
 async function messagesIn(queueUrl: string | undefined): Promise<number> {
-  const { Attributes = {} } = await system.sqs.client.send(
+  const { Attributes = {} } = await local.system.sqs.client.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
       AttributeNames: [
@@ -115,9 +97,9 @@ async function recordsOf(name: string): Promise<number> {
   let count = 0;
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await system.dynamodb.documentClient.send(
+    const page = await local.system.dynamodb.documentClient.send(
       new ScanCommand({
-        TableName: system.provisioned.tableName,
+        TableName: local.system.provisioned.tableName,
         FilterExpression: '#name = :name',
         ExpressionAttributeNames: { '#name': 'name' },
         ExpressionAttributeValues: { ':name': name },
@@ -132,17 +114,17 @@ async function recordsOf(name: string): Promise<number> {
 
 describe('priorities', () => {
   it('provisions the high-priority lanes only for the types that enable them', () => {
-    expect(system.provisioned.queues.sleep?.highPriority).toBeDefined();
-    expect(system.provisioned.queues.flaky?.highPriority).toBeDefined();
-    expect(system.provisioned.queues.echo?.highPriority).toBeUndefined();
-    expect(Object.keys(system.highPriorityEventSources).sort()).toEqual(['fail', 'flaky', 'sleep']);
+    expect(local.system.provisioned.queues.sleep?.highPriority).toBeDefined();
+    expect(local.system.provisioned.queues.flaky?.highPriority).toBeDefined();
+    expect(local.system.provisioned.queues.echo?.highPriority).toBeUndefined();
+    expect(Object.keys(local.system.highPriorityEventSources).sort()).toEqual(['fail', 'flaky', 'sleep']);
   });
 
   it('runs high-priority jobs while a backlog of normal ones waits', async () => {
     const held = closeGate();
     const backlog: string[] = [];
     for (let i = 0; i < 4; i++) backlog.push(await accepted('sleep', { ms: 0 }));
-    const viaQuery = await client.request('POST', '/jobs/sleep?priority=high', {
+    const viaQuery = await local.client.request('POST', '/jobs/sleep?priority=high', {
       body: JSON.stringify({ ms: 0 }),
       headers: { 'Content-Type': 'application/json' },
     });
@@ -151,7 +133,7 @@ describe('priorities', () => {
     const high = await Promise.all(urgent.map(finished));
     for (const job of high) expect(job.priority).toBe('high');
     // The normal backlog has not moved meanwhile.
-    for (const id of backlog) expect((await client.get(id)).body.status).not.toBe('Completed');
+    for (const id of backlog) expect((await local.client.get(id)).body.status).not.toBe('Completed');
 
     held.open();
     gate = undefined;
@@ -162,52 +144,56 @@ describe('priorities', () => {
       .sort()
       .at(-1) as string;
     for (const job of normal) expect((job.completedAt as string) > lastHigh).toBe(true);
-    expect(system.highPriorityEventSources.sleep?.stats.messagesReceived).toBe(2);
+    expect(local.system.highPriorityEventSources.sleep?.stats.messagesReceived).toBe(2);
   }, 60_000);
 
   it('retries a high-priority job through the high-priority queue', async () => {
     const id = await accepted('flaky', { failTimes: 1 }, { Priority: 'HIGH' });
     const job = await finished(id);
     expect(job).toMatchObject({ priority: 'high', attempt: 2, result: { succeededOnAttempt: 2 } });
-    expect(system.highPriorityEventSources.flaky?.stats.messagesReceived).toBe(2);
-    expect(system.eventSources.flaky?.stats.messagesReceived).toBe(0);
+    expect(local.system.highPriorityEventSources.flaky?.stats.messagesReceived).toBe(2);
+    expect(local.system.eventSources.flaky?.stats.messagesReceived).toBe(0);
   }, 30_000);
 
   it("dead-letters a high-priority job to the high-priority DLQ, and redrive drains both DLQs to each job's own queue", async () => {
-    const lanes = system.provisioned.queues.fail;
+    const lanes = local.system.provisioned.queues.fail;
     const high = await accepted('fail', { permanent: true }, { Priority: 'high' });
     const normal = await accepted('fail', { permanent: true });
-    for (const id of [high, normal]) expect((await client.waitFor(id)).job.status).toBe('Failed');
-    await until(
+    for (const id of [high, normal]) expect((await local.client.waitFor(id)).job.status).toBe('Failed');
+    await settled(
       async () => [
         await messagesIn(lanes?.highPriority?.deadLetterQueueUrl),
         await messagesIn(lanes?.deadLetterQueueUrl),
       ],
       ([h, n]) => h === 1 && n === 1,
     );
-    const received = system.highPriorityEventSources.fail?.stats.messagesReceived;
+    const received = local.system.highPriorityEventSources.fail?.stats.messagesReceived;
 
-    const reply = await client.request('POST', '/admin/jobs/fail/redrive', {
+    const reply = await local.client.request('POST', '/admin/jobs/fail/redrive', {
       body: JSON.stringify({}),
       headers: { 'Content-Type': 'application/json' },
     });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ moved: 2, complete: true });
     // Each fails again at once, back into its own lane's DLQ; the high one ran from the high queue.
-    await until(
+    await settled(
       async () => [
         await messagesIn(lanes?.highPriority?.deadLetterQueueUrl),
         await messagesIn(lanes?.deadLetterQueueUrl),
       ],
       ([h, n]) => h === 1 && n === 1,
     );
-    expect(system.highPriorityEventSources.fail?.stats.messagesReceived).toBe((received ?? 0) + 1);
-    expect((await client.get(high)).body).toMatchObject({ status: 'Failed', priority: 'high', attempt: 2 });
+    expect(local.system.highPriorityEventSources.fail?.stats.messagesReceived).toBe((received ?? 0) + 1);
+    expect((await local.client.get(high)).body).toMatchObject({
+      status: 'Failed',
+      priority: 'high',
+      attempt: 2,
+    });
   }, 60_000);
 
   it('refuses a high-priority job for a type without a high-priority lane, naming the setting', async () => {
     const before = await recordsOf('echo');
-    const { status, headers, body } = await client.submit('echo', {}, { Priority: 'high' });
+    const { status, headers, body } = await local.client.submit('echo', {}, { Priority: 'high' });
     expect(status).toBe(400);
     expect(headers.get('content-type')).toBe('application/problem+json');
     expect(body).toMatchObject({ code: 'PRIORITY_NOT_ENABLED', setting: 'highPriorityMaxConcurrency' });
@@ -222,7 +208,7 @@ describe('priorities', () => {
 
 describe('backpressure', () => {
   it('answers 429 with Retry-After past maxBacklog, storing nothing, and admits again once the backlog drains', async () => {
-    const queueUrl = system.provisioned.queues.sleep?.queueUrl;
+    const queueUrl = local.system.provisioned.queues.sleep?.queueUrl;
     // The last test's messages are deleted just after their jobs completed.
     for (let i = 0; i < 100 && (await messagesIn(queueUrl)) > 0; i++) await sleep(50);
     expect(await messagesIn(queueUrl)).toBe(0);
@@ -231,10 +217,10 @@ describe('backpressure', () => {
 
     // With the workers held, every accepted job stays in the queue (2 of them received).
     const ids = [await accepted('sleep', { ms: 0 }, { 'Idempotency-Key': 'first' })];
-    let refusal: Awaited<ReturnType<typeof client.submit>> | undefined;
+    let refusal: Awaited<ReturnType<typeof local.client.submit>> | undefined;
     for (let i = 0; i < 40 && !refusal; i++) {
       await sleep(BACKLOG_CACHE_MS / 2);
-      const reply = await client.submit('sleep', { ms: 0 });
+      const reply = await local.client.submit('sleep', { ms: 0 });
       if (reply.status === 429) refusal = reply;
       else {
         expect(reply.status).toBe(202);
@@ -259,12 +245,14 @@ describe('backpressure', () => {
 
     // Refused: no record, no message, now or later.
     await sleep(BACKLOG_CACHE_MS * 2);
-    expect((await client.submit('sleep', { ms: 0 }, { 'Idempotency-Key': 'refused' })).status).toBe(429);
+    expect((await local.client.submit('sleep', { ms: 0 }, { 'Idempotency-Key': 'refused' })).status).toBe(
+      429,
+    );
     expect(await recordsOf('sleep')).toBe(recordsBefore + ids.length);
     expect(await messagesIn(queueUrl)).toBe(ids.length);
 
     // A replay of a job already accepted still gets its answer.
-    const replay = await client.submit('sleep', { ms: 0 }, { 'Idempotency-Key': 'first' });
+    const replay = await local.client.submit('sleep', { ms: 0 }, { 'Idempotency-Key': 'first' });
     expect(replay.status).toBe(200);
     expect(replay.body.id).toBe(ids[0]);
 
@@ -272,7 +260,7 @@ describe('backpressure', () => {
     await Promise.all(ids.map(finished));
     gate = undefined;
     await sleep(BACKLOG_CACHE_MS * 2);
-    const again = await client.submit('sleep', { ms: 0 }, { 'Idempotency-Key': 'refused' });
+    const again = await local.client.submit('sleep', { ms: 0 }, { 'Idempotency-Key': 'refused' });
     expect(again.status).toBe(202);
     await finished(String(again.body.id));
     expect(errors).toEqual([]);
