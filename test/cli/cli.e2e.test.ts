@@ -9,35 +9,16 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../cli/io';
 import { runCli } from '../../cli/main';
 import type { JobView } from '../../lambdas/core/job';
 import type { JobSummaryView } from '../../lambdas/core/job-summary';
-import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { type ValidatingFetch, validatingFetch } from '../support/validating-fetch';
+import { useClientTestSystem } from '../support/client-e2e';
 
 const root = path.join(__dirname, '..', '..');
-let system: LocalSystem;
-let checked: ValidatingFetch;
+const local = useClientTestSystem();
 const principal = `cli-test-${randomUUID()}`;
-
-beforeAll(async () => {
-  const config = loadLocalConfig({
-    jobTypes: {
-      echo: { pollIntervalSeconds: 1 },
-      sleep: { pollIntervalSeconds: 1 },
-      fail: { maxRetries: 0, backoffBaseSeconds: 1 },
-    },
-  });
-  system = await startLocalSystem({ config, port: 0, sweepIntervalMs: 0, leaseMs: 3_000 });
-  checked = validatingFetch(system.url);
-}, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
-});
 
 /** Runs the CLI in-process against the local system, capturing what it writes. */
 async function cli(argv: string[], extra: Partial<CliIo> = {}) {
@@ -47,10 +28,10 @@ async function cli(argv: string[], extra: Partial<CliIo> = {}) {
     out: (text) => out.push(text),
     err: (text) => err.push(text),
     env: {},
-    fetch: checked.fetch,
+    fetch: local.checked.fetch,
     ...extra,
   };
-  const code = await runCli([...argv, '--url', system.url, '--principal', principal], io);
+  const code = await runCli([...argv, '--url', local.system.url, '--principal', principal], io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -188,7 +169,7 @@ describe('async-endpoints, in-process', () => {
     expect(document.code).toBe(0);
     expect(JSON.parse(document.out)).toMatchObject({
       openapi: '3.1.0',
-      servers: [{ url: system.url }],
+      servers: [{ url: local.system.url }],
     });
     expect(JSON.parse(document.out).components.securitySchemes.apiKey).toBeUndefined();
     const keyed = await cli(['openapi', '--with-api-key']);
@@ -196,8 +177,8 @@ describe('async-endpoints, in-process', () => {
   });
 
   it('matched the OpenAPI document with every response', () => {
-    expect(checked.count()).toBeGreaterThan(20);
-    expect(checked.mismatches).toEqual([]);
+    expect(local.checked.count()).toBeGreaterThan(20);
+    expect(local.checked.mismatches).toEqual([]);
   });
 });
 
@@ -219,7 +200,7 @@ describe('npx async-endpoints, in a child process', () => {
         '--wait',
         '--json',
         '--url',
-        system.url,
+        local.system.url,
       ],
       { cwd: root, env, timeout: 60_000 },
     );

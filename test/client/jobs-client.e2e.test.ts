@@ -3,34 +3,17 @@
  * every response also checked against the OpenAPI document.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { JobsApiError, JobsClient, JobWaitTimeoutError } from '../../client';
-import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
-import { type ValidatingFetch, validatingFetch } from '../support/validating-fetch';
+import { useClientTestSystem } from '../support/client-e2e';
 
-let system: LocalSystem;
-let checked: ValidatingFetch;
+const local = useClientTestSystem();
 let client: JobsClient;
 // Each run lists only its own jobs.
 const principal = `client-test-${randomUUID()}`;
 
-beforeAll(async () => {
-  const config = loadLocalConfig({
-    jobTypes: {
-      echo: { pollIntervalSeconds: 1 },
-      sleep: { pollIntervalSeconds: 1 },
-      fail: { maxRetries: 0, backoffBaseSeconds: 1 },
-    },
-  });
-  // A short lease, so a running job sees its cancel within a second (a third of the lease).
-  system = await startLocalSystem({ config, port: 0, sweepIntervalMs: 0, leaseMs: 3_000 });
-  checked = validatingFetch(system.url);
-  client = new JobsClient({ url: system.url, principal, fetch: checked.fetch });
-}, 60_000);
-
-afterAll(async () => {
-  await system?.stop();
+beforeAll(() => {
+  client = new JobsClient({ url: local.system.url, principal, fetch: local.checked.fetch });
 });
 
 /** Records the delays `wait` asks for, sleeping a tenth of each so the test stays short. */
@@ -66,7 +49,7 @@ describe('JobsClient against the local system', () => {
 
   it("waits what each answer's Retry-After says", async () => {
     const { delays, sleep } = recordingSleep();
-    const paced = new JobsClient({ url: system.url, principal, fetch: checked.fetch, sleep });
+    const paced = new JobsClient({ url: local.system.url, principal, fetch: local.checked.fetch, sleep });
     const job = await paced.submit('sleep', { ms: 1_500 });
     const done = await paced.wait(job);
     expect(done.status).toBe('Completed');
@@ -79,12 +62,12 @@ describe('JobsClient against the local system', () => {
   it('backs off exponentially, up to its cap, when the answers carry no Retry-After', async () => {
     const { delays, sleep } = recordingSleep();
     const stripped: typeof fetch = async (input, init) => {
-      const response = await checked.fetch(input, init);
+      const response = await local.checked.fetch(input, init);
       const headers = new Headers(response.headers);
       headers.delete('retry-after');
       return new Response(await response.text(), { status: response.status, headers });
     };
-    const paced = new JobsClient({ url: system.url, principal, fetch: stripped, sleep });
+    const paced = new JobsClient({ url: local.system.url, principal, fetch: stripped, sleep });
     const job = await paced.submit('sleep', { ms: 2_000 });
     await paced.wait(job, { initialDelayMs: 100, maxDelayMs: 400 });
     expect(delays.slice(0, 4)).toEqual([100, 200, 400, 400].slice(0, Math.min(4, delays.length)));
@@ -144,9 +127,9 @@ describe('JobsClient against the local system', () => {
 
   it('lists its jobs page by page, and all of them through listAll', async () => {
     const lister = new JobsClient({
-      url: system.url,
+      url: local.system.url,
       principal: `lister-${randomUUID()}`,
-      fetch: checked.fetch,
+      fetch: local.checked.fetch,
     });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await lister.submit('echo', { i })).id);
@@ -166,7 +149,7 @@ describe('JobsClient against the local system', () => {
   });
 
   it('matched the OpenAPI document with every response', () => {
-    expect(checked.count()).toBeGreaterThan(20);
-    expect(checked.mismatches).toEqual([]);
+    expect(local.checked.count()).toBeGreaterThan(20);
+    expect(local.checked.mismatches).toEqual([]);
   });
 });
