@@ -62,7 +62,7 @@ export const BY_OWNER_LIVE_ATTRIBUTES = ['status', 'startedAt', 'completedAt', '
  * consistent GetItem) only for those candidates, then writes conditionally on its version.
  *
  * Sort key `lastUpdatedAt`, which the claim and every lease renewal move (2 index writes of a
- * ~250 B entry each). Kept on purpose: the sweeper reads oldest first under a per-run budget, and
+ * ~306 B entry each). Kept on purpose: the sweeper reads oldest first under a per-run budget, and
  * only a key that heartbeats refresh keeps healthy running jobs out of the stale range
  * (`lastUpdatedAt < now - lease`). A key that stays put (`createdAt`, or when the state began)
  * would put every healthy long job ahead of a dead one, and a bounded sweep might never reach

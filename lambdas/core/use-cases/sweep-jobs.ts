@@ -124,9 +124,13 @@ function shardsInSweepOrder(count: number, now: Date): ShardProgress[] {
   return Array.from({ length: count }, (_, i) => ({ index: (first + i) % count, done: false }));
 }
 
-/** Reads the record of a job the index shows as possibly lost, and repairs it if it is. */
+/**
+ * Judges a job on the index's fields first and, only if it may need repair, on its record: the
+ * index is only ever behind the record (older lease, older update), so a job the index shows
+ * healthy is healthy and needs no read.
+ */
 async function sweepCandidate(deps: SweepJobsDeps, candidate: StaleJob, now: Date): Promise<Action> {
-  if (!mayNeedRepair(deps, candidate, now)) return 'skipped';
+  if (!needsRepair(deps, candidate, now)) return 'skipped';
   let job: Job | undefined;
   try {
     job = await deps.store.get(candidate.id);
@@ -134,25 +138,27 @@ async function sweepCandidate(deps: SweepJobsDeps, candidate: StaleJob, now: Dat
     deps.logger.error('Could not read a job to repair', { jobId: candidate.id, error });
     return 'skipped';
   }
-  return job ? sweepOne(deps, job, now) : 'skipped';
+  return job && needsRepair(deps, job, now) ? sweepOne(deps, job, now) : 'skipped';
 }
 
 /**
- * The checks {@link recoverLostWorker} and {@link requeueIfStale} start with, on the index's
- * fields. The index is only ever behind the record (older lease, older update), so a job these
- * call healthy is healthy: no read needed.
+ * Whether a job looks lost: InProgress with its lease run out (the worker died), or Queued or
+ * Scheduled, due, and not updated for its type's `staleAfter` (the message may be lost). A job of
+ * an unknown type counts, so that {@link sweepOne} reports it.
  */
-function mayNeedRepair(deps: SweepJobsDeps, job: StaleJob, now: Date): boolean {
+function needsRepair(deps: SweepJobsDeps, job: StaleJob, now: Date): boolean {
   const at = now.toISOString();
   if (job.status === 'InProgress') return job.leaseExpiresAt === undefined || job.leaseExpiresAt < at;
   if (job.status !== 'Queued' && job.status !== 'Scheduled') return false;
   const staleAfterSeconds = deps.staleAfterSecondsFor(job.name);
-  // An unknown type is read and reported by the full check, as before.
   if (staleAfterSeconds === undefined) return true;
   const staleBefore = new Date(now.getTime() - staleAfterSeconds * 1000).toISOString();
   if (job.lastUpdatedAt >= staleBefore) return false;
+  // A Scheduled job waiting for its backoff still has its message hidden in the queue.
   return job.retryDelayUntil === undefined || job.retryDelayUntil <= at;
 }
+
+/** Repairs a job {@link needsRepair} called lost, judged on its record. */
 
 async function sweepOne(deps: SweepJobsDeps, job: Job, now: Date): Promise<Action> {
   try {
@@ -168,7 +174,6 @@ async function sweepOne(deps: SweepJobsDeps, job: Job, now: Date): Promise<Actio
 }
 
 async function recoverLostWorker(deps: SweepJobsDeps, job: Job, now: Date): Promise<Action> {
-  if (job.leaseExpiresAt !== undefined && job.leaseExpiresAt >= now.toISOString()) return 'skipped';
   const queue = deps.queueFor(job.name);
   const deadLetterQueue = deps.deadLetterQueueFor(job.name);
   if (!queue || !deadLetterQueue) return unknownType(deps, job);
@@ -206,14 +211,9 @@ async function recoverLostWorker(deps: SweepJobsDeps, job: Job, now: Date): Prom
 }
 
 async function requeueIfStale(deps: SweepJobsDeps, job: Job, now: Date): Promise<Action> {
-  const staleAfterSeconds = deps.staleAfterSecondsFor(job.name);
   const queue = deps.queueFor(job.name);
-  if (staleAfterSeconds === undefined || !queue) return unknownType(deps, job);
+  if (deps.staleAfterSecondsFor(job.name) === undefined || !queue) return unknownType(deps, job);
   const at = now.toISOString();
-  const staleBefore = new Date(now.getTime() - staleAfterSeconds * 1000).toISOString();
-  if (job.lastUpdatedAt >= staleBefore) return 'skipped';
-  // A Scheduled job waiting for its backoff still has its message hidden in the queue.
-  if (job.retryDelayUntil !== undefined && job.retryDelayUntil > at) return 'skipped';
   // Same state, newer lastUpdatedAt: the next sweeps leave it alone for another staleAfter.
   await deps.store.update({ ...job, lastUpdatedAt: at, version: job.version + 1 });
   await queue.enqueue(job);
