@@ -12,8 +12,7 @@ import {
 import { AWS_LIMITS } from './limits';
 import type { Concurrency, RecommendedSettings } from './plan';
 import type { QuotaCheck } from './quotas';
-
-const n = (value: number) => value.toLocaleString('en-US');
+import { count } from './units';
 
 /** The concurrency ceiling of one event source, then its scale-up from idle. */
 export function eventSourceChecks(
@@ -48,8 +47,8 @@ export function eventSourceChecks(
   const mean = Math.ceil(concurrency.invocationsInFlight - 1e-9);
   const carriesMean =
     floor >= mean
-      ? `the ${pollers.minimum} minimum pollers (${n(floor)} invocations) carry the mean load (${n(mean)}) and are billed while idle`
-      : `the ${pollers.minimum} minimum pollers (Lambda's most; ${n(floor)} invocations) carry part of the mean load (${n(mean)}), and are billed while idle`;
+      ? `the ${pollers.minimum} minimum pollers (${count(floor)} invocations) carry the mean load (${count(mean)}) and are billed while idle`
+      : `the ${pollers.minimum} minimum pollers (Lambda's most; ${count(floor)} invocations) carry part of the mean load (${count(mean)}), and are billed while idle`;
   return [
     {
       name: 'SQS event source concurrency (provisioned mode, per mapping, hard)',
@@ -59,15 +58,15 @@ export function eventSourceChecks(
       status: needed <= limit ? 'ok' : 'redesign',
       advice:
         needed <= limit
-          ? `provisionedPollers { minimum: ${pollers.minimum}, maximum: ${pollers.maximum} }: ${n(pollers.maximum)} pollers x ${perPoller} = ${n(settings.maxConcurrency)} concurrent invocations at most; ${carriesMean}`
-          : `past ${n(limit)} concurrent invocations one event source cannot keep up: raise batchSize (with a batching window) for I/O jobs, shorten the jobs, or split the work over several job types`,
+          ? `provisionedPollers { minimum: ${pollers.minimum}, maximum: ${pollers.maximum} }: ${count(pollers.maximum)} pollers x ${perPoller} = ${count(settings.maxConcurrency)} concurrent invocations at most; ${carriesMean}`
+          : `past ${count(limit)} concurrent invocations one event source cannot keep up: raise batchSize (with a batching window) for I/O jobs, shorten the jobs, or split the work over several job types`,
     },
     rampCheck(
       'provisioned',
       settings.maxConcurrency,
       floor,
       ESM_PROVISIONED_SCALE_UP_PER_MINUTE,
-      `The minimum pollers take ${n(floor)} at once`,
+      `The minimum pollers take ${count(floor)} at once`,
     ),
   ];
 }
@@ -85,11 +84,11 @@ function rampCheck(
     name: `SQS event source scale-up (${mode} mode)`,
     limit: perMinute,
     needed: toAdd,
-    unit: `invocations to add (at ${n(perMinute)} a minute)`,
+    unit: `invocations to add (at ${count(perMinute)} a minute)`,
     status: 'ok',
     advice:
       minutes <= 1
         ? 'reaches the needed concurrency within a minute'
-        : `from idle, reaching ${n(target)} concurrent invocations takes about ${minutes.toFixed(1)} min (+${n(perMinute)}/min); the queue absorbs the backlog meanwhile. ${note}`,
+        : `from idle, reaching ${count(target)} concurrent invocations takes about ${minutes.toFixed(1)} min (+${count(perMinute)}/min); the queue absorbs the backlog meanwhile. ${note}`,
   };
 }

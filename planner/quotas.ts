@@ -10,6 +10,7 @@ import { eventSourceChecks } from './event-source-checks';
 import type { JobFootprint } from './job-footprint';
 import { AWS_LIMITS } from './limits';
 import type { Concurrency, RecommendedSettings } from './plan';
+import { count } from './units';
 import { warmThroughputChecks } from './warm-throughput-checks';
 
 /** `ok`: fits; `raise`: ask AWS for a quota increase; `redesign`: a hard limit, change the design. */
@@ -58,7 +59,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     status: apiRps <= AWS_LIMITS.apiGatewayRps ? 'ok' : 'raise',
     advice:
       apiRps <= AWS_LIMITS.apiGatewayRps
-        ? `fits; the profile's stage throttle is ${profile.apiThrottle.rateLimit.toLocaleString('en-US')} req/s${apiRps > profile.apiThrottle.rateLimit ? `: raise apiThrottle.rateLimit to at least ${apiRps.toLocaleString('en-US')}` : ''}`
+        ? `fits; the profile's stage throttle is ${count(profile.apiThrottle.rateLimit)} req/s${apiRps > profile.apiThrottle.rateLimit ? `: raise apiThrottle.rateLimit to at least ${count(apiRps)}` : ''}`
         : `raise the account throttle (Service Quotas, API Gateway "Throttle rate") and apiThrottle, or cut polls (longer Retry-After) and submit in fewer requests`,
   });
 
@@ -70,7 +71,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     needed: accountNeeded,
     unit: 'executions',
     status: accountNeeded <= AWS_LIMITS.lambdaAccountConcurrency ? 'ok' : 'raise',
-    advice: `${reserved.toLocaleString('en-US')} reserved for this job type, the API functions' share, and the 100 Lambda keeps unreserved; every other job type's reserved concurrency adds to it${accountNeeded > AWS_LIMITS.lambdaAccountConcurrency ? `: request "Concurrent executions" (L-B99A9384) of at least ${accountNeeded.toLocaleString('en-US')} and set accountConcurrency` : ''}`,
+    advice: `${count(reserved)} reserved for this job type, the API functions' share, and the 100 Lambda keeps unreserved; every other job type's reserved concurrency adds to it${accountNeeded > AWS_LIMITS.lambdaAccountConcurrency ? `: request "Concurrent executions" (L-B99A9384) of at least ${count(accountNeeded)} and set accountConcurrency` : ''}`,
   });
   checks.push(...eventSourceChecks(concurrency, settings));
 
@@ -95,7 +96,7 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     needed: tableWru,
     unit: 'WRU/s',
     status: tableWru <= AWS_LIMITS.dynamoTableWru ? 'ok' : 'raise',
-    advice: `${fp.tableWru} WRU per job on the table (${fp.tableWrites} writes of ${fp.sizes.queued.toLocaleString('en-US')}-${fp.sizes.completed.toLocaleString('en-US')} B items)${tableWru > AWS_LIMITS.dynamoTableWru ? '; raise the table throughput quota' : ''}`,
+    advice: `${fp.tableWru} WRU per job on the table (${fp.tableWrites} writes of ${count(fp.sizes.queued)}-${count(fp.sizes.completed)} B items)${tableWru > AWS_LIMITS.dynamoTableWru ? '; raise the table throughput quota' : ''}`,
   });
   const tableRru = up(lambda * requests.pollsPerJob * fp.rruPerPoll * HEADROOM);
   checks.push({

@@ -54,3 +54,6 @@ export function parseDuration(text: string): Parsed {
 export function parseSize(text: string): Parsed {
   return parseWithUnits(text, 'size', { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2 }, 'b');
 }
+
+/** A count as the planner prints it: en-US thousands separators (7,500). */
+export const count = (value: number): string => value.toLocaleString('en-US');

@@ -8,6 +8,7 @@ import { ACTIVE_INDEX, BY_OWNER_INDEX } from '../lambdas/table-schema';
 import type { JobTableWarmThroughput, WarmThroughputInput } from '../lib/config-warm-throughput';
 import { AWS_LIMITS } from './limits';
 import type { QuotaCheck } from './quotas';
+import { count } from './units';
 
 /** What the plan needs per second, with headroom: table writes and reads, index writes. */
 export interface WarmThroughputNeeds {
@@ -19,7 +20,6 @@ export interface WarmThroughputNeeds {
 
 /** Warm throughput is set in round figures: the need rounded up to the next 1,000. */
 const STEP = 1000;
-const n = (value: number) => value.toLocaleString('en-US');
 type Rates = { -readonly [K in keyof WarmThroughputInput]: number };
 
 /** One check per rate: the table's writes and reads, then each index's writes. */
@@ -72,7 +72,7 @@ export function warmThroughputChecks(needs: WarmThroughputNeeds): QuotaCheck[] {
       status: fits ? 'ok' : 'raise',
       advice: fits
         ? `fits what a new on-demand ${'index' in r ? 'index' : 'table'} takes at once`
-        : `a new on-demand ${'index' in r ? 'index' : 'table'} takes ${n(r.limit)} ${r.unit} at once, beyond that up to twice its previous peak (more than that within 30 min throttles): before a launch at this rate set asyncEndpoints.table.warmThroughput to ${JSON.stringify(entry)} (billed once, never lowered); an existing stage that has already carried this load is warm by itself`,
+        : `a new on-demand ${'index' in r ? 'index' : 'table'} takes ${count(r.limit)} ${r.unit} at once, beyond that up to twice its previous peak (more than that within 30 min throttles): before a launch at this rate set asyncEndpoints.table.warmThroughput to ${JSON.stringify(entry)} (billed once, never lowered); an existing stage that has already carried this load is warm by itself`,
     };
   });
 }
