@@ -86,6 +86,8 @@ export const runPreflightCommand: CliCommand = async (argv, io) => {
       },
     });
     const contextKey = preflightContextKey(record.account, record.region);
+    // The verdict is synth's own check against the new record (so the problems are its words),
+    // unless asyncEndpoints itself was unparsable and there is nothing to check.
     if (input !== undefined || problems.length === 0) {
       try {
         resolveConfig(input, catalogJobTypes, { kind: 'recorded', key: contextKey, record });
