@@ -6,10 +6,15 @@ export const ExitCode = {
   JobFailed: 1,
   /** Bad arguments, an unknown command, or no API URL could be found. */
   Usage: 2,
-  /** The API answered with an error (the problem is printed), or could not be reached. */
+  /**
+   * The API answered with an error (the problem is printed), or could not be reached;
+   * `preflight`: an AWS read failed (credentials, permissions, network) or cdk.context.json is unreadable.
+   */
   ApiError: 3,
   /** `wait`: the job had not finished when `--timeout` ran out. */
   Timeout: 4,
+  /** `preflight`: the stage does not fit the account (or its config is invalid): cdk synth would refuse it. */
+  DoesNotFit: 5,
 } as const;
 
 /** One of {@link ExitCode}. */

@@ -4,6 +4,7 @@
  */
 
 import { runPlanCommand } from '../planner/plan-command';
+import { runPreflightCommand } from '../preflight/preflight-command';
 import { ExitCode } from './exit-codes';
 import type { CliCommand, CliIo } from './io';
 import { runCancelCommand, runRetryCommand, runStatusCommand, runWaitCommand } from './job-commands';
@@ -22,6 +23,11 @@ export const COMMANDS: Readonly<Record<string, { readonly run: CliCommand; reado
   retry: { run: runRetryCommand, summary: 're-queue your Failed job: retry <id>' },
   redrive: { run: runRedriveCommand, summary: "admin: move a job type's dead letters back: redrive <name>" },
   openapi: { run: runOpenApiCommand, summary: "print the API's OpenAPI 3.1 document" },
+  preflight: {
+    run: runPreflightCommand,
+    summary:
+      "before the first deploy: record the account's Lambda quota for cdk synth: preflight [--region] [--stack]",
+  },
   plan: {
     run: runPlanCommand,
     summary: 'size a job type: plan --rate 5000/min --duration 2s [--payload 4KB] [--profile large]',

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../lambdas/metric-names';
@@ -37,6 +37,7 @@ export class AsyncEndpointsStack extends Stack {
       ...props,
     });
     const { config } = props;
+    if (config.concurrencyNotice) Annotations.of(this).addInfo(config.concurrencyNotice);
     const shared = {
       jobSettingsJson: config.jobSettingsJson,
       retentionDays: config.retentionDays,

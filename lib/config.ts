@@ -18,6 +18,13 @@ import { CONFIG_DEFAULTS, LIMITS } from './config-defaults';
 import { CONTEXT_KEY, ConfigError } from './config-error';
 import { describe, isPlainObject, Problems, parseScalar } from './config-problems';
 import {
+  type ConcurrencyBasis,
+  checkAccountConcurrency,
+  checkReservationOverrides,
+  type ReservationMode,
+  readReservationMode,
+} from './config-reservations';
+import {
   type ApiKeysConfig,
   type ApiKeysInput,
   profileLayer,
@@ -35,9 +42,19 @@ import {
   worstCaseMessageLifetimeSeconds,
 } from './job-type-checks';
 import { POLLER_KEYS, readPollerRange } from './lane-checks';
+import { selectPreflightRecord } from './preflight-record';
 import type { AlarmThresholds, ProfileName } from './profiles';
 
-export type { AlarmThresholds, ApiKeysConfig, ApiKeysInput, JobTypeConfig, ProfileName, TableInput };
+export type {
+  AlarmThresholds,
+  ApiKeysConfig,
+  ApiKeysInput,
+  ConcurrencyBasis,
+  JobTypeConfig,
+  ProfileName,
+  ReservationMode,
+  TableInput,
+};
 export {
   CONTEXT_KEY,
   ConfigError,
@@ -157,11 +174,20 @@ export interface StageConfigInput {
    */
   readonly apiKeys?: ApiKeysInput;
   /**
-   * The account's Lambda concurrency quota in the target Region; reserved concurrency of all
-   * processors must leave 100 of it unreserved.
+   * The account's Lambda concurrency quota in the target Region, assumed when there is no
+   * preflight record (`npx async-endpoints preflight`; a record replaces it): reserved
+   * concurrency of all processors must leave 100 of it unreserved.
    * @default the profile's: 1000 (small, medium), 10000 (large: needs a quota increase)
    */
   readonly accountConcurrency?: number;
+  /**
+   * `'off'` deploys without reserved concurrency: no processor gets
+   * `ReservedConcurrentExecutions`, each event source's `MaximumConcurrency` alone bounds its
+   * job type (provisioned pollers are then refused). For accounts whose quota cannot hold the
+   * reservations (new accounts often have 10).
+   * @default 'on' (each job type reserves its `reservedConcurrency`)
+   */
+  readonly reservedConcurrency?: ReservationMode;
   /**
    * Email address subscribed to the alarm topic.
    * @default - no subscription
@@ -211,7 +237,12 @@ export interface StageConfig {
   readonly alarms: AlarmThresholds;
   /** API keys and usage plans; `clients` is empty when not enabled. */
   readonly apiKeys: ApiKeysConfig;
+  /** The Lambda quota reservations were checked against: the preflight record's, else the assumption. */
   readonly accountConcurrency: number;
+  /** Whether processors reserve concurrency. */
+  readonly reservedConcurrency: ReservationMode;
+  /** What the reservation check was based on, for the synth output (one info annotation). */
+  readonly concurrencyNotice?: string;
   readonly alarmEmail?: string;
   readonly manageApiGatewayAccount: boolean;
   readonly apiStageName: string;
@@ -258,6 +289,7 @@ const TOP_LEVEL_KEYS = [
   'alarms',
   'apiKeys',
   'accountConcurrency',
+  'reservedConcurrency',
   'alarmEmail',
   'manageApiGatewayAccount',
   'apiStageName',
@@ -276,20 +308,35 @@ const ALLOWED_LOG_RETENTION = Object.values(logs.RetentionDays).filter(
 );
 
 /**
- * Reads the stage config from the context of `scope`'s app and validates it.
+ * Reads the stage config from the context of `scope`'s app and validates it, checking
+ * reservations against the preflight record for the account and Region in `env` (see
+ * `selectPreflightRecord`).
  *
- * Reads the object under `asyncEndpoints` (a JSON string also works, for `-c`), then applies
- * individual string overrides `-c asyncEndpoints.<field>=<value>` for the scalar fields, then
- * the top-level `profile` key (`-c profile=large`).
- *
+ * @param env where `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` are read
  * @throws ConfigError listing every violation
  * @example
  * const app = new App();
  * const config = loadConfig(app);
  * new AsyncEndpointsStack(app, config.stackName, { config });
  */
-export function loadConfig(scope: Construct): StageConfig {
-  let raw: unknown = scope.node.tryGetContext(CONTEXT_KEY);
+export function loadConfig(
+  scope: Construct,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): StageConfig {
+  const input = readStageInput((key) => scope.node.tryGetContext(key));
+  return resolveConfig(input, catalogJobTypes, selectPreflightRecord(scope.node.getAllContext(), env));
+}
+
+/**
+ * The raw stage config from context values: the object under `asyncEndpoints` (a JSON string
+ * also works, for `-c`), then individual string overrides `-c asyncEndpoints.<field>=<value>`
+ * for the scalar fields, then the top-level `profile` key (`-c profile=large`).
+ *
+ * @param get reads one context key
+ * @throws ConfigError when `asyncEndpoints` is an unparsable string
+ */
+export function readStageInput(get: (key: string) => unknown): unknown {
+  let raw: unknown = get(CONTEXT_KEY);
   if (typeof raw === 'string') {
     try {
       raw = JSON.parse(raw);
@@ -301,15 +348,15 @@ export function loadConfig(scope: Construct): StageConfig {
   }
   const overrides: Record<string, unknown> = {};
   for (const key of SCALAR_KEYS) {
-    const value: unknown = scope.node.tryGetContext(`${CONTEXT_KEY}.${key}`);
+    const value: unknown = get(`${CONTEXT_KEY}.${key}`);
     if (value !== undefined) overrides[key] = typeof value === 'string' ? parseScalar(value) : value;
   }
-  const profile: unknown = scope.node.tryGetContext(PROFILE_CONTEXT_KEY);
+  const profile: unknown = get(PROFILE_CONTEXT_KEY);
   if (profile !== undefined) overrides.profile = profile;
   if (Object.keys(overrides).length > 0 && (raw === undefined || isPlainObject(raw))) {
     raw = { ...(raw ?? {}), ...overrides };
   }
-  return resolveConfig(raw);
+  return raw;
 }
 
 /**
@@ -317,11 +364,14 @@ export function loadConfig(scope: Construct): StageConfig {
  *
  * @param input the value of the `asyncEndpoints` context key (`undefined` = all defaults)
  * @param definitions the job types to provision (the catalog of `lambdas/jobs/catalog.ts`)
+ * @param concurrency what reservations are checked against
+ * @default concurrency - no preflight record: the profile's assumed `accountConcurrency`
  * @throws ConfigError listing every violation
  */
 export function resolveConfig(
   input: unknown,
   definitions: readonly JobType[] = catalogJobTypes,
+  concurrency: ConcurrencyBasis = { kind: 'none', reason: 'no record given' },
 ): StageConfig {
   const p = new Problems();
   const raw = input ?? {};
@@ -362,6 +412,7 @@ export function resolveConfig(
     integer: true,
     min: LIMITS.unreservedAccountConcurrency,
   });
+  const reservedConcurrency = readReservationMode(p, raw);
   const alarmEmail = raw.alarmEmail === undefined ? undefined : p.str(raw, 'alarmEmail', '');
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     p.add(`alarmEmail must be an email address, got '${alarmEmail}'`);
@@ -450,6 +501,7 @@ export function resolveConfig(
     if (Object.keys(settings).length > 0) settingsOverrides[name] = settings;
     infraOverrides[name] = infra;
   }
+  checkReservationOverrides(p, reservedConcurrency, settingsOverrides);
 
   // Layers, lowest first: defaults < kind < profile row for the kind < job file < cdk.json.
   // JobCatalog lays `layered[name]` over the file's settings, so the file goes in again here.
@@ -475,18 +527,18 @@ export function resolveConfig(
       settings,
       visibilityTimeoutSeconds: infra.visibilityTimeoutSeconds ?? defaultVisibilityTimeoutSeconds(settings),
       maxMessageAgeSeconds: infra.maxMessageAgeSeconds ?? defaultMaxMessageAgeSeconds(settings),
+      reservedConcurrentExecutions: reservedConcurrency === 'on' ? settings.reservedConcurrency : undefined,
     };
     checkJobType(p, job);
     jobs.push(job);
   }
 
-  const reserved = jobs.reduce((sum, j) => sum + j.settings.reservedConcurrency, 0);
-  const reservable = accountConcurrency - LIMITS.unreservedAccountConcurrency;
-  if (reserved > reservable) {
-    p.add(
-      `reserved concurrency of all job types (${jobs.map((j) => `${j.name}=${j.settings.reservedConcurrency}`).join(', ')}; total ${reserved}) exceeds accountConcurrency ${accountConcurrency} minus the ${LIMITS.unreservedAccountConcurrency} Lambda keeps unreserved (${reservable}); profile '${profileName}' assumes ${profile.assumes}`,
-    );
-  }
+  const account = checkAccountConcurrency(p, {
+    jobs,
+    stackName,
+    basis: concurrency,
+    assumed: { accountConcurrency, from: `profile '${profileName}' assumes ${profile.assumes}` },
+  });
 
   p.throwIfAny();
   return {
@@ -500,7 +552,9 @@ export function resolveConfig(
     apiThrottle,
     alarms,
     apiKeys,
-    accountConcurrency,
+    accountConcurrency: account.accountConcurrency,
+    reservedConcurrency,
+    ...(account.notice === undefined ? {} : { concurrencyNotice: account.notice }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     manageApiGatewayAccount,
     apiStageName,

@@ -13,6 +13,12 @@ export interface JobTypeConfig {
   readonly settings: JobSettings;
   readonly visibilityTimeoutSeconds: number;
   readonly maxMessageAgeSeconds: number;
+  /**
+   * The processor's `ReservedConcurrentExecutions`: `settings.reservedConcurrency`, or undefined
+   * when the stage's `reservedConcurrency` is `'off'` (no reservation; the event sources'
+   * `MaximumConcurrency` bounds the job type).
+   */
+  readonly reservedConcurrentExecutions: number | undefined;
 }
 
 /** Main job queue retention (SQS default, made explicit): the longest a job may keep retrying. */
@@ -60,7 +66,7 @@ export function checkJobType(p: Problems, job: JobTypeConfig): void {
     p.add(`${at}.maxBatchingWindowSeconds must be at least 1 when batchSize (${s.batchSize}) is above 10`);
   }
   range('maxBacklog', s.maxBacklog, 0, Number.MAX_SAFE_INTEGER);
-  checkLanes(p, s, at);
+  checkLanes(p, s, at, job.reservedConcurrentExecutions !== undefined);
   if (!Number.isInteger(s.maxRetries) || s.maxRetries < 0) {
     p.add(`${at}.maxRetries must be an integer >= 0, got ${s.maxRetries}`);
   }

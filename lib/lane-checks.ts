@@ -36,8 +36,13 @@ export function readPollerRange(p: Problems, value: unknown, at: string): Poller
   return { minimum, maximum };
 }
 
-/** Checks both lanes' modes and ranges, and that the reservation covers their ceilings. */
-export function checkLanes(p: Problems, s: JobSettings, at: string): void {
+/**
+ * Checks both lanes' modes and ranges, and that the reservation covers their ceilings. Without a
+ * reservation (`reserved` false: the stage's `reservedConcurrency` is 'off') only standard mode
+ * is allowed: its `MaximumConcurrency` is then the job type's only bound, and provisioned
+ * pollers have none (they would scale into the account's whole unreserved pool).
+ */
+export function checkLanes(p: Problems, s: JobSettings, at: string, reserved = true): void {
   const names: string[] = [];
   const values: string[] = [];
   for (const { standard, provisioned } of LANE_MODES) {
@@ -58,6 +63,11 @@ export function checkLanes(p: Problems, s: JobSettings, at: string): void {
     }
     checkPollers(p, pollers, `${at}.${provisioned}`);
     const derived = pollers.maximum * PROVISIONED_POLLERS.invocationsPerPoller;
+    if (!reserved) {
+      p.add(
+        `${at}.${provisioned}: provisioned pollers need a reservation, and the stage's reservedConcurrency is 'off': nothing would bound the lane below the account's unreserved pool (up to ${derived} concurrent invocations); set ${standard} (standard mode, 2..1000) instead, or turn reservations on`,
+      );
+    }
     if (ceiling !== derived) {
       p.add(
         `${at}: set ${standard} or ${provisioned}, not both: in provisioned mode the lane's concurrency is ${provisioned}.maximum x ${PROVISIONED_POLLERS.invocationsPerPoller} (${derived}), not ${standard} ${ceiling}`,
@@ -69,7 +79,7 @@ export function checkLanes(p: Problems, s: JobSettings, at: string): void {
   // Both event sources share the one function: its reservation must cover both, or one lane is
   // throttled exactly when the other is busy.
   const lanes = s.maxConcurrency + s.highPriorityMaxConcurrency;
-  if (!Number.isInteger(s.reservedConcurrency) || s.reservedConcurrency < lanes) {
+  if (reserved && (!Number.isInteger(s.reservedConcurrency) || s.reservedConcurrency < lanes)) {
     const sum =
       values.length === 1 && values[0] === String(lanes) ? values[0] : `${values.join(' + ')} = ${lanes}`;
     p.add(

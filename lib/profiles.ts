@@ -88,7 +88,9 @@ export interface ScaleProfile {
   /**
    * The Lambda concurrency quota (`Concurrent executions`, Service Quotas code L-B99A9384)
    * this profile assumes in the target Region; `accountConcurrency` defaults to it, and the
-   * reserved concurrency of all processors must leave 100 of it unreserved.
+   * reserved concurrency of all processors must leave 100 of it unreserved. Only an assumption:
+   * once `npx async-endpoints preflight` has recorded the account's real quota in
+   * cdk.context.json, synth checks against that instead (`config-reservations.ts`).
    */
   readonly accountConcurrency: number;
   /** What the account must have for this profile, in words (shown in errors and the README). */

@@ -94,7 +94,7 @@ export class JobTypeProcessor extends Construct {
       description: `Processes '${job.name}' jobs from their queue`,
       timeout: Duration.seconds(s.timeoutSeconds),
       memoryMiB: s.memoryMiB,
-      reservedConcurrentExecutions: s.reservedConcurrency,
+      reservedConcurrentExecutions: job.reservedConcurrentExecutions,
       serviceName: props.serviceName,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
