@@ -140,8 +140,17 @@ export class AsyncEndpointsStack extends Stack {
       metricsNamespace: METRICS_NAMESPACE,
       api: this.api.api,
       apiStageName: config.apiStageName,
+      apiFunctions: {
+        submit: this.api.submitFunction.function,
+        'get-job': this.api.getJobFunction.function,
+        'list-jobs': this.api.listJobsFunction.function,
+        'cancel-job': this.api.cancelJobFunction.function,
+        'retry-job': this.api.retryJobFunction.function,
+        redrive: this.api.redriveFunction.function,
+      },
       table: this.table.table,
       tableIndexNames: JOB_TABLE_INDEX_NAMES,
+      sweeper: { function: this.sweeper.function.function, intervalMinutes: config.sweeper.intervalMinutes },
       alarmEmail: config.alarmEmail,
       removalPolicy: config.removalPolicy,
       // The profile's count thresholds ("at least N") as the construct's "more than N - 1".
