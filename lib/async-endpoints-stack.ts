@@ -187,6 +187,8 @@ export class AsyncEndpointsStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the job API stage' });
+    // RestApi adds its own `Endpoint` output with the same URL; `ApiUrl` is the one the CLI reads.
+    this.api.api.node.tryRemoveChild('Endpoint');
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'Job table' });
     new CfnOutput(this, 'PayloadBucketName', {
       value: this.payloads.bucket.bucketName,
@@ -194,7 +196,11 @@ export class AsyncEndpointsStack extends Stack {
     });
     new CfnOutput(this, 'DashboardName', {
       value: this.monitoring.dashboard.dashboardName,
-      description: 'CloudWatch dashboard',
+      description: 'CloudWatch dashboard (alarm status and overview first)',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: this.monitoring.dashboardUrl,
+      description: 'CloudWatch dashboard in the console',
     });
   }
 }

@@ -279,3 +279,33 @@ describe('dashboard', () => {
     }
   });
 });
+
+describe('stack outputs', () => {
+  let outputs: Record<string, { Value: unknown }>;
+  beforeAll(() => {
+    outputs = Template.fromStack(stack).toJSON().Outputs;
+  });
+
+  it("give the first dashboard's console URL in the stack's Region", () => {
+    const region = { Ref: 'AWS::Region' };
+    expect(outputs.DashboardUrl?.Value).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          region,
+          '.console.aws.amazon.com/cloudwatch/home?region=',
+          region,
+          '#dashboards/dashboard/AsyncEndpoints-',
+          region,
+        ],
+      ],
+    });
+    expect(outputs.DashboardName?.Value).toEqual({ Ref: idOf(stack.monitoring.dashboard) });
+  });
+
+  it('give the API URL once, as ApiUrl (the RestApi adds no Endpoint output of its own)', () => {
+    const urls = Object.entries(outputs).filter(([, o]) => JSON.stringify(o.Value).includes('execute-api'));
+    expect(urls.map(([key]) => key)).toEqual(['ApiUrl']);
+  });
+});
