@@ -29,7 +29,7 @@ import { Construct } from 'constructs';
 import type { RemovalPolicyName } from '../config';
 import { AlarmTopic } from './alarm-topic';
 import { dashboardSummaryWidgets } from './dashboard-summary';
-import { monitorFunction } from './function-monitoring';
+import { type CountAlarmTiming, monitorFunction } from './function-monitoring';
 import { dashboardConsoleUrl, JobDashboards } from './job-dashboards';
 import { type MonitoredJobType, monitorJobType } from './job-type-monitoring';
 import {
@@ -246,7 +246,7 @@ export class JobMonitoring extends Construct {
     serviceName: string,
     sweeper: MonitoredSweeper,
     windowMinutes: number,
-    timing: { period: Duration; evaluationPeriods: number; datapointsToAlarm: number },
+    timing: CountAlarmTiming,
   ): void {
     const every = `every ${sweeper.intervalMinutes} min`;
     const minutes = timing.period.toMinutes();
