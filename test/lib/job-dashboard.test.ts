@@ -1,7 +1,7 @@
 /**
  * The dashboard the stack deploys, widget by widget: the alarm status and the summary row first,
  * then the API, table and sweeper sections, and for every job type its job metrics, queue and
- * DLQ, and processor, with each alarm's line. The 500-widget split: dashboard-limits.test.ts.
+ * DLQ, and processor, with each alarm's line. The 500-widget split: monitoring-footprint.test.ts.
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -39,8 +39,9 @@ const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.T
 const t = ALARM_THRESHOLD_DEFAULTS;
 
 type Widget = DashboardWidget;
-const token = (construct: { node: { defaultChild?: unknown } }, attribute?: string) =>
-  tokenText(attribute ? { 'Fn::GetAtt': [idOf(construct), attribute] } : { Ref: idOf(construct) });
+/** How the body holds a `Fn::GetAtt` of `construct`. */
+const token = (construct: { node: { defaultChild?: unknown } }, attribute: string) =>
+  tokenText({ 'Fn::GetAtt': [idOf(construct), attribute] });
 
 describe('dashboard', () => {
   let widgets: Widget[];
