@@ -141,8 +141,17 @@ export class AsyncEndpointsStack extends Stack {
       metricsNamespace: METRICS_NAMESPACE,
       api: this.api.api,
       apiStageName: config.apiStageName,
+      apiFunctions: {
+        submit: this.api.submitFunction.function,
+        'get-job': this.api.getJobFunction.function,
+        'list-jobs': this.api.listJobsFunction.function,
+        'cancel-job': this.api.cancelJobFunction.function,
+        'retry-job': this.api.retryJobFunction.function,
+        redrive: this.api.redriveFunction.function,
+      },
       table: this.table.table,
       tableIndexNames: JOB_TABLE_INDEX_NAMES,
+      sweeper: { function: this.sweeper.function.function, intervalMinutes: config.sweeper.intervalMinutes },
       alarmEmail: config.alarmEmail,
       removalPolicy: config.removalPolicy,
       // The profile's count thresholds ("at least N") as the construct's "more than N - 1".
@@ -179,6 +188,8 @@ export class AsyncEndpointsStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the job API stage' });
+    // RestApi adds its own `Endpoint` output with the same URL; `ApiUrl` is the one the CLI reads.
+    this.api.api.node.tryRemoveChild('Endpoint');
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'Job table' });
     new CfnOutput(this, 'PayloadBucketName', {
       value: this.payloads.bucket.bucketName,
@@ -186,7 +197,11 @@ export class AsyncEndpointsStack extends Stack {
     });
     new CfnOutput(this, 'DashboardName', {
       value: this.monitoring.dashboard.dashboardName,
-      description: 'CloudWatch dashboard',
+      description: 'CloudWatch dashboard (alarm status and overview first)',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: this.monitoring.dashboardUrl,
+      description: 'CloudWatch dashboard in the console',
     });
   }
 }

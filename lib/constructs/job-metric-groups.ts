@@ -41,17 +41,27 @@ export const DURATION_PERCENTILES = [50, 90, 99] as const;
 
 const PERIOD = Duration.minutes(5);
 
+/** One job type's metric `metricName` at `statistic`, over 5 minutes. */
+export function jobMetric(
+  source: JobMetricSource,
+  metricName: JobMetric,
+  statistic: string,
+  label: string,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: source.namespace,
+    metricName,
+    dimensionsMap: { service: source.serviceName, [JOB_NAME_DIMENSION]: source.jobName },
+    statistic,
+    period: PERIOD,
+    label,
+  });
+}
+
 /** Throughput, then queue wait, processing and end-to-end percentiles. */
 export function jobMetricGroups(source: JobMetricSource): CustomMetricGroup[] {
   const metric = (metricName: JobMetric, statistic: string, label: string) =>
-    new cloudwatch.Metric({
-      namespace: source.namespace,
-      metricName,
-      dimensionsMap: { service: source.serviceName, [JOB_NAME_DIMENSION]: source.jobName },
-      statistic,
-      period: PERIOD,
-      label,
-    });
+    jobMetric(source, metricName, statistic, label);
   const percentiles = (metricName: JobMetric) =>
     DURATION_PERCENTILES.map((p) => metric(metricName, `p${p}`, `p${p}`));
   return [

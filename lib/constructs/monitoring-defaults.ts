@@ -23,15 +23,17 @@ export interface AlarmThresholds {
    */
   readonly maxProcessorErrors?: number;
   /**
-   * Throttled processor invocations per period above which it alarms (per job type). The event
-   * source's maximum concurrency keeps SQS-driven invocations under the reserved concurrency, so
-   * a throttle means the account or the function ran out of concurrency.
+   * Throttled invocations per period above which a processor (per job type) or an API function
+   * (per function) alarms. The event source's maximum concurrency keeps SQS-driven invocations
+   * under the reserved concurrency, and the API functions reserve none, so a throttle means the
+   * account or the function ran out of concurrency.
    * @default 0
    */
   readonly maxProcessorThrottles?: number;
   /**
-   * API Gateway 5XX answers per period above which it alarms (stage-wide). Rejections the
-   * service means (429, 413) are 4XX and do not count.
+   * API Gateway 5XX answers per period above which it alarms (stage-wide), and the invocation
+   * errors per period above which each API function alarms (a function error is a 5XX to its
+   * caller). Rejections the service means (429, 413) are 4XX and do not count.
    * @default 0
    */
   readonly maxApi5xxErrors?: number;
@@ -75,6 +77,33 @@ export const ALARM_THRESHOLD_DEFAULTS: ResolvedAlarmThresholds = {
 
 /** CloudWatch's longest alarm evaluation window: period x evaluation periods, minutes. */
 const MAX_EVALUATION_MINUTES = 24 * 60;
+
+/**
+ * Errors and throttles of the recovery sweeper above which it alarms, per period. Fixed, not a
+ * profile's: the sweeper runs on a schedule whatever the traffic, so any failed run is worth a look.
+ */
+export const SWEEPER_MAX_FAILURES = 0;
+
+/** Sweeper intervals the "did not run" alarm's window spans: one late run must not page anyone. */
+export const SWEEPER_SILENT_RUNS = 3;
+
+/**
+ * The window of the sweeper's "did not run" alarm: {@link SWEEPER_SILENT_RUNS} intervals, capped
+ * at CloudWatch's one-day evaluation window, and never fewer than two intervals.
+ *
+ * @param intervalMinutes minutes between sweeper runs (`sweeper.intervalMinutes`)
+ * @returns the window, minutes
+ * @throws ConfigError when two intervals do not fit in one day
+ */
+export function sweeperSilenceWindowMinutes(intervalMinutes: number): number {
+  const window = Math.min(SWEEPER_SILENT_RUNS * intervalMinutes, MAX_EVALUATION_MINUTES);
+  if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || window < 2 * intervalMinutes) {
+    throw new ConfigError([
+      `sweeper.intervalMinutes must be an integer from 1 to ${MAX_EVALUATION_MINUTES / 2}, got ${intervalMinutes}: the alarm on a sweeper that stopped running watches two runs or more, within CloudWatch's one-day evaluation window`,
+    ]);
+  }
+  return window;
+}
 
 /**
  * `thresholds` over the defaults (an `undefined` field keeps its default), checked.

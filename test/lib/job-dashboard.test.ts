@@ -1,6 +1,7 @@
 /**
- * The dashboard the stack deploys, widget by widget: the API and table sections, and for every
- * job type its job metrics, queue and DLQ, and processor, with each alarm's line.
+ * The dashboard the stack deploys, widget by widget: the alarm status and the summary row first,
+ * then the API, table and sweeper sections, and for every job type its job metrics, queue and
+ * DLQ, and processor, with each alarm's line. The 500-widget split: monitoring-footprint.test.ts.
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -8,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { JobMetric, METRICS_NAMESPACE } from '../../lambdas/metric-names';
 import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
 import { loadConfig, type StageConfig } from '../../lib/config';
+import { SUMMARY_JOB_TOTALS, SUMMARY_TITLES } from '../../lib/constructs/dashboard-summary';
 import {
   DURATION_PERCENTILES,
   JOB_METRIC_GROUP_TITLES,
@@ -15,7 +17,7 @@ import {
 } from '../../lib/constructs/job-metric-groups';
 import { ALARM_THRESHOLD_DEFAULTS } from '../../lib/constructs/monitoring-defaults';
 import { createTestApp, createTestStack } from '../support/cdk-app';
-import { dashboardBody } from '../support/dashboard';
+import { type DashboardWidget, dashboardsOf, tokenText } from '../support/dashboard';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation JSON, probed field by field
 type Json = Record<string, any>;
@@ -36,19 +38,23 @@ const idOf = (construct: { node: { defaultChild?: unknown } }) =>
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const t = ALARM_THRESHOLD_DEFAULTS;
 
-interface Widget {
-  type: string;
-  properties: { title?: string; markdown?: string; metrics?: unknown[][]; annotations?: Json };
-}
+type Widget = DashboardWidget;
+/** How the body holds a `Fn::GetAtt` of `construct`. */
+const token = (construct: { node: { defaultChild?: unknown } }, attribute: string) =>
+  tokenText({ 'Fn::GetAtt': [idOf(construct), attribute] });
 
 describe('dashboard', () => {
   let widgets: Widget[];
   beforeAll(() => {
-    const dashboards = ofType('AWS::CloudWatch::Dashboard');
+    const dashboards = dashboardsOf(resources);
     expect(dashboards).toHaveLength(1);
-    const props = dashboards[0]?.[1].Properties as Json;
-    expect(props.DashboardName).toBe('AsyncEndpoints');
-    widgets = JSON.parse(dashboardBody(props.DashboardBody)).widgets;
+    widgets = dashboards[0]?.widgets as Widget[];
+  });
+
+  it('is named after the stack and the Region (dashboard names are account-wide)', () => {
+    expect(dashboardsOf(resources)[0]?.name).toEqual({
+      'Fn::Join': ['', ['AsyncEndpoints-', { Ref: 'AWS::Region' }]],
+    });
   });
 
   /** The widgets under a `# title` header, up to the next one. */
@@ -76,15 +82,80 @@ describe('dashboard', () => {
         };
       });
 
-  it('puts the API, the table and one section per job type, in catalog order', () => {
+  it('puts the overview, the API, the table, the sweeper and one section per job type, in catalog order', () => {
     const headers = widgets
       .filter((w) => w.properties.markdown?.startsWith('# '))
-      .map((w) => w.properties.markdown);
+      .map((w) => w.properties.markdown?.split('\n')[0]);
     expect(headers).toEqual([
+      '# Overview',
       '# API',
       '# Job table',
+      '# Sweeper',
       ...config.jobTypes.map((j) => `# Job type \`${j.name}\``),
     ]);
+  });
+
+  it('opens with the status of every alarm of the stage, firing ones first', () => {
+    const status = widgets[0] as Widget;
+    expect(status.type).toBe('alarm');
+    expect([status.x, status.y, status.width]).toEqual([0, 0, 24]);
+    expect(status.properties.sortBy).toBe('stateUpdatedTimestamp');
+    const alarmIds = ofType('AWS::CloudWatch::Alarm').map(([id]) => tokenText({ 'Fn::GetAtt': [id, 'Arn'] }));
+    expect(alarmIds.length).toBeGreaterThan(30);
+    expect([...(status.properties.alarms ?? [])].sort()).toEqual(alarmIds.sort());
+  });
+
+  it('follows with a summary row over every job type: jobs submitted, completed and failed', () => {
+    const summary = widgets.slice(2, 5);
+    expect(summary.map((w) => w.properties.title)).toEqual(Object.values(SUMMARY_TITLES));
+    expect(new Set(summary.map((w) => w.y)).size).toBe(1);
+    const jobs = summary[0] as Widget;
+    const expressions = (jobs.properties.metrics ?? []).filter((m) => typeof m[0] === 'object');
+    expect(expressions.map((m) => (m[0] as Json).label)).toEqual(SUMMARY_JOB_TOTALS.map(([, l]) => l));
+    SUMMARY_JOB_TOTALS.forEach(([metricName], i) => {
+      const expression = String((expressions[i]?.[0] as Json | undefined)?.expression);
+      const ids = expression.match(/^SUM\(\[(.*)\]\)$/)?.[1]?.split(',') ?? [];
+      expect(ids, metricName).toHaveLength(config.jobTypes.length);
+      // Each id is one job type's metric, drawn hidden under the sum.
+      const summed = (jobs.properties.metrics ?? []).filter((m) => ids.includes((m.at(-1) as Json).id));
+      expect(summed.map((m) => [m[1], m[3], (m.at(-1) as Json).visible])).toEqual(
+        config.jobTypes.map((j) => [metricName, j.name, false]),
+      );
+    });
+  });
+
+  it('sums the dead letters of every DLQ and takes the oldest message of every job queue', () => {
+    const [, deadLetters, oldest] = widgets.slice(2, 5) as Widget[];
+    const body = (w: Widget | undefined) => JSON.stringify(w?.properties.metrics);
+    for (const job of config.jobTypes) {
+      const p = stack.processors[job.name];
+      if (!p) throw new Error(`no processor for ${job.name}`);
+      expect(body(deadLetters)).toContain(token(p.deadLetterQueue, 'QueueName'));
+      expect(body(deadLetters)).not.toContain(token(p.queue, 'QueueName'));
+      expect(body(oldest)).toContain(token(p.queue, 'QueueName'));
+    }
+    expect(body(deadLetters)).toMatch(/SUM\(\[/);
+    expect(body(deadLetters)).toContain('ApproximateNumberOfMessagesVisible');
+    expect(body(oldest)).toMatch(/MAX\(\[/);
+    expect(body(oldest)).toContain('ApproximateAgeOfOldestMessage');
+  });
+
+  it('shows each API function and the sweeper with their errors and throttles alarm lines', () => {
+    const functions = [
+      ...['submit', 'get-job', 'list-jobs', 'cancel-job', 'retry-job', 'redrive'].map((n) => [
+        'API',
+        `API function ${n}`,
+      ]),
+      ['Sweeper', 'Recovery sweeper'],
+    ];
+    for (const [header, title] of functions) {
+      const s = section(header as string);
+      const start = s.findIndex((w) => w.properties.markdown?.includes(`[${title}]`));
+      expect(start, title).toBeGreaterThanOrEqual(0);
+      const own = s.slice(start + 1, start + 7);
+      expect(graph(own, 'Errors').properties.annotations?.horizontal).toHaveLength(1);
+      expect(graph(own, 'Invocations').properties.annotations?.horizontal?.length).toBeGreaterThan(0);
+    }
   });
 
   it('shows API requests, latency and errors with the 5XX alarm line', () => {
@@ -171,6 +242,12 @@ describe('dashboard', () => {
       }).replace(/"/g, "'");
       expect(JSON.stringify(age.properties.metrics)).toContain(queueToken);
       expect(JSON.stringify(dlq.properties.metrics)).toContain(dlqToken);
+      // The queue's and the DLQ's sections are each titled after their own queue.
+      const titles = s.map((w) => w.properties.markdown ?? '').filter((m) => m.startsWith('### SQS'));
+      expect(titles.map((m) => m.match(/^### (SQS [^*]*) \*\*\[([^\]]*)\]/)?.slice(1))).toEqual([
+        ['SQS Queue', `${job.name} queue`],
+        ['SQS Dead-Letter Queue', `${job.name} dead-letter queue`],
+      ]);
     }
   });
 
@@ -201,5 +278,35 @@ describe('dashboard', () => {
       ]);
       expect(s.some((w) => w.properties.title === 'Iterator')).toBe(false);
     }
+  });
+});
+
+describe('stack outputs', () => {
+  let outputs: Record<string, { Value: unknown }>;
+  beforeAll(() => {
+    outputs = Template.fromStack(stack).toJSON().Outputs;
+  });
+
+  it("give the first dashboard's console URL in the stack's Region", () => {
+    const region = { Ref: 'AWS::Region' };
+    expect(outputs.DashboardUrl?.Value).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          region,
+          '.console.aws.amazon.com/cloudwatch/home?region=',
+          region,
+          '#dashboards/dashboard/AsyncEndpoints-',
+          region,
+        ],
+      ],
+    });
+    expect(outputs.DashboardName?.Value).toEqual({ Ref: idOf(stack.monitoring.dashboard) });
+  });
+
+  it('give the API URL once, as ApiUrl (the RestApi adds no Endpoint output of its own)', () => {
+    const urls = Object.entries(outputs).filter(([, o]) => JSON.stringify(o.Value).includes('execute-api'));
+    expect(urls.map(([key]) => key)).toEqual(['ApiUrl']);
   });
 });

@@ -7,9 +7,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../lambdas/metric-names';
 import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
-import { loadConfig, type StageConfig } from '../../lib/config';
+import { ConfigError, loadConfig, type StageConfig } from '../../lib/config';
 import { JobMonitoring } from '../../lib/constructs/job-monitoring';
-import { ALARM_THRESHOLD_DEFAULTS } from '../../lib/constructs/monitoring-defaults';
+import {
+  ALARM_THRESHOLD_DEFAULTS,
+  SWEEPER_MAX_FAILURES,
+  SWEEPER_SILENT_RUNS,
+  sweeperSilenceWindowMinutes,
+} from '../../lib/constructs/monitoring-defaults';
 import { createTestApp, createTestStack } from '../support/cdk-app';
 import { dashboardBody } from '../support/dashboard';
 
@@ -46,6 +51,16 @@ const watched = (alarm: Json) =>
 const periodOf = (alarm: Json) =>
   alarm.Period ?? alarm.Metrics.find((m: Json) => m.MetricStat).MetricStat.Period;
 const t = ALARM_THRESHOLD_DEFAULTS;
+const SWEEPER_NOT_RUNNING = 'AsyncEndpoints-sweeper-Not-Running-Critical';
+/** The API's functions: the monitoring's short name and the stack's field. */
+const API_FUNCTIONS = [
+  ['submit', 'submitFunction'],
+  ['get-job', 'getJobFunction'],
+  ['list-jobs', 'listJobsFunction'],
+  ['cancel-job', 'cancelJobFunction'],
+  ['retry-job', 'retryJobFunction'],
+  ['redrive', 'redriveFunction'],
+] as const;
 
 describe('tracing', () => {
   it('is active on every function', () => {
@@ -73,16 +88,28 @@ describe('tracing', () => {
 });
 
 describe('alarms', () => {
-  it('are named after the stack and all notify the alarm topic', () => {
+  it('are named after the stack and notify the alarm topic on ALARM and on OK', () => {
     const topic = { Ref: idOf(stack.monitoring.alarmTopic) };
     expect(alarms().length).toBeGreaterThan(0);
     for (const alarm of alarms()) {
       expect(alarm.AlarmName).toMatch(/^AsyncEndpoints-/);
-      expect(alarm.AlarmActions).toEqual([topic]);
+      expect(alarm.AlarmActions, alarm.AlarmName).toEqual([topic]);
+      expect(alarm.OKActions, alarm.AlarmName).toEqual([topic]);
       expect(alarm.ActionsEnabled).toBe(true);
-      expect(alarm.TreatMissingData).toBe('notBreaching');
-      expect(alarm.ComparisonOperator).toBe('GreaterThanThreshold');
-      expect(alarm.AlarmDescription.length).toBeGreaterThan(40);
+    }
+  });
+
+  it('fire above their threshold and treat missing data as fine, except the sweeper not running', () => {
+    for (const alarm of alarms().filter((a) => a.AlarmName !== SWEEPER_NOT_RUNNING)) {
+      expect(alarm.TreatMissingData, alarm.AlarmName).toBe('notBreaching');
+      expect(alarm.ComparisonOperator, alarm.AlarmName).toBe('GreaterThanThreshold');
+    }
+  });
+
+  it('each say what they mean and what to check', () => {
+    for (const alarm of alarms()) {
+      expect(alarm.AlarmDescription.length, alarm.AlarmName).toBeGreaterThan(60);
+      expect(alarm.AlarmDescription, alarm.AlarmName).toMatch(/\b(check|see|inspect|look|read)\b/i);
     }
   });
 
@@ -165,8 +192,8 @@ describe('alarms', () => {
     }
   });
 
-  it('are exactly these: 4 per job type, 1 for the API, 6 for the table and its indexes', () => {
-    expect(alarms()).toHaveLength(4 * config.jobTypes.length + 1 + 6);
+  it('are exactly these: 4 per job type, 1 for the API stage and 2 per API function, 6 for the table and its indexes, 3 for the sweeper', () => {
+    expect(alarms()).toHaveLength(4 * config.jobTypes.length + 1 + 2 * API_FUNCTIONS.length + 6 + 3);
   });
 
   it('take their thresholds from props', () => {
@@ -216,6 +243,126 @@ describe('alarms', () => {
         2,
       ]);
     }
+  });
+});
+
+/** The errors and throttles alarms of a function, checked against its metric and thresholds. */
+function expectFunctionAlarms(
+  alarmOf: (name: string) => Json,
+  prefix: string,
+  fnRef: unknown,
+  errors: number,
+  throttles: number,
+  period: number,
+) {
+  for (const [name, metric, threshold] of [
+    [`${prefix}-Fault-Count-Critical`, 'Errors', errors],
+    [`${prefix}-Throttled-Count-Warning`, 'Throttles', throttles],
+  ] as const) {
+    const alarm = alarmOf(name);
+    expect(watched(alarm), name).toEqual({
+      Namespace: 'AWS/Lambda',
+      MetricName: metric,
+      Dimensions: [{ Name: 'FunctionName', Value: fnRef }],
+    });
+    expect([alarm.Threshold, periodOf(alarm)], name).toEqual([threshold, period]);
+  }
+}
+
+describe('API function alarms', () => {
+  it('watch errors (a 5XX each, the API 5XX threshold) and throttles of every API function', () => {
+    for (const [name, field] of API_FUNCTIONS) {
+      const fnRef = { Ref: idOf(stack.api[field].function) };
+      expectFunctionAlarms(
+        alarmNamed,
+        `AsyncEndpoints-api-${name}`,
+        fnRef,
+        t.maxApi5xxErrors,
+        t.maxProcessorThrottles,
+        t.periodMinutes * 60,
+      );
+      expect(alarmNamed(`AsyncEndpoints-api-${name}-Fault-Count-Critical`).AlarmDescription).toContain(
+        `'${name}'`,
+      );
+    }
+  });
+
+  it("take the profile's thresholds", () => {
+    const { stack: large } = createTestStack({ profile: 'large' });
+    const largeConfig = loadConfig(createTestApp({ profile: 'large' }));
+    const all = Object.values(Template.fromStack(large).toJSON().Resources as Resources);
+    const alarmOf = (name: string) => all.find((r) => r.Properties?.AlarmName === name)?.Properties as Json;
+    expectFunctionAlarms(
+      alarmOf,
+      'AsyncEndpoints-api-submit',
+      { Ref: large.getLogicalId(large.api.submitFunction.function.node.defaultChild as CfnElement) },
+      largeConfig.alarms.api5xxErrors,
+      largeConfig.alarms.processorThrottles - 1,
+      t.periodMinutes * 60,
+    );
+    expect(largeConfig.alarms.api5xxErrors).toBeGreaterThan(0);
+  });
+});
+
+describe('sweeper alarms', () => {
+  const fnRef = () => ({ Ref: idOf(stack.sweeper.function.function) });
+
+  it('watch its errors and throttles: any failed or throttled run', () => {
+    expectFunctionAlarms(
+      alarmNamed,
+      'AsyncEndpoints-sweeper',
+      fnRef(),
+      SWEEPER_MAX_FAILURES,
+      SWEEPER_MAX_FAILURES,
+      t.periodMinutes * 60,
+    );
+  });
+
+  it('fire when it did not run: fewer than 1 invocation over 3 intervals, missing data breaching', () => {
+    const alarm = alarmNamed(SWEEPER_NOT_RUNNING);
+    expect(watched(alarm)).toEqual({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: fnRef() }],
+    });
+    expect(alarm.Metrics[0].MetricStat.Stat).toBe('Sum');
+    expect({
+      threshold: alarm.Threshold,
+      operator: alarm.ComparisonOperator,
+      missing: alarm.TreatMissingData,
+      period: periodOf(alarm),
+      evaluationPeriods: alarm.EvaluationPeriods,
+      datapointsToAlarm: alarm.DatapointsToAlarm,
+    }).toEqual({
+      threshold: 1,
+      operator: 'LessThanThreshold',
+      missing: 'breaching',
+      period: SWEEPER_SILENT_RUNS * config.sweeper.intervalMinutes * 60,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+    });
+    expect(alarm.AlarmDescription).toContain('EventBridge rule');
+  });
+
+  it("derive the window from sweeper.intervalMinutes, capped at CloudWatch's one day", () => {
+    for (const [intervalMinutes, windowSeconds] of [
+      [10, 1800],
+      [600, 86_400],
+    ] as const) {
+      const { stack: host } = createTestStack({ sweeper: { intervalMinutes } });
+      const alarm = Object.values(Template.fromStack(host).toJSON().Resources as Resources).find(
+        (r) => r.Properties?.AlarmName === SWEEPER_NOT_RUNNING,
+      )?.Properties as Json;
+      expect(periodOf(alarm), `every ${intervalMinutes} min`).toBe(windowSeconds);
+    }
+    expect(sweeperSilenceWindowMinutes(720)).toBe(1440);
+  });
+
+  it('refuse an interval whose two runs do not fit in one day, naming the setting', () => {
+    expect(() => sweeperSilenceWindowMinutes(721)).toThrow(ConfigError);
+    expect(() => createTestStack({ sweeper: { intervalMinutes: 721 } })).toThrow(
+      /sweeper\.intervalMinutes must be an integer from 1 to 720, got 721/,
+    );
   });
 });
 
@@ -269,6 +416,7 @@ describe('a job type with a second queue (e.g. high priority)', () => {
       .map((d) => dashboardBody(d.Properties?.DashboardBody))
       .find((b) => b.includes('echo queue (high)'));
     expect(body).toBeDefined();
+    expect(body).toContain('SQS Dead-Letter Queue **[echo dead-letter queue (high)]');
   });
 });
 
