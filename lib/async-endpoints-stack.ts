@@ -187,5 +187,9 @@ export class AsyncEndpointsStack extends Stack {
       value: this.monitoring.dashboard.dashboardName,
       description: 'CloudWatch dashboard',
     });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'SNS topic every alarm notifies (subscribe to it; npm run test:cloud checks delivery)',
+    });
   }
 }
