@@ -122,15 +122,27 @@ async function runStage(deps: CloudTestDeps, stage: SmokeStage): Promise<CloudTe
       return interrupted ? interruptExit(interrupted) : CloudTestExit.NotStarted;
     }
     deployStarted = !signal.aborted;
-    const outputs = await log.run('deploy', () => deps.toolkit.deploy(stage, signal), {
-      signal,
-      detail: (o) => `API ${o[OUTPUTS.apiUrl] ?? '(no ApiUrl output)'}`,
-    });
+    let deploying: Promise<unknown> = Promise.resolve();
+    const outputs = await log.run(
+      'deploy',
+      () => {
+        const deploy = deps.toolkit.deploy(stage, signal);
+        deploying = deploy;
+        return deploy;
+      },
+      {
+        signal,
+        detail: (o) => `API ${o[OUTPUTS.apiUrl] ?? '(no ApiUrl output)'}`,
+      },
+    );
     await runChecks(deps, stage, log, outputs, signal);
     out(formatSummary('Summary:', log.records));
     if (!deployStarted) return interrupted ? interruptExit(interrupted) : CloudTestExit.Failed;
 
     tearingDown = true;
+    // An interrupted deploy is recorded at once, but the CLI may still be starting the stack's
+    // creation: let it exit (its runner kills it within 30 s) before looking at the stack.
+    await settledWithin(deploying, 60_000);
     const teardown = new StepLog(deps.now, {
       onStart: () => out(`- destroying ${stage.stackName}...`),
       onRecord: (record) => out(formatRecord(record)),
@@ -219,6 +231,18 @@ function required<T>(value: T | undefined, output: string): T {
 function withCwd(deps: CloudTestDeps, signal: AbortSignal): { cwd?: string; signal: AbortSignal } {
   return { ...(deps.cwd ? { cwd: deps.cwd } : {}), signal };
 }
+
+/** Waits until `promise` settles, or `ms` have passed, whichever comes first; never rejects. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.then(noop, noop), timeout]);
+  clearTimeout(timer);
+}
+
+function noop(): void {}
 
 function interruptExit(signal: InterruptSignal): CloudTestExit {
   return signal === 'SIGINT' ? CloudTestExit.Interrupted : CloudTestExit.Terminated;

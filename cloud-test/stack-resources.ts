@@ -63,8 +63,8 @@ export interface SettleOptions {
 }
 
 /**
- * Waits while the stack is in an `*_IN_PROGRESS` state (a deploy stopped by Ctrl-C goes on in
- * CloudFormation), so that the delete that follows is accepted.
+ * Waits while CloudFormation works on the stack (`*_IN_PROGRESS`: a deploy stopped by Ctrl-C
+ * goes on in CloudFormation), so that the delete that follows is accepted.
  * @returns the stack's settled status, or `undefined` when it does not exist
  * @throws Error when it is still in progress after `timeoutMs`
  */
@@ -86,7 +86,9 @@ export async function waitForStackToSettle(
       if (isMissingStack(error)) return undefined;
       throw error;
     }
-    if (!status?.endsWith('_IN_PROGRESS')) return status;
+    // REVIEW_IN_PROGRESS (a change set made, never executed: a deploy stopped early) waits for
+    // nobody and can be deleted as it is.
+    if (!status?.endsWith('_IN_PROGRESS') || status === 'REVIEW_IN_PROGRESS') return status;
     if (now() >= deadline) {
       throw new Error(`Stack ${stackName} is still ${status} after ${Math.round(timeoutMs / 60_000)} min`);
     }

@@ -209,6 +209,28 @@ describe('runCloudTest', () => {
     expect(err).toHaveLength(2);
   });
 
+  it('lets an interrupted deploy finish stopping before it looks at the stack', async () => {
+    const signals = manualSignals();
+    const { deps, events } = setup({
+      deps: { signals },
+      toolkit: {
+        deploy: (_, signal) =>
+          new Promise((_, reject) => {
+            // The CLI takes a moment to exit after its SIGINT.
+            signal?.addEventListener('abort', () =>
+              setTimeout(() => {
+                events.push('deploy stopped');
+                reject(new Error('cdk deploy exited with 130'));
+              }, 50),
+            );
+            signals.fire('SIGINT');
+          }),
+      },
+    });
+    expect(await runCloudTest(deps)).toBe(CloudTestExit.Interrupted);
+    expect(events).toEqual([PREFLIGHT, `deploy ${STACK}`, 'deploy stopped', ...TEARDOWN]);
+  });
+
   it('on Ctrl-C during preflight deploys nothing and destroys nothing', async () => {
     const signals = manualSignals();
     const { deps, events } = setup({

@@ -66,6 +66,16 @@ describe('tearDown', () => {
     expect(events.at(-1)).toBe(`destroy ${STACK}`);
   });
 
+  it('deletes a stack left REVIEW_IN_PROGRESS (a change set never executed) without waiting', async () => {
+    const { events, options } = setup();
+    aws.cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: STACK, StackStatus: 'REVIEW_IN_PROGRESS', CreationTime: new Date() }],
+    });
+    await tearDown(options);
+    expect(aws.cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(1);
+    expect(events.at(-1)).toBe(`destroy ${STACK}`);
+  });
+
   it('empties again and retries when the delete fails (a late access-log delivery refilled a bucket)', async () => {
     let failures = 1;
     const { events, lines, options } = setup({
