@@ -203,5 +203,9 @@ export class AsyncEndpointsStack extends Stack {
       value: this.monitoring.dashboardUrl,
       description: 'CloudWatch dashboard in the console',
     });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'SNS topic every alarm notifies (subscribe to it; npm run test:cloud checks delivery)',
+    });
   }
 }
