@@ -101,7 +101,6 @@ describe('cdk-nag AwsSolutions', () => {
         ...Array<string>(5).fill('AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/jobs/*/input.*]'),
         ...Array<string>(5).fill('AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/jobs/*/result.*]'),
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:*]',
-        'AwsSolutions-S1', // the payload bucket's server access logs
       ].sort(),
     );
     for (const ack of acks) {
