@@ -119,7 +119,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       version,
       description:
         'Asynchronous job endpoints: submit a job, then poll it until Completed, Failed or Canceled. Errors are RFC 9457 problem documents. Generated from the route table and the zod schemas; do not edit.',
-      // The project's, not a person's: questions and bugs go to the repository's issues.
+      // The project, not a person: a published document carries no personal data.
       contact: { name: 'async-endpoints maintainers' },
       license: { name: 'MIT', identifier: 'MIT' },
     },

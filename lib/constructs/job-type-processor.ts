@@ -86,7 +86,7 @@ export class JobTypeProcessor extends Construct {
       allowRedriveOnlyFrom(deadLetterQueue, queue);
       return { queue, deadLetterQueue };
     };
-    // The normal lane keeps its original construct ids, so existing queues are not replaced.
+    // The normal lane keeps its original construct ids, so its logical ids do not change.
     const normal = lane('', '');
     this.queue = normal.queue;
     this.deadLetterQueue = normal.deadLetterQueue;

@@ -8,8 +8,8 @@ import type { RemovalPolicyName } from '../config';
  * lifecycle expiry really deletes, instead of leaving noncurrent versions), and the stage's
  * removal policy.
  *
- * @param removalPolicy `retain` keeps the bucket on stack deletion; `destroy` deletes it, which
- *   CloudFormation can do only once it is empty
+ * @param removalPolicy `retain` (the default) keeps the bucket on stack deletion; `destroy`
+ *   deletes it, which CloudFormation can do only once it is empty
  * @example
  * new s3.Bucket(this, 'Bucket', { ...privateBucketProps('retain'), lifecycleRules });
  */
