@@ -194,9 +194,16 @@ export interface StageConfigInput {
    */
   readonly alarmEmail?: string;
   /**
-   * Create the Region-wide API Gateway CloudWatch role (`AWS::ApiGateway::Account`). Turn off
-   * when another stack in the account and Region already manages it.
-   * @default true
+   * Create an API Gateway CloudWatch role and make it the account's (`AWS::ApiGateway::Account`),
+   * both retained when the stack is deleted.
+   *
+   * Opt-in, because the setting is one per account and Region: stages that all managed it would
+   * overwrite each other's role on every deploy, and deleting one would have left the Region
+   * pointing at a deleted role, silencing every API's logs. Turn it on in one stack per account
+   * and Region (or set the role once outside CDK). The stage's execution and access logs need
+   * the role: where the Region has none, a stage deployed without this fails with "CloudWatch
+   * Logs role ARN must be set in account settings to enable logging".
+   * @default false
    */
   readonly manageApiGatewayAccount?: boolean;
   /**

@@ -52,10 +52,15 @@ export interface OpenApiOptions {
   readonly apiKeys?: boolean;
 }
 
-/** The response headers' components. */
+/**
+ * The response headers' components. `required` is the header's own: a response refers to the
+ * component where it needs the same, and writes the header out where it does not (a reference
+ * cannot override `required`). `Location` is on every response that has it.
+ */
 const HEADERS: Record<ResponseHeaderName, JsonObject> = {
   Location: {
     description: "Where the job's status lives: GET it to poll",
+    required: true,
     schema: { type: 'string' },
   },
   'Retry-After': {
@@ -114,6 +119,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       version,
       description:
         'Asynchronous job endpoints: submit a job, then poll it until Completed, Failed or Canceled. Errors are RFC 9457 problem documents. Generated from the route table and the zod schemas; do not edit.',
+      // The project, not a person: a published document carries no personal data.
+      contact: { name: 'async-endpoints maintainers' },
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [
@@ -320,11 +327,12 @@ function responses(route: Route): JsonObject {
 }
 
 function headerRefs(names: readonly ResponseHeaderName[], required: boolean): JsonObject {
-  // A Header Object cannot override `required` through a $ref: required ones are written out.
   return Object.fromEntries(
     names.map((name) => [
       name,
-      required ? { ...HEADERS[name], required: true } : { $ref: `#/components/headers/${name}` },
+      (HEADERS[name].required === true) === required
+        ? { $ref: `#/components/headers/${name}` }
+        : { ...HEADERS[name], required },
     ]),
   );
 }

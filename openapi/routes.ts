@@ -246,6 +246,10 @@ export const ROUTES: readonly Route[] = [
     auth: 'none',
     summary: 'Liveness probe',
     description: 'Unauthenticated; touches no data.',
-    responses: [{ status: 200, description: 'Up', body: 'Health' }],
+    responses: [
+      { status: 200, description: 'Up', body: 'Health' },
+      // The stage's throttle covers every method, this one too.
+      { status: 429, description: 'Throttled by the stage (API Gateway)', body: 'GatewayProblem' },
+    ],
   },
 ];

@@ -49,6 +49,21 @@ export class AlarmTopic extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': this.key.stack.account } },
       }),
     );
+    // Grants only for AWS services acting for the account (CT.KMS.PR.3): nothing here needs a
+    // grant (SNS and CloudWatch use the key directly), so a principal holding kms:* through IAM
+    // cannot hand the key on with a grant.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsExceptForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: `${props.serviceName} alarms`,
       masterKey: this.key,

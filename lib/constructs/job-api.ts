@@ -74,8 +74,10 @@ export interface JobApiProps {
   /** Removal policy of the log groups. */
   readonly removalPolicy: RemovalPolicyName;
   /**
-   * Create the Region-wide API Gateway CloudWatch role and `AWS::ApiGateway::Account`.
-   * @default true
+   * Create an API Gateway CloudWatch role and `AWS::ApiGateway::Account`, both retained on stack
+   * deletion: the setting is the Region's, shared by every REST API (see the stage config's
+   * `manageApiGatewayAccount`).
+   * @default false
    */
   readonly manageApiGatewayAccount?: boolean;
   /**
@@ -322,7 +324,7 @@ export class JobApi extends Construct {
         'The job routes are IAM-authorized (SigV4) and the stage is throttled; callers are AWS principals of this account. Attach a WAF WebACL to the stage before exposing the API publicly.',
     });
 
-    if (props.manageApiGatewayAccount ?? true) {
+    if (props.manageApiGatewayAccount ?? false) {
       this.cloudWatchRole = new iam.Role(this, 'CloudWatchRole', {
         assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
         description: 'Lets API Gateway write execution and access logs (Region-wide account setting)',
@@ -353,6 +355,9 @@ export class JobApi extends Construct {
       this.account = new apigateway.CfnAccount(this, 'Account', {
         cloudWatchRoleArn: this.cloudWatchRole.roleArn,
       });
+      // Other stages' APIs log through this role too: deleting this stack must leave both.
+      this.cloudWatchRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      this.account.applyRemovalPolicy(RemovalPolicy.RETAIN);
       // Execution logging fails at deploy time unless the account has the role first.
       this.api.deploymentStage.node.addDependency(this.account);
     }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -65,7 +65,7 @@ export class JobTypeProcessor extends Construct {
     const { job } = props;
     const s = job.settings;
 
-    const lane = (prefix: string) => {
+    const lane = (prefix: string, nameSuffix: string) => {
       const deadLetterQueue = new sqs.Queue(this, `${prefix}DeadLetterQueue`, {
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -80,14 +80,17 @@ export class JobTypeProcessor extends Construct {
         retentionPeriod: Duration.seconds(JOB_QUEUE_RETENTION_SECONDS),
         visibilityTimeout: Duration.seconds(job.visibilityTimeoutSeconds),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: s.maxReceiveCount },
+        // A known name, so the DLQ can name this queue's ARN without a reference to it.
+        queueName: `${Stack.of(this).stackName}_${job.name}${nameSuffix}`,
       });
+      allowRedriveOnlyFrom(deadLetterQueue, queue);
       return { queue, deadLetterQueue };
     };
-    // The normal lane keeps its original construct ids, so existing queues are not replaced.
-    const normal = lane('');
+    // The normal lane keeps its original construct ids, so its logical ids do not change.
+    const normal = lane('', '');
     this.queue = normal.queue;
     this.deadLetterQueue = normal.deadLetterQueue;
-    const high = s.highPriorityMaxConcurrency > 0 ? lane('HighPriority') : undefined;
+    const high = s.highPriorityMaxConcurrency > 0 ? lane('HighPriority', '_high') : undefined;
 
     this.processor = new JobFunction(this, 'Processor', {
       entry: PROCESSOR_ENTRY,
@@ -167,4 +170,32 @@ export class JobTypeProcessor extends Construct {
   get function(): lambda.IFunction {
     return this.processor.function;
   }
+}
+
+/**
+ * Lets only `queue` name `deadLetterQueue` as its dead-letter target (`RedriveAllowPolicy`
+ * `byQueue`), so no other queue of the account can pour its failures into a job type's DLQ,
+ * where the sweeper and the admin redrive would take them for this job type's.
+ *
+ * The source queue's ARN is formatted from its physical name rather than read with `GetAtt`:
+ * the queue's `RedrivePolicy` already refers to the DLQ, so a reference back would be a
+ * circular dependency. CloudFormation creates the DLQ first, naming a queue that does not exist
+ * yet; the queue's `RedrivePolicy` is checked against it when the queue is created.
+ *
+ * It does not govern `SendMessage`: the redrive allow policy says which source queues may
+ * designate this queue as their dead-letter queue (SQS Developer Guide, "Using policies for
+ * dead-letter queues"); the copies the processor and the sweeper send to the DLQ themselves
+ * are allowed by their roles' `sqs:SendMessage` grants, as before.
+ *
+ * @throws Error when `queue` has no literal physical name
+ */
+function allowRedriveOnlyFrom(deadLetterQueue: sqs.Queue, queue: sqs.Queue): void {
+  const name = (queue.node.defaultChild as sqs.CfnQueue).queueName;
+  if (name === undefined || Token.isUnresolved(name)) {
+    throw new Error(`${queue.node.path} needs a literal queueName for its DLQ's redrive allow policy`);
+  }
+  (deadLetterQueue.node.defaultChild as sqs.CfnQueue).redriveAllowPolicy = {
+    redrivePermission: 'byQueue',
+    sourceQueueArns: [Stack.of(queue).formatArn({ service: 'sqs', resource: name })],
+  };
 }

@@ -1,10 +1,12 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PAYLOAD_KEY_PREFIX } from '../../lambdas/payload-limits';
 import type { RemovalPolicyName } from '../config';
 import { JOB_QUEUE_RETENTION_SECONDS } from '../job-type-checks';
+import { AccessLogBucket } from './access-log-bucket';
+import { privateBucketProps } from './private-bucket-props';
 
 /**
  * Days a payload object outlives the job retention: a job may wait in its queue up to the
@@ -19,12 +21,16 @@ export interface PayloadBucketProps {
   /** Days a finished job stays readable; objects expire this many days plus the margin after they are written. */
   readonly retentionDays: number;
   /**
-   * `retain` keeps the bucket on stack deletion; `destroy` deletes it, which CloudFormation
-   * can do only once it is empty (objects expire by lifecycle; empty it first to delete sooner).
+   * `retain` keeps the bucket and its access log bucket on stack deletion; `destroy` deletes
+   * them, which CloudFormation can do only once they are empty (objects expire by lifecycle;
+   * empty them first to delete sooner).
    * @default 'retain'
    */
   readonly removalPolicy?: RemovalPolicyName;
 }
+
+/** Key prefix of the payload bucket's server access logs in the access log bucket. */
+export const PAYLOAD_ACCESS_LOG_PREFIX = 'payloads/';
 
 /** The payload objects a grant covers: inputs (`input.*`) or results (`result.*`) of any job. */
 export type PayloadKind = 'input' | 'result';
@@ -40,22 +46,25 @@ export type PayloadKind = 'input' | 'result';
  * - Unversioned, so the lifecycle rule really deletes: with versioning, expiry only adds a
  *   delete marker and the bytes stay as a noncurrent version.
  * - TLS only, public access blocked, ACLs disabled (bucket owner enforced).
+ * - Server access logs go to an {@link AccessLogBucket} of its own, under
+ *   {@link PAYLOAD_ACCESS_LOG_PREFIX}, partitioned by day.
  */
 export class PayloadBucket extends Construct {
   public readonly bucket: s3.Bucket;
+  /** Where the bucket's server access logs go. */
+  public readonly accessLogs: AccessLogBucket;
   /** Days after which the lifecycle rule deletes an object. */
   public readonly expirationDays: number;
 
   constructor(scope: Construct, id: string, props: PayloadBucketProps) {
     super(scope, id);
     this.expirationDays = props.retentionDays + PAYLOAD_EXPIRY_MARGIN_DAYS;
+    this.accessLogs = new AccessLogBucket(this, 'AccessLogs', { removalPolicy: props.removalPolicy });
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: false,
+      ...privateBucketProps(props.removalPolicy),
+      serverAccessLogsBucket: this.accessLogs.bucket,
+      serverAccessLogsPrefix: PAYLOAD_ACCESS_LOG_PREFIX,
+      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
       lifecycleRules: [
         {
           id: 'ExpireWithTheJob',
@@ -68,13 +77,6 @@ export class PayloadBucket extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
-      removalPolicy:
-        (props.removalPolicy ?? 'retain') === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        "Objects are short-lived claim-check copies of job payloads, written and read only by this stack's function roles (and by presigned URLs those roles sign, valid 10 minutes); the functions log every job they touch. Turn on CloudTrail S3 data events where per-object access records are required.",
     });
   }
 

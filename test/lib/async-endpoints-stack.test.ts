@@ -24,8 +24,10 @@ let template: Template;
 let resources: Resources;
 
 beforeAll(() => {
-  ({ stack } = createTestStack({ alarmEmail: 'ops@example.com' }));
-  config = loadConfig(createTestApp({ alarmEmail: 'ops@example.com' }));
+  // The API Gateway account is opt-in; on here, so its role and settings are checked too.
+  const input = { alarmEmail: 'ops@example.com', manageApiGatewayAccount: true };
+  ({ stack } = createTestStack(input));
+  config = loadConfig(createTestApp(input));
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
 });
@@ -349,7 +351,7 @@ describe('REST API', () => {
     );
   });
 
-  it('sets the Region-wide CloudWatch role before the stage deploys', () => {
+  it('sets the Region-wide CloudWatch role before the stage deploys, when manageApiGatewayAccount', () => {
     const [accountId, account] = defined(ofType('AWS::ApiGateway::Account')[0], 'an API Gateway account');
     expect(account.Properties?.CloudWatchRoleArn).toEqual({
       'Fn::GetAtt': [idOf(defined(stack.api.cloudWatchRole, 'the CloudWatch role')), 'Arn'],
@@ -358,9 +360,32 @@ describe('REST API', () => {
     expect(stage.DependsOn).toContain(accountId);
   });
 
-  it('leaves the API Gateway account alone when manageApiGatewayAccount is false', () => {
-    const t = Template.fromStack(createTestStack({ manageApiGatewayAccount: false }).stack);
+  it('retains the CloudWatch role and the account setting when the stack is deleted', () => {
+    // Other stages' APIs in the Region log through this role: deleting this stage must not
+    // leave the account pointing at a deleted role.
+    const roleId = idOf(defined(stack.api.cloudWatchRole, 'the CloudWatch role'));
+    const [accountId] = defined(ofType('AWS::ApiGateway::Account')[0], 'an API Gateway account');
+    for (const id of [roleId, accountId]) {
+      expect(resources[id], id).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
+  it('leaves the API Gateway account alone by default (opt-in)', () => {
+    const { stack: plain } = createTestStack();
+    expect(plain.api.cloudWatchRole).toBeUndefined();
+    const t = Template.fromStack(plain);
     t.resourceCountIs('AWS::ApiGateway::Account', 0);
+    // The stage still logs (execution and access logs): through the role the Region already has.
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR' })],
+    });
+    const roles = Object.values(t.toJSON().Resources as Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    for (const role of roles) {
+      expect(JSON.stringify(role.Properties?.AssumeRolePolicyDocument)).not.toContain(
+        'apigateway.amazonaws.com',
+      );
+    }
   });
 
   it('answers its own 4XX and 5XX errors as RFC 9457 problem JSON', () => {

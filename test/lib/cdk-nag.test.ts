@@ -36,8 +36,8 @@ describe('cdk-nag AwsSolutions', () => {
   it.each([
     ['the default config', {}],
     [
-      'an alarm email and no API Gateway account',
-      { alarmEmail: 'ops@example.com', manageApiGatewayAccount: false },
+      'an alarm email and the API Gateway account',
+      { alarmEmail: 'ops@example.com', manageApiGatewayAccount: true },
     ],
     ['destroyable resources', { removalPolicy: 'destroy' as const }],
     [
@@ -66,9 +66,12 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings(config)).toEqual([]);
   });
 
+  // With the opt-in API Gateway account, so its role's acknowledgement is checked too.
+  const everything = { manageApiGatewayAccount: true };
+
   it('acknowledges only findings that exist, each on the resource that raises it', () => {
-    const { stack } = createTestStack();
-    const hidden = findings({}, { ignoreAcknowledgements: true });
+    const { stack } = createTestStack(everything);
+    const hidden = findings(everything, { ignoreAcknowledgements: true });
     for (const ack of acknowledgements(stack)) {
       const raised = hidden.filter(
         (f) => f.startsWith(`${ack.id} ${ack.path}/`) || f === `${ack.id} ${ack.path}`,
@@ -80,7 +83,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('gives every acknowledgement the AwsSolutions-XXX id form and a specific reason', () => {
-    const { stack } = createTestStack();
+    const { stack } = createTestStack(everything);
     const acks = acknowledgements(stack);
     const functions = stack.node.findAll().filter((c) => c instanceof lambda.Function).length;
     expect(acks.map((a) => a.id).sort()).toEqual(
@@ -101,7 +104,6 @@ describe('cdk-nag AwsSolutions', () => {
         ...Array<string>(5).fill('AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/jobs/*/input.*]'),
         ...Array<string>(5).fill('AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/jobs/*/result.*]'),
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:*]',
-        'AwsSolutions-S1', // the payload bucket's server access logs
       ].sort(),
     );
     for (const ack of acks) {

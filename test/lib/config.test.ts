@@ -29,7 +29,7 @@ describe('resolveConfig defaults', () => {
       removalPolicy: 'retain',
       apiThrottle: { rateLimit: 500, burstLimit: 1000 },
       accountConcurrency: 1000,
-      manageApiGatewayAccount: true,
+      manageApiGatewayAccount: false,
       apiStageName: 'prod',
       jobSettingsJson: '{}',
       table: { activeShards: 16, ownerShards: 1 },
@@ -242,14 +242,14 @@ describe('loadConfig', () => {
         asyncEndpoints: { stackName: 'FromObject', retentionDays: 7 },
         'asyncEndpoints.stackName': 'FromFlag',
         'asyncEndpoints.maxBodyBytes': '1024',
-        'asyncEndpoints.manageApiGatewayAccount': 'false',
+        'asyncEndpoints.manageApiGatewayAccount': 'true',
       },
     });
     expect(loadConfig(app)).toMatchObject({
       stackName: 'FromFlag',
       retentionDays: 7,
       maxBodyBytes: 1024,
-      manageApiGatewayAccount: false,
+      manageApiGatewayAccount: true,
     });
   });
 
