@@ -1,7 +1,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { JobSettings } from '../lambdas/core/job-settings';
 import { METRICS_NAMESPACE } from '../lambdas/metric-names';
+import { lanesOf, sqsQueueUrlPrefix } from '../lambdas/queue-names';
 import { Env, highPriorityKey } from '../lambdas/runtime-env';
 import { type StageConfig, sweeperStaleAfterSeconds } from './config';
 import { JobApi } from './constructs/job-api';
@@ -37,8 +39,18 @@ export class AsyncEndpointsStack extends Stack {
       ...props,
     });
     const { config } = props;
+    // Fixed-size values only in the environments: the queues' URLs follow from one prefix (from
+    // pseudo parameters) and the job names; per-job-type data is baked into the bundles.
+    const queueUrlPrefix = sqsQueueUrlPrefix({
+      region: this.region,
+      urlSuffix: this.urlSuffix,
+      account: this.account,
+      stackName: config.stackName,
+    });
+    const stageLanes = lanesOf(config.jobTypes);
+    const settingsOverrides = JSON.parse(config.jobSettingsJson) as Record<string, Partial<JobSettings>>;
     const shared = {
-      jobSettingsJson: config.jobSettingsJson,
+      queueUrlPrefix,
       retentionDays: config.retentionDays,
       serviceName: config.stackName,
       metricsNamespace: METRICS_NAMESPACE,
@@ -56,6 +68,8 @@ export class AsyncEndpointsStack extends Stack {
       processors[job.name] = new JobTypeProcessor(this, `JobType-${job.name}`, {
         ...shared,
         job,
+        stackName: config.stackName,
+        settingsOverrides: settingsOverrides[job.name],
         table: this.table.table,
       });
     }
@@ -77,6 +91,8 @@ export class AsyncEndpointsStack extends Stack {
       table: this.table.table,
       queues,
       deadLetterQueues,
+      lanes: stageLanes,
+      settingsOverrides,
       maxBodyBytes: config.maxBodyBytes,
       pollIntervals: Object.fromEntries(
         config.jobTypes.map((job) => [job.name, job.settings.pollIntervalSeconds]),
@@ -109,6 +125,8 @@ export class AsyncEndpointsStack extends Stack {
       table: this.table.table,
       queues,
       deadLetterQueues,
+      queueUrlPrefix,
+      lanes: stageLanes,
       staleAfterSeconds: sweeperStaleAfterSeconds(config),
       intervalMinutes: config.sweeper.intervalMinutes,
       maxJobsPerRun: config.sweeper.maxJobsPerRun,
