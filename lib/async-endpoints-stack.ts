@@ -13,6 +13,7 @@ import { JobSweeper } from './constructs/job-sweeper';
 import { JOB_TABLE_INDEX_NAMES, JobTable } from './constructs/job-table';
 import { JobTypeProcessor } from './constructs/job-type-processor';
 import { PayloadBucket, type PayloadKind } from './constructs/payload-bucket';
+import { checkFunctionEnvironments } from './function-environment-size';
 
 /** Props of {@link AsyncEndpointsStack}. */
 export interface AsyncEndpointsStackProps extends StackProps {
@@ -194,6 +195,10 @@ export class AsyncEndpointsStack extends Stack {
         };
       }),
     });
+
+    // At synth, once every variable is set: Lambda's 4 KB environments, refused here by function
+    // name rather than by a failed deploy.
+    this.node.addValidation({ validate: () => checkFunctionEnvironments(this) });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the job API stage' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'Job table' });
