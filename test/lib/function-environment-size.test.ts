@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { defineJobType, type JobType } from '../../lambdas/core/job-type';
+import { sqsQueueUrlPrefix } from '../../lambdas/queue-names';
 import { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
 import { type ProfileName, resolveConfig } from '../../lib/config';
 import {
@@ -50,20 +51,16 @@ describe('environmentBytes', () => {
     expect(measured({ Ref: 'Thing' })).toBe(UNKNOWN_TOKEN_BYTES);
     expect(measured({ 'Fn::Sub': 'x' })).toBe(UNKNOWN_TOKEN_BYTES);
     // The queue URL prefix the functions get: literals, and the pseudo parameters at their longest.
-    const prefix = {
-      'Fn::Join': [
-        '',
-        [
-          'https://sqs.',
-          { Ref: 'AWS::Region' },
-          '.',
-          { Ref: 'AWS::URLSuffix' },
-          '/',
-          { Ref: 'AWS::AccountId' },
-          '/S_',
-        ],
-      ],
-    };
+    const { stack } = createTestStack();
+    const prefix = stack.resolve(
+      sqsQueueUrlPrefix({
+        region: stack.region,
+        urlSuffix: stack.urlSuffix,
+        account: stack.account,
+        stackName: 'S',
+      }),
+    );
+    expect(prefix).toHaveProperty('Fn::Join');
     expect(measured(prefix)).toBe(`https://sqs.${REGION}.${URL_SUFFIX}/${ACCOUNT}/S_`.length);
   });
 });
