@@ -14,6 +14,7 @@ import { JOB_TABLE_INDEX_NAMES, JobTable } from './constructs/job-table';
 import { JobTypeProcessor } from './constructs/job-type-processor';
 import { PayloadBucket, type PayloadKind } from './constructs/payload-bucket';
 import { checkFunctionEnvironments } from './function-environment-size';
+import { checkResourceLimit } from './stack-limits';
 
 /** Props of {@link AsyncEndpointsStack}. */
 export interface AsyncEndpointsStackProps extends StackProps {
@@ -37,6 +38,9 @@ export class AsyncEndpointsStack extends Stack {
   constructor(scope: Construct, id: string, props: AsyncEndpointsStackProps) {
     super(scope, id, {
       description: 'Asynchronous HTTP job endpoints: API Gateway, Lambda, SQS and DynamoDB',
+      // CloudFormation takes at most 1 MB of template; indentation alone is a quarter of it, and
+      // the dashboard grows with the job types: without it a stage near 500 resources is over.
+      suppressTemplateIndentation: true,
       ...props,
     });
     const { config } = props;
@@ -196,9 +200,14 @@ export class AsyncEndpointsStack extends Stack {
       }),
     });
 
-    // At synth, once every variable is set: Lambda's 4 KB environments, refused here by function
-    // name rather than by a failed deploy.
-    this.node.addValidation({ validate: () => checkFunctionEnvironments(this) });
+    // At synth, once the tree is complete: Lambda's 4 KB environments and CloudFormation's 500
+    // resources, refused here by name rather than by a failed deploy.
+    this.node.addValidation({
+      validate: () => [
+        ...checkFunctionEnvironments(this),
+        ...checkResourceLimit(this, config.jobTypes.length),
+      ],
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the job API stage' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'Job table' });
