@@ -60,8 +60,8 @@ export function bakedStageManifest(): unknown {
  * or malformed field is reported to `env`, so `env.done()` names them with the environment's
  * problems; a missing field reads as `{}`.
  *
- * @param baked the baked manifest (a seam for tests)
- * @default baked - {@link bakedStageManifest}
+ * @param baked the baked manifest; tests pass one, the entries leave the default
+ *   ({@link bakedStageManifest})
  */
 export function readStageManifest<K extends keyof StageManifest>(
   env: EnvReader,

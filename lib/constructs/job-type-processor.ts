@@ -94,7 +94,8 @@ export class JobTypeProcessor extends Construct {
       });
       return { queue, deadLetterQueue };
     };
-    // The normal lane keeps its original construct ids (the queues' names replace them anyway).
+    // The normal lane keeps its original construct ids, so its logical ids (and the alarms and
+    // graphs that refer to them) stay; naming the queues replaced them once (README, Deploy).
     const normal = lane('', 'normal');
     this.queue = normal.queue;
     this.deadLetterQueue = normal.deadLetterQueue;
