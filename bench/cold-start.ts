@@ -53,8 +53,8 @@ const BASELINES: Record<Baseline, string> = {
   'bare-dynamodb-sqs-s3': 'bench/support/bare-entry-dynamodb-sqs-s3.ts',
 };
 
-const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/AsyncEndpoints-echo';
-const DLQ = `${QUEUE}-dlq`;
+const NAMES = ['echo', 'sleep', 'flaky', 'fail'];
+const byName = <T>(value: T) => Object.fromEntries(NAMES.map((name) => [name, value]));
 
 /**
  * Plausible values of every variable the functions read at init, as the stack and Lambda set
@@ -75,18 +75,19 @@ const FUNCTION_ENV: Record<string, string> = {
   POWERTOOLS_SERVICE_NAME: 'AsyncEndpoints',
   POWERTOOLS_METRICS_NAMESPACE: 'AsyncEndpoints',
   [Env.TableName]: 'AsyncEndpoints-jobs',
-  [Env.QueueUrls]: JSON.stringify({ echo: QUEUE, sleep: QUEUE, flaky: QUEUE, fail: QUEUE }),
+  [Env.QueueUrlPrefix]: 'https://sqs.us-east-1.amazonaws.com/123456789012/AsyncEndpoints_',
   [Env.JobName]: 'echo',
-  [Env.QueueUrl]: QUEUE,
-  [Env.DeadLetterQueueUrl]: DLQ,
-  [Env.JobSettings]: '{}',
-  [Env.PollIntervals]: JSON.stringify({ echo: 2, sleep: 2, flaky: 2, fail: 2 }),
+  // Each function reads its fields; the stack bakes them into the bundle instead.
+  [Env.StageManifest]: JSON.stringify({
+    settings: {},
+    pollIntervals: byName(2),
+    lanes: byName(false),
+    staleAfterSeconds: byName(900),
+  }),
   [Env.RetentionDays]: '30',
   [Env.TableActiveShards]: '16',
   [Env.TableOwnerShards]: '1',
   [Env.MaxBodyBytes]: '262144',
-  [Env.DeadLetterQueueUrls]: JSON.stringify({ echo: DLQ, sleep: DLQ, flaky: DLQ, fail: DLQ }),
-  [Env.SweeperStaleAfterSeconds]: JSON.stringify({ echo: 900, sleep: 900, flaky: 900, fail: 900 }),
   [Env.SweeperMaxJobsPerRun]: '500',
   [Env.PayloadBucket]: 'AsyncEndpoints-payloads',
   [Env.CompressAboveBytes]: '8192',

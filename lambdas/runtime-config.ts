@@ -1,7 +1,6 @@
 /**
  * Reads the functions' environment once, typed, failing fast with every problem named.
  */
-import type { JobSettings } from './core/job-settings';
 import { Env, type EnvName } from './runtime-env';
 import { MAX_TABLE_SHARDS, type TableShards } from './table-schema';
 
@@ -59,28 +58,15 @@ export class EnvReader {
     return value;
   }
 
-  json<T>(name: EnvName, fallback?: T): T {
-    const raw = this.source[name];
-    if ((raw === undefined || raw === '') && fallback !== undefined) return fallback;
-    try {
-      const value = JSON.parse(raw ?? '');
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as T;
-    } catch {
-      // reported below
-    }
-    this.problems.push(`${name} must be a JSON object`);
-    return (fallback ?? {}) as T;
+  /** Records a problem found while reading (e.g. in the stage manifest), for {@link done}. */
+  problem(message: string): void {
+    this.problems.push(message);
   }
 
   /** @throws RuntimeConfigError listing every problem met so far */
   done(): void {
     if (this.problems.length > 0) throw new RuntimeConfigError(this.problems);
   }
-}
-
-/** Per-job-type setting overrides passed down by the stack (empty in tests and local runs). */
-export function readSettingsOverrides(env: EnvReader): Record<string, Partial<JobSettings>> {
-  return env.json<Record<string, Partial<JobSettings>>>(Env.JobSettings, {});
 }
 
 /** The payload bucket and compression threshold, for the functions that store or read payloads. */

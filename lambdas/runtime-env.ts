@@ -6,27 +6,18 @@ export const Env = {
   /** DynamoDB table of job records. */
   TableName: 'JOBS_TABLE_NAME',
   /**
-   * JSON object: job name -> SQS queue URL, plus `<name>:high` -> the high-priority queue's URL
-   * for job types that enable priorities (see {@link highPriorityKey}).
+   * URL prefix of the stage's queues, `https://sqs.<region>.<urlSuffix>/<account>/<stackName>_`:
+   * each queue's URL is this plus its name's suffix (see `queue-names.ts`), so the environment
+   * does not grow with the job types.
    */
-  QueueUrls: 'JOB_QUEUE_URLS',
+  QueueUrlPrefix: 'JOB_QUEUE_URL_PREFIX',
   /** The processor's job type. */
   JobName: 'JOB_NAME',
-  /** The processor's queue URL. */
-  QueueUrl: 'JOB_QUEUE_URL',
-  /** The processor's dead-letter queue URL. */
-  DeadLetterQueueUrl: 'JOB_DLQ_URL',
-  /** The processor's high-priority queue URL (only for a job type with priorities). */
-  HighPriorityQueueUrl: 'JOB_HIGH_QUEUE_URL',
-  /** The processor's high-priority dead-letter queue URL (only with priorities). */
-  HighPriorityDeadLetterQueueUrl: 'JOB_HIGH_DLQ_URL',
-  /** JSON object: job name -> settings overrides from the stack's context. */
-  JobSettings: 'JOB_SETTINGS',
   /**
-   * JSON object: job name -> its resolved `pollIntervalSeconds` (get-job and retry-job, which
-   * need no more of the catalog than that for `Retry-After`).
+   * JSON of the stage manifest (see `stage-manifest.ts`), read only when none was baked into the
+   * bundle: for tests and tools that run an entry unbundled. The stack never sets it.
    */
-  PollIntervals: 'JOB_POLL_INTERVALS',
+  StageManifest: 'STAGE_MANIFEST',
   /** Days a finished job stays readable. */
   RetentionDays: 'JOB_RETENTION_DAYS',
   /** Largest accepted request body, bytes. */
@@ -37,10 +28,6 @@ export const Env = {
   CompressAboveBytes: 'PAYLOAD_COMPRESS_ABOVE_BYTES',
   /** Seconds a queue's backlog reading is reused by the submit function (default 5). */
   BacklogCacheSeconds: 'BACKLOG_CACHE_SECONDS',
-  /** JSON object: job name (and `<name>:high`) -> dead-letter queue URL (sweeper, admin redrive). */
-  DeadLetterQueueUrls: 'JOB_DLQ_URLS',
-  /** JSON object: job name -> seconds after which a waiting job's message counts as lost. */
-  SweeperStaleAfterSeconds: 'SWEEPER_STALE_AFTER_SECONDS',
   /** Most jobs one sweep examines. */
   SweeperMaxJobsPerRun: 'SWEEPER_MAX_JOBS_PER_RUN',
   /** Shards of the job table's `Active` index (every function that uses the table). */
@@ -52,9 +39,8 @@ export const Env = {
 export type EnvName = (typeof Env)[keyof typeof Env];
 
 /**
- * The key of a job type's high-priority queue in the URL maps (`JOB_QUEUE_URLS`,
- * `JOB_DLQ_URLS`): job names hold no `:`, so both lanes share one map, one env var and one IAM
- * statement.
+ * The key of a job type's high-priority lane in the URL maps the functions build from the queue
+ * URL prefix (`laneUrlMap` in `queue-names.ts`): job names hold no `:`, so both lanes share one map.
  */
 export function highPriorityKey(jobName: string): string {
   return `${jobName}:high`;

@@ -1,7 +1,9 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { JobSettings } from '../lambdas/core/job-settings';
 import { METRICS_NAMESPACE } from '../lambdas/metric-names';
+import { lanesOf, sqsQueueUrlPrefix } from '../lambdas/queue-names';
 import { Env, highPriorityKey } from '../lambdas/runtime-env';
 import { type StageConfig, sweeperStaleAfterSeconds } from './config';
 import { JobApi } from './constructs/job-api';
@@ -11,6 +13,8 @@ import { JobSweeper } from './constructs/job-sweeper';
 import { JOB_TABLE_INDEX_NAMES, JobTable } from './constructs/job-table';
 import { JobTypeProcessor } from './constructs/job-type-processor';
 import { PayloadBucket, type PayloadKind } from './constructs/payload-bucket';
+import { checkFunctionEnvironments } from './function-environment-size';
+import { checkResourceLimit } from './stack-limits';
 
 /** Props of {@link AsyncEndpointsStack}. */
 export interface AsyncEndpointsStackProps extends StackProps {
@@ -34,12 +38,25 @@ export class AsyncEndpointsStack extends Stack {
   constructor(scope: Construct, id: string, props: AsyncEndpointsStackProps) {
     super(scope, id, {
       description: 'Asynchronous HTTP job endpoints: API Gateway, Lambda, SQS and DynamoDB',
+      // CloudFormation takes at most 1 MB of template; indentation alone is a quarter of it, and
+      // the dashboard grows with the job types: without it a stage near 500 resources is over.
+      suppressTemplateIndentation: true,
       ...props,
     });
     const { config } = props;
     if (config.concurrencyNotice) Annotations.of(this).addInfo(config.concurrencyNotice);
+    // Fixed-size values only in the environments: the queues' URLs follow from one prefix (from
+    // pseudo parameters) and the job names; per-job-type data is baked into the bundles.
+    const queueUrlPrefix = sqsQueueUrlPrefix({
+      region: this.region,
+      urlSuffix: this.urlSuffix,
+      account: this.account,
+      stackName: config.stackName,
+    });
+    const stageLanes = lanesOf(config.jobTypes);
+    const settingsOverrides = JSON.parse(config.jobSettingsJson) as Record<string, Partial<JobSettings>>;
     const shared = {
-      jobSettingsJson: config.jobSettingsJson,
+      queueUrlPrefix,
       retentionDays: config.retentionDays,
       serviceName: config.stackName,
       metricsNamespace: METRICS_NAMESPACE,
@@ -57,6 +74,8 @@ export class AsyncEndpointsStack extends Stack {
       processors[job.name] = new JobTypeProcessor(this, `JobType-${job.name}`, {
         ...shared,
         job,
+        stackName: config.stackName,
+        settingsOverrides: settingsOverrides[job.name],
         table: this.table.table,
       });
     }
@@ -78,6 +97,8 @@ export class AsyncEndpointsStack extends Stack {
       table: this.table.table,
       queues,
       deadLetterQueues,
+      lanes: stageLanes,
+      settingsOverrides,
       maxBodyBytes: config.maxBodyBytes,
       pollIntervals: Object.fromEntries(
         config.jobTypes.map((job) => [job.name, job.settings.pollIntervalSeconds]),
@@ -110,6 +131,8 @@ export class AsyncEndpointsStack extends Stack {
       table: this.table.table,
       queues,
       deadLetterQueues,
+      queueUrlPrefix,
+      lanes: stageLanes,
       staleAfterSeconds: sweeperStaleAfterSeconds(config),
       intervalMinutes: config.sweeper.intervalMinutes,
       maxJobsPerRun: config.sweeper.maxJobsPerRun,
@@ -185,6 +208,15 @@ export class AsyncEndpointsStack extends Stack {
           processor: p.processor.function,
         };
       }),
+    });
+
+    // At synth, once the tree is complete: Lambda's 4 KB environments and CloudFormation's 500
+    // resources, refused here by name rather than by a failed deploy.
+    this.node.addValidation({
+      validate: () => [
+        ...checkFunctionEnvironments(this),
+        ...checkResourceLimit(this, config.jobTypes.length),
+      ],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the job API stage' });

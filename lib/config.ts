@@ -35,6 +35,7 @@ import {
 import { readTable, type TableConfig, type TableInput } from './config-table';
 import {
   checkJobType,
+  checkQueueNames,
   defaultMaxMessageAgeSeconds,
   defaultVisibilityTimeoutSeconds,
   JOB_QUEUE_RETENTION_SECONDS,
@@ -387,7 +388,9 @@ export function resolveConfig(
   const { name: profileName, profile } = readProfile(p, raw);
 
   const stackName = p.str(raw, 'stackName', CONFIG_DEFAULTS.stackName);
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+  // No `_`: the queue names use it to separate the stack name from the job name.
+  const stackNameValid = /^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName);
+  if (!stackNameValid) {
     p.add(
       `stackName must start with a letter and hold only letters, digits and dashes (max 128), got '${stackName}'`,
     );
@@ -537,6 +540,8 @@ export function resolveConfig(
       reservedConcurrentExecutions: reservedConcurrency === 'on' ? settings.reservedConcurrency : undefined,
     };
     checkJobType(p, job);
+    // The queues are named after the stack (a bad stack name is already reported).
+    if (stackNameValid) checkQueueNames(p, stackName, job);
     jobs.push(job);
   }
 

@@ -3,6 +3,7 @@
  * schedule, event-source limits), used by `config.ts`.
  */
 import { JOB_KINDS, type JobSettings } from '../lambdas/core/job-settings';
+import { hasHighPriorityLane, MAX_QUEUE_NAME_LENGTH, stageQueues } from '../lambdas/queue-names';
 import { LIMITS, MIN_MAX_MESSAGE_AGE_SECONDS } from './config-defaults';
 import type { Problems } from './config-problems';
 import { checkLanes } from './lane-checks';
@@ -110,5 +111,20 @@ export function checkJobType(p: Problems, job: JobTypeConfig): void {
     p.add(
       `${at}: the worst-case retry schedule (${Math.ceil(lifetime)} s) outlives the job queue's retention (${JOB_QUEUE_RETENTION_SECONDS} s); lower maxRetries or backoffMaxSeconds`,
     );
+  }
+}
+
+/**
+ * Every queue of the job type must have a name SQS accepts: `<stackName>_<job>[_high][_dlq]`
+ * is at most {@link MAX_QUEUE_NAME_LENGTH} characters. Each too-long name is reported with its
+ * length.
+ */
+export function checkQueueNames(p: Problems, stackName: string, job: JobTypeConfig): void {
+  for (const { name } of stageQueues(stackName, { [job.name]: hasHighPriorityLane(job.settings) })) {
+    if (name.length > MAX_QUEUE_NAME_LENGTH) {
+      p.add(
+        `jobTypes.${job.name}: queue name '${name}' is ${name.length} characters; SQS allows at most ${MAX_QUEUE_NAME_LENGTH} (shorten stackName or the job type's name)`,
+      );
+    }
   }
 }

@@ -10,6 +10,7 @@ import { JobCatalog } from '../lambdas/core/catalog';
 import type { JobTypeDefinition } from '../lambdas/core/job-type';
 import type { SweepResult } from '../lambdas/core/use-cases/sweep-jobs';
 import { jobTypes } from '../lambdas/jobs/catalog';
+import { lanesOf, laneUrlMap } from '../lambdas/queue-names';
 import {
   wireCancelJobHandler,
   wireGetJobHandler,
@@ -27,7 +28,7 @@ import { startSqs } from './emulators/sqs';
 import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
 import { type EventSource, startEventSource } from './event-source';
 import { localLaneConcurrency } from './lane-concurrency';
-import { laneUrls, type Provisioned, type ProvisionedLane, provision } from './provision';
+import { type Provisioned, type ProvisionedLane, provision } from './provision';
 
 export interface LocalSystemOptions {
   readonly config: StageConfig;
@@ -199,9 +200,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await Promise.all(sources.map((source) => source.stop()));
     });
 
-    // Both lanes of every job type, keyed as the stack's env vars key them.
-    const queueUrls = laneUrls(provisioned, (lane) => lane.queueUrl);
-    const deadLetterQueueUrls = laneUrls(provisioned, (lane) => lane.deadLetterQueueUrl);
+    // Both lanes of every job type, derived from the URL prefix as the Lambda entries derive them.
+    const lanes = lanesOf(config.jobTypes);
+    const queueUrls = laneUrlMap(provisioned.queueUrlPrefix, lanes, 'queue');
+    const deadLetterQueueUrls = laneUrlMap(provisioned.queueUrlPrefix, lanes, 'dlq');
     const api: ApiServer = await startApiServer(
       {
         submit: wireSubmitHandler({

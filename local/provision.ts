@@ -1,8 +1,8 @@
 /**
  * Creates the job table and every job type's queue and DLQ (and high-priority queue and DLQ
  * when the type enables priorities) on the emulators, from the same
- * resolved config the stack provisions from: visibility timeout, redrive `maxReceiveCount`,
- * retention and message size match what `cdk deploy` creates.
+ * resolved config the stack provisions from: names (`lambdas/queue-names.ts`), visibility
+ * timeout, redrive `maxReceiveCount`, retention and message size match what `cdk deploy` creates.
  */
 import {
   CreateTableCommand,
@@ -12,7 +12,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { highPriorityKey } from '../lambdas/runtime-env';
+import {
+  hasHighPriorityLane,
+  type NamedQueue,
+  type QueueLane,
+  queueName,
+  queueNameSuffix,
+  queueUrl,
+} from '../lambdas/queue-names';
 import {
   ACTIVE_INDEX,
   ACTIVE_PROJECTION,
@@ -32,7 +39,7 @@ export interface ProvisionedLane {
 }
 
 export interface ProvisionedQueue extends ProvisionedLane {
-  /** `<name>-high` and `<name>-high-dlq`, when the job type enables priorities. */
+  /** `<stackName>_<name>_high` and its `_dlq`, when the job type enables priorities. */
   readonly highPriority?: ProvisionedLane;
 }
 
@@ -41,26 +48,18 @@ export interface Provisioned {
   /** The payload bucket (claim check); fauxqs keeps no lifecycle, so nothing expires locally. */
   readonly payloadBucket: string;
   readonly queues: Readonly<Record<string, ProvisionedQueue>>;
+  /**
+   * What every queue URL starts with on the emulator, `<endpoint>/<account>/<stackName>_`: the
+   * functions derive the URLs from it as on AWS (`laneUrlMap`). Empty when there is no queue.
+   */
+  readonly queueUrlPrefix: string;
 }
+
+/** A queue the emulator created, with the URL it returned. */
+type CreatedQueue = Omit<NamedQueue, 'name'> & { readonly url: string };
 
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 const MAX_MESSAGE_BYTES = 1_048_576;
-
-/**
- * Job name (and `<name>:high`) -> URL of the queue or DLQ `pick` chooses: the maps the
- * functions get in `JOB_QUEUE_URLS` and `JOB_DLQ_URLS`.
- */
-export function laneUrls(
-  provisioned: Provisioned,
-  pick: (lane: ProvisionedLane) => string,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(provisioned.queues).flatMap(([name, queue]) => [
-      [name, pick(queue)],
-      ...(queue.highPriority ? [[highPriorityKey(name), pick(queue.highPriority)] as const] : []),
-    ]),
-  );
-}
 
 export async function provision(
   config: StageConfig,
@@ -78,16 +77,42 @@ export async function provision(
   }
 
   const queues: Record<string, ProvisionedQueue> = {};
+  const created: CreatedQueue[] = [];
   for (const job of config.jobTypes) {
-    const base = `${config.stackName}-${job.name}`;
-    const normal = await createLane(clients.sqs, base, job);
-    const high =
-      job.settings.highPriorityMaxConcurrency > 0
-        ? await createLane(clients.sqs, `${base}-high`, job)
-        : undefined;
+    const lane = async (queueLane: QueueLane) => {
+      const made = await createLane(clients.sqs, config.stackName, job, queueLane);
+      created.push(
+        { url: made.queueUrl, jobName: job.name, lane: queueLane, kind: 'queue' },
+        { url: made.deadLetterQueueUrl, jobName: job.name, lane: queueLane, kind: 'dlq' },
+      );
+      return made;
+    };
+    const normal = await lane('normal');
+    const high = hasHighPriorityLane(job.settings) ? await lane('high') : undefined;
     queues[job.name] = { ...normal, ...(high ? { highPriority: high } : {}) };
   }
-  return { tableName, payloadBucket, queues };
+  return { tableName, payloadBucket, queues, queueUrlPrefix: urlPrefixOf(created) };
+}
+
+/**
+ * The emulator's URL prefix, from the URLs it returned: each URL must be the prefix plus its
+ * name's suffix, as on AWS, or the functions would derive URLs of queues that do not exist.
+ *
+ * @throws Error naming the first URL that does not follow the naming
+ */
+function urlPrefixOf(created: readonly CreatedQueue[]): string {
+  const first = created[0];
+  if (!first) return '';
+  const prefix = first.url.slice(
+    0,
+    first.url.length - queueNameSuffix(first.jobName, first.lane, first.kind).length,
+  );
+  for (const { url, jobName, lane, kind } of created) {
+    if (queueUrl(prefix, jobName, lane, kind) !== url) {
+      throw new Error(`Queue URL ${url} does not end in its name after the prefix ${prefix}`);
+    }
+  }
+  return prefix;
 }
 
 /**
@@ -149,13 +174,18 @@ async function untilActive(dynamodb: DynamoDBClient, tableName: string, timeoutM
   }
 }
 
-/** A queue and its DLQ, made as the stack makes them. */
-async function createLane(sqs: SQSClient, name: string, job: JobTypeConfig): Promise<ProvisionedLane> {
-  const dlq = await createQueue(sqs, `${name}-dlq`, {
+/** A queue and its DLQ, named and made as the stack makes them. */
+async function createLane(
+  sqs: SQSClient,
+  stackName: string,
+  job: JobTypeConfig,
+  lane: QueueLane,
+): Promise<ProvisionedLane> {
+  const dlq = await createQueue(sqs, queueName(stackName, job.name, lane, 'dlq'), {
     MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
     MaximumMessageSize: String(MAX_MESSAGE_BYTES),
   });
-  const main = await createQueue(sqs, name, {
+  const main = await createQueue(sqs, queueName(stackName, job.name, lane, 'queue'), {
     VisibilityTimeout: String(job.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(JOB_QUEUE_RETENTION_SECONDS),
     MaximumMessageSize: String(MAX_MESSAGE_BYTES),

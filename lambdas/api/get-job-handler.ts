@@ -6,6 +6,7 @@ import { s3Client } from '../adapters/s3-client';
 import { PollIntervals } from '../core/catalog';
 import { EnvReader, readPayloadSettings, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { readStageManifest } from '../stage-manifest';
 import { tracedHandler } from '../tracer';
 import { wireGetJobHandler } from '../wiring';
 
@@ -15,7 +16,7 @@ const wiring = {
   tableName: env.string(Env.TableName),
   shards: readTableShards(env),
   // Only the poll intervals: the job types' schemas and handlers stay out of this bundle.
-  catalog: new PollIntervals(env.json<Record<string, number>>(Env.PollIntervals)),
+  catalog: new PollIntervals(readStageManifest(env, ['pollIntervals']).pollIntervals),
   payloads: { s3Client, ...readPayloadSettings(env) },
 };
 env.done();

@@ -8,22 +8,30 @@ import { s3Client } from '../adapters/s3-client';
 import { sqsClient } from '../adapters/sqs-client';
 import { JobCatalog } from '../core/catalog';
 import { jobTypes } from '../jobs/catalog';
-import { EnvReader, readPayloadSettings, readSettingsOverrides, readTableShards } from '../runtime-config';
+import { lanesOf, laneUrlMap } from '../queue-names';
+import { EnvReader, readPayloadSettings, readTableShards } from '../runtime-config';
 import { Env } from '../runtime-env';
+import { readStageManifest } from '../stage-manifest';
 import { tracedHandler } from '../tracer';
 import { wireSubmitHandler } from '../wiring';
 
 const env = new EnvReader();
+const catalog = new JobCatalog(jobTypes, readStageManifest(env, ['settings']).settings);
 const wiring = {
   documentClient,
   sqsClient,
   tableName: env.string(Env.TableName),
   shards: readTableShards(env),
-  queueUrls: env.json<Record<string, string>>(Env.QueueUrls),
+  // Each job type's lanes follow from its resolved settings, as the stack's did.
+  queueUrls: laneUrlMap(
+    env.string(Env.QueueUrlPrefix),
+    lanesOf(catalog.names.map((name) => ({ name, settings: catalog.get(name).settings }))),
+    'queue',
+  ),
   retentionDays: env.positiveNumber(Env.RetentionDays),
   maxBodyBytes: env.positiveNumber(Env.MaxBodyBytes),
   backlogCacheMs: env.positiveNumber(Env.BacklogCacheSeconds, BACKLOG_CACHE_MS / 1000) * 1000,
-  catalog: new JobCatalog(jobTypes, readSettingsOverrides(env)),
+  catalog,
   payloads: { s3Client, ...readPayloadSettings(env) },
 };
 env.done();

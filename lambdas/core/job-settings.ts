@@ -115,7 +115,7 @@ export interface JobSettings {
    */
   readonly pollIntervalSeconds: number;
   /**
-   * Enables high-priority jobs when above 0: the stack adds a second queue (`<name>-high`, with
+   * Enables high-priority jobs when above 0: the stack adds a second queue (`<stack>_<name>_high`, with
    * its own DLQ) and a second event source on the same processor, with this `MaximumConcurrency`
    * (2-1000), so urgent jobs never wait behind the normal queue's backlog. 0: no second queue,
    * and a high-priority submission is refused with 400.

@@ -5,6 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { JobSettings } from '../../lambdas/core/job-settings';
+import type { StageLanes } from '../../lambdas/queue-names';
 import { Env } from '../../lambdas/runtime-env';
 import {
   BY_OWNER_INDEX,
@@ -46,12 +48,16 @@ export const GATEWAY_PROBLEM_TEMPLATE =
 export interface JobApiProps {
   /** The job table. */
   readonly table: dynamodb.ITable;
-  /** Job queues by job type name: submit sends to them. */
+  /** Job queues by job type name: submit sends to them (their ARNs go into its IAM policy). */
   readonly queues: Readonly<Record<string, sqs.IQueue>>;
   /** Dead-letter queues by job type name: the admin redrive receives from them. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
-  /** JSON of every job type's settings overrides (the same string on every function). */
-  readonly jobSettingsJson: string;
+  /** URL prefix of the stage's queues: the functions derive each queue's URL from it. */
+  readonly queueUrlPrefix: string;
+  /** Every job type and whether it has a high-priority lane (retry-job and redrive). */
+  readonly lanes: StageLanes;
+  /** Job name -> settings overrides the Lambdas lay over the job files' (submit). */
+  readonly settingsOverrides: Readonly<Record<string, Partial<JobSettings>>>;
   /**
    * Every job type's resolved poll interval, seconds: all get-job and retry-job need of the
    * settings (for `Retry-After`), so they load no job type.
@@ -143,14 +149,13 @@ export class JobApi extends Construct {
       description: 'Validates a job submission, stores the job and enqueues it',
       environment: {
         [Env.TableName]: props.table.tableName,
-        [Env.QueueUrls]: Stack.of(this).toJsonString(
-          Object.fromEntries(Object.entries(props.queues).map(([name, q]) => [name, q.queueUrl])),
-        ),
-        [Env.JobSettings]: props.jobSettingsJson,
+        [Env.QueueUrlPrefix]: props.queueUrlPrefix,
         [Env.RetentionDays]: String(props.retentionDays),
         [Env.MaxBodyBytes]: String(props.maxBodyBytes),
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
+      // Its catalog holds the job types; their lanes follow from the resolved settings.
+      manifest: { settings: props.settingsOverrides },
     });
     this.submitFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -172,9 +177,9 @@ export class JobApi extends Construct {
       description: 'Returns a job: its status, and its result or error when finished',
       environment: {
         [Env.TableName]: props.table.tableName,
-        [Env.PollIntervals]: JSON.stringify(props.pollIntervals),
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
+      manifest: { pollIntervals: props.pollIntervals },
     });
     this.getJobFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }),
@@ -197,19 +202,16 @@ export class JobApi extends Construct {
       }),
     );
 
-    const queueUrlsJson = Stack.of(this).toJsonString(
-      Object.fromEntries(Object.entries(props.queues).map(([name, q]) => [name, q.queueUrl])),
-    );
     this.retryJobFunction = new JobFunction(this, 'RetryJob', {
       ...common,
       entry: RETRY_JOB_ENTRY,
       description: "Re-queues its owner's Failed job",
       environment: {
         [Env.TableName]: props.table.tableName,
-        [Env.QueueUrls]: queueUrlsJson,
-        [Env.PollIntervals]: JSON.stringify(props.pollIntervals),
+        [Env.QueueUrlPrefix]: props.queueUrlPrefix,
         [Env.RetentionDays]: String(props.retentionDays),
       },
+      manifest: { pollIntervals: props.pollIntervals, lanes: props.lanes },
     });
     // A read, a version-conditional put, and the job's message.
     this.retryJobFunction.role.addToPrincipalPolicy(
@@ -232,12 +234,10 @@ export class JobApi extends Construct {
       description: "Admin: moves a job type's dead letters back to its queue, re-queuing their jobs",
       environment: {
         [Env.TableName]: props.table.tableName,
-        [Env.QueueUrls]: queueUrlsJson,
-        [Env.DeadLetterQueueUrls]: Stack.of(this).toJsonString(
-          Object.fromEntries(Object.entries(props.deadLetterQueues).map(([name, q]) => [name, q.queueUrl])),
-        ),
+        [Env.QueueUrlPrefix]: props.queueUrlPrefix,
         [Env.RetentionDays]: String(props.retentionDays),
       },
+      manifest: { lanes: props.lanes },
     });
     this.redriveFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { STAGE_MANIFEST_IDENTIFIER, type StageManifest } from '../../lambdas/stage-manifest';
 import type { RemovalPolicyName } from '../config';
 
 /** Repository root: handler entries and the lockfile are resolved from here, not from `process.cwd()`. */
@@ -16,6 +17,18 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * esbuild `define` that bakes `manifest` into a bundle (read by `lambdas/stage-manifest.ts`).
+ *
+ * @throws Error when the manifest holds an unresolved token: a bundle is built at synth, before
+ * CloudFormation resolves anything
+ */
+export function stageManifestDefine(manifest: StageManifest): Record<string, string> {
+  const json = JSON.stringify(manifest);
+  if (Token.isUnresolved(json)) throw new Error('A stage manifest must not hold unresolved tokens');
+  return { [STAGE_MANIFEST_IDENTIFIER]: json };
+}
 
 /** Props of {@link JobFunction}. */
 export interface JobFunctionProps {
@@ -32,8 +45,17 @@ export interface JobFunctionProps {
    * @default - none: draws on the account's unreserved pool
    */
   readonly reservedConcurrentExecutions?: number;
-  /** Environment variables (NODE_OPTIONS and the Powertools service name are added). */
+  /**
+   * Environment variables (NODE_OPTIONS and the Powertools service name are added). Only
+   * fixed-size values: Lambda allows 4 KB for all of them, checked at synth.
+   */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The per-job-type data the function reads, baked into its bundle (see
+   * `lambdas/stage-manifest.ts`): only the fields its entry reads.
+   * @default - none baked: the entry reads no manifest
+   */
+  readonly manifest?: StageManifest;
   /** Powertools service name (the stack name). */
   readonly serviceName: string;
   /** Log group retention. */
@@ -51,9 +73,12 @@ export class JobFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  /** What was baked into the bundle (the template does not show it). */
+  public readonly manifest?: StageManifest;
 
   constructor(scope: Construct, id: string, props: JobFunctionProps) {
     super(scope, id);
+    this.manifest = props.manifest;
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
@@ -97,6 +122,7 @@ export class JobFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         target: 'node24',
+        ...(props.manifest ? { define: stageManifestDefine(props.manifest) } : {}),
       },
     });
     // Added by `tracing: ACTIVE` to the role's default policy.

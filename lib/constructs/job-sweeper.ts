@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { StageLanes } from '../../lambdas/queue-names';
 import { Env } from '../../lambdas/runtime-env';
 import { ACTIVE_INDEX } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
@@ -22,6 +23,10 @@ export interface JobSweeperProps {
   readonly queues: Readonly<Record<string, sqs.IQueue>>;
   /** Dead-letter queue per job type name: a lost job with no retries left is copied here. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** URL prefix of the stage's queues: the sweeper derives each queue's URL from it. */
+  readonly queueUrlPrefix: string;
+  /** Every job type and whether it has a high-priority lane. */
+  readonly lanes: StageLanes;
   /** Job name -> seconds after which a Queued or Scheduled job's message counts as lost. */
   readonly staleAfterSeconds: Readonly<Record<string, number>>;
   /** Minutes between runs (an EventBridge rate), >= 1. */
@@ -48,8 +53,6 @@ export class JobSweeper extends Construct {
 
   constructor(scope: Construct, id: string, props: JobSweeperProps) {
     super(scope, id);
-    const urls = (queues: Readonly<Record<string, sqs.IQueue>>) =>
-      JSON.stringify(Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.queueUrl])));
     this.function = new JobFunction(this, 'Sweeper', {
       entry: 'lambdas/sweeper/handler.ts',
       description: 'Recovery sweeper: re-runs jobs whose worker died or whose message was lost',
@@ -60,12 +63,11 @@ export class JobSweeper extends Construct {
       removalPolicy: props.removalPolicy,
       environment: {
         [Env.TableName]: props.table.tableName,
-        [Env.QueueUrls]: urls(props.queues),
-        [Env.DeadLetterQueueUrls]: urls(props.deadLetterQueues),
-        [Env.SweeperStaleAfterSeconds]: JSON.stringify(props.staleAfterSeconds),
+        [Env.QueueUrlPrefix]: props.queueUrlPrefix,
         [Env.SweeperMaxJobsPerRun]: String(props.maxJobsPerRun),
         [Env.RetentionDays]: String(props.retentionDays),
       },
+      manifest: { lanes: props.lanes, staleAfterSeconds: props.staleAfterSeconds },
     });
     const role = this.function.role;
     role.addToPrincipalPolicy(

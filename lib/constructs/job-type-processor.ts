@@ -6,7 +6,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { PollerRange } from '../../lambdas/core/job-settings';
+import type { JobSettings, PollerRange } from '../../lambdas/core/job-settings';
+import { hasHighPriorityLane, type QueueLane, queueName } from '../../lambdas/queue-names';
 import { Env } from '../../lambdas/runtime-env';
 import { JOB_QUEUE_RETENTION_SECONDS, type JobTypeConfig, type RemovalPolicyName } from '../config';
 import { LIMITS } from '../config-defaults';
@@ -21,8 +22,15 @@ export interface JobTypeProcessorProps {
   readonly job: JobTypeConfig;
   /** The job table the processor reads and updates. */
   readonly table: dynamodb.ITable;
-  /** JSON of every job type's settings overrides (the same string on every function). */
-  readonly jobSettingsJson: string;
+  /** The stage's stack name: the queues are named `<stackName>_<job>[_high][_dlq]`. */
+  readonly stackName: string;
+  /** URL prefix of the stage's queues: the processor derives its queues' URLs from it. */
+  readonly queueUrlPrefix: string;
+  /**
+   * The overrides the processor lays over the job file's settings (baked into its bundle).
+   * @default - none: the file's settings are the provisioned ones
+   */
+  readonly settingsOverrides?: Partial<JobSettings>;
   /** Days a finished job stays readable. */
   readonly retentionDays: number;
   /** Powertools service name (the stack name). */
@@ -65,8 +73,10 @@ export class JobTypeProcessor extends Construct {
     const { job } = props;
     const s = job.settings;
 
-    const lane = (prefix: string, nameSuffix: string) => {
+    const lane = (prefix: string, queueLane: QueueLane) => {
       const deadLetterQueue = new sqs.Queue(this, `${prefix}DeadLetterQueue`, {
+        // Named, so the functions derive every URL from one prefix (lambdas/queue-names.ts).
+        queueName: queueName(props.stackName, job.name, queueLane, 'dlq'),
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         maxMessageSizeBytes: LIMITS.maxMessageSizeBytes,
@@ -74,23 +84,23 @@ export class JobTypeProcessor extends Construct {
         retentionPeriod: Duration.days(14),
       });
       const queue = new sqs.Queue(this, `${prefix}Queue`, {
+        queueName: queueName(props.stackName, job.name, queueLane, 'queue'),
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         maxMessageSizeBytes: LIMITS.maxMessageSizeBytes,
         retentionPeriod: Duration.seconds(JOB_QUEUE_RETENTION_SECONDS),
         visibilityTimeout: Duration.seconds(job.visibilityTimeoutSeconds),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: s.maxReceiveCount },
-        // A known name, so the DLQ can name this queue's ARN without a reference to it.
-        queueName: `${Stack.of(this).stackName}_${job.name}${nameSuffix}`,
       });
       allowRedriveOnlyFrom(deadLetterQueue, queue);
       return { queue, deadLetterQueue };
     };
-    // The normal lane keeps its original construct ids, so its logical ids do not change.
-    const normal = lane('', '');
+    // The normal lane keeps its original construct ids, so its logical ids (and the alarms and
+    // graphs that refer to them) stay; naming the queues replaced them once (README, Deploy).
+    const normal = lane('', 'normal');
     this.queue = normal.queue;
     this.deadLetterQueue = normal.deadLetterQueue;
-    const high = s.highPriorityMaxConcurrency > 0 ? lane('HighPriority', '_high') : undefined;
+    const high = hasHighPriorityLane(s) ? lane('HighPriority', 'high') : undefined;
 
     this.processor = new JobFunction(this, 'Processor', {
       entry: PROCESSOR_ENTRY,
@@ -104,18 +114,11 @@ export class JobTypeProcessor extends Construct {
       environment: {
         [Env.TableName]: props.table.tableName,
         [Env.JobName]: job.name,
-        [Env.QueueUrl]: this.queue.queueUrl,
-        [Env.DeadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
-        ...(high
-          ? {
-              [Env.HighPriorityQueueUrl]: high.queue.queueUrl,
-              [Env.HighPriorityDeadLetterQueueUrl]: high.deadLetterQueue.queueUrl,
-            }
-          : {}),
-        [Env.JobSettings]: props.jobSettingsJson,
+        [Env.QueueUrlPrefix]: props.queueUrlPrefix,
         [Env.RetentionDays]: String(props.retentionDays),
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
       },
+      manifest: { settings: props.settingsOverrides ? { [job.name]: props.settingsOverrides } : {} },
     });
 
     // Explicit statements on the table ARN only: `grant*Data` would add `index/*`.

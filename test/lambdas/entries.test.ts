@@ -12,33 +12,47 @@ afterEach(() => {
 });
 
 const shards = { [Env.TableActiveShards]: '16', [Env.TableOwnerShards]: '2' };
-const common = { [Env.TableName]: 'jobs', ...shards, [Env.JobSettings]: '{}' };
 const retention = { [Env.RetentionDays]: '30' };
 const payloads = { [Env.PayloadBucket]: 'payloads', [Env.CompressAboveBytes]: '0' };
+const urlPrefix = { [Env.QueueUrlPrefix]: 'https://sqs.us-east-1.amazonaws.com/111111111111/Stage_' };
+/** Unbundled, an entry reads the manifest the stack would have baked from the environment. */
+const manifest = (value: object) => ({ [Env.StageManifest]: JSON.stringify(value) });
 
 describe.each([
   [
     '../../lambdas/api/submit-handler',
     {
-      ...common,
+      [Env.TableName]: 'jobs',
+      ...shards,
       ...retention,
       ...payloads,
-      [Env.QueueUrls]: '{"echo":"https://q/echo"}',
+      ...urlPrefix,
+      ...manifest({ settings: { echo: { maxRetries: 1 } } }),
       [Env.MaxBodyBytes]: '1024',
     },
   ],
   // get-job and retry-job read the poll intervals the stack resolved, not the job catalog.
   [
     '../../lambdas/api/get-job-handler',
-    { [Env.TableName]: 'jobs', ...shards, [Env.PollIntervals]: '{"echo":2}', ...payloads },
+    { [Env.TableName]: 'jobs', ...shards, ...manifest({ pollIntervals: { echo: 2 } }), ...payloads },
   ],
   [
     '../../lambdas/api/retry-job-handler',
     {
       [Env.TableName]: 'jobs',
       ...shards,
-      [Env.PollIntervals]: '{"echo":2}',
-      [Env.QueueUrls]: '{"echo":"https://q/echo"}',
+      ...manifest({ pollIntervals: { echo: 2 }, lanes: { echo: false } }),
+      ...urlPrefix,
+      ...retention,
+    },
+  ],
+  [
+    '../../lambdas/api/redrive-handler',
+    {
+      [Env.TableName]: 'jobs',
+      ...shards,
+      ...manifest({ lanes: { echo: true } }),
+      ...urlPrefix,
       ...retention,
     },
   ],
@@ -49,9 +63,8 @@ describe.each([
       [Env.TableName]: 'jobs',
       ...shards,
       ...retention,
-      [Env.QueueUrls]: '{"echo":"https://q/echo"}',
-      [Env.DeadLetterQueueUrls]: '{"echo":"https://q/dlq"}',
-      [Env.SweeperStaleAfterSeconds]: '{"echo":900}',
+      ...urlPrefix,
+      ...manifest({ lanes: { echo: false }, staleAfterSeconds: { echo: 900 } }),
       [Env.SweeperMaxJobsPerRun]: '500',
     },
   ],
@@ -59,12 +72,13 @@ describe.each([
   [
     '../../lambdas/processor/handler',
     {
-      ...common,
+      [Env.TableName]: 'jobs',
+      ...shards,
       ...retention,
       ...payloads,
+      ...urlPrefix,
+      ...manifest({ settings: {} }),
       [Env.JobName]: 'echo',
-      [Env.QueueUrl]: 'https://q/echo',
-      [Env.DeadLetterQueueUrl]: 'https://q/dlq',
     },
   ],
 ])('%s', (entry, env) => {
@@ -77,9 +91,27 @@ describe.each([
   it('fails at load, naming every missing variable', async () => {
     process.env = { ...saved };
     for (const name of Object.values(Env)) delete process.env[name];
-    const names = Object.keys(env).filter((name) => name !== Env.JobSettings);
+    const names = Object.keys(env);
     const error = await import(entry).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     for (const name of names) expect((error as Error).message).toContain(name);
+  });
+});
+
+describe('an entry whose manifest lacks a field it reads', () => {
+  it('fails at load, naming each missing field', async () => {
+    process.env = {
+      ...saved,
+      [Env.TableName]: 'jobs',
+      ...shards,
+      ...urlPrefix,
+      ...retention,
+      ...manifest({ lanes: { echo: false } }),
+    };
+    const entry = '../../lambdas/api/retry-job-handler';
+    const error = await import(entry).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain(`${Env.StageManifest} lacks 'pollIntervals'`);
+    expect((error as Error).message).not.toContain("lacks 'lanes'");
   });
 });

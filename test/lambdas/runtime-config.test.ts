@@ -3,7 +3,6 @@ import {
   EnvReader,
   RuntimeConfigError,
   readPayloadSettings,
-  readSettingsOverrides,
   readTableShards,
 } from '../../lambdas/runtime-config';
 import { Env } from '../../lambdas/runtime-env';
@@ -13,19 +12,19 @@ describe('EnvReader', () => {
     const env = new EnvReader({
       [Env.TableName]: 't',
       [Env.RetentionDays]: '7',
-      [Env.QueueUrls]: '{"a":"u"}',
+      [Env.SweeperMaxJobsPerRun]: '500',
     });
     expect(env.string(Env.TableName)).toBe('t');
     expect(env.positiveNumber(Env.RetentionDays)).toBe(7);
-    expect(env.json(Env.QueueUrls)).toEqual({ a: 'u' });
+    expect(env.integer(Env.SweeperMaxJobsPerRun, 1, 1000)).toBe(500);
     expect(() => env.done()).not.toThrow();
   });
 
   it('names every missing or malformed variable in one error', () => {
-    const env = new EnvReader({ [Env.RetentionDays]: 'soon', [Env.QueueUrls]: '[1]' });
+    const env = new EnvReader({ [Env.RetentionDays]: 'soon' });
     env.string(Env.TableName);
     env.positiveNumber(Env.RetentionDays);
-    env.json(Env.QueueUrls);
+    env.problem('the stage manifest lacks lanes');
     let error: RuntimeConfigError | undefined;
     try {
       env.done();
@@ -36,14 +35,14 @@ describe('EnvReader', () => {
     expect(error?.problems).toEqual([
       `${Env.TableName} is not set`,
       `${Env.RetentionDays} must be a positive number, got 'soon'`,
-      `${Env.QueueUrls} must be a JSON object`,
+      'the stage manifest lacks lanes',
     ]);
   });
 
   it('reads an optional variable as undefined when absent or empty, without a problem', () => {
-    const env = new EnvReader({ [Env.HighPriorityQueueUrl]: 'u', [Env.HighPriorityDeadLetterQueueUrl]: '' });
-    expect(env.optionalString(Env.HighPriorityQueueUrl)).toBe('u');
-    expect(env.optionalString(Env.HighPriorityDeadLetterQueueUrl)).toBeUndefined();
+    const env = new EnvReader({ [Env.StageManifest]: '{}', [Env.QueueUrlPrefix]: '' });
+    expect(env.optionalString(Env.StageManifest)).toBe('{}');
+    expect(env.optionalString(Env.QueueUrlPrefix)).toBeUndefined();
     expect(env.optionalString(Env.BacklogCacheSeconds)).toBeUndefined();
     expect(() => env.done()).not.toThrow();
   });
@@ -59,13 +58,6 @@ describe('EnvReader', () => {
         `${Env.PayloadBucket} is not set[\\s\\S]*${Env.CompressAboveBytes} must be a number >= 0, got '-1'`,
       ),
     );
-  });
-
-  it('defaults the settings overrides to none', () => {
-    expect(readSettingsOverrides(new EnvReader({}))).toEqual({});
-    expect(readSettingsOverrides(new EnvReader({ [Env.JobSettings]: '{"echo":{"maxRetries":1}}' }))).toEqual({
-      echo: { maxRetries: 1 },
-    });
   });
 });
 

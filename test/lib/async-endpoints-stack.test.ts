@@ -32,6 +32,22 @@ beforeAll(() => {
   resources = template.toJSON().Resources;
 });
 
+/** `JOB_QUEUE_URL_PREFIX` as the template carries it: pseudo parameters and the stack name. */
+const URL_PREFIX = {
+  'Fn::Join': [
+    '',
+    [
+      'https://sqs.',
+      { Ref: 'AWS::Region' },
+      '.',
+      { Ref: 'AWS::URLSuffix' },
+      '/',
+      { Ref: 'AWS::AccountId' },
+      '/AsyncEndpoints_',
+    ],
+  ],
+};
+
 const idOf = (construct: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -57,6 +73,7 @@ describe('job types', () => {
     for (const job of config.jobTypes) {
       const ids = jobIds(job.name);
       expect(resources[ids.queue]?.Properties).toMatchObject({
+        QueueName: `AsyncEndpoints_${job.name}`,
         RedrivePolicy: {
           deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] },
           maxReceiveCount: job.settings.maxReceiveCount,
@@ -66,6 +83,7 @@ describe('job types', () => {
         VisibilityTimeout: job.visibilityTimeoutSeconds,
       });
       expect(resources[ids.dlq]?.Properties).toMatchObject({
+        QueueName: `AsyncEndpoints_${job.name}_dlq`,
         SqsManagedSseEnabled: true,
         MaximumMessageSize: 1_048_576,
         MessageRetentionPeriod: 14 * 24 * 3600,
@@ -121,21 +139,29 @@ describe('job types', () => {
     }
   });
 
-  it('gives each processor its job name, queue URLs and the shared settings JSON', () => {
+  it('gives each processor its job name and the queue URL prefix, and bakes its own settings overrides', () => {
     for (const job of config.jobTypes) {
       const ids = jobIds(job.name);
-      expect(resources[ids.fn]?.Properties?.Environment.Variables).toMatchObject({
+      expect(resources[ids.fn]?.Properties?.Environment.Variables).toEqual({
         [Env.TableName]: { Ref: idOf(stack.table.table) },
         [Env.JobName]: job.name,
-        [Env.QueueUrl]: { Ref: ids.queue },
-        [Env.DeadLetterQueueUrl]: { Ref: ids.dlq },
-        [Env.JobSettings]: '{}',
+        [Env.QueueUrlPrefix]: URL_PREFIX,
         [Env.RetentionDays]: '30',
+        [Env.PayloadBucket]: { Ref: idOf(stack.payloads.bucket) },
+        [Env.CompressAboveBytes]: '8192',
+        [Env.TableActiveShards]: '16',
+        [Env.TableOwnerShards]: '1',
         POWERTOOLS_SERVICE_NAME: 'AsyncEndpoints',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       });
+      expect(stack.processors[job.name]?.processor.manifest).toEqual({ settings: {} });
     }
+    const overridden = createTestStack({ jobTypes: { sleep: { pollIntervalSeconds: 5 } } }).stack;
+    expect(overridden.processors.sleep?.processor.manifest).toEqual({
+      settings: { sleep: { pollIntervalSeconds: 5 } },
+    });
+    expect(overridden.processors.echo?.processor.manifest).toEqual({ settings: {} });
   });
 
   it('lets a processor read and write only its table item and its own queues', () => {
@@ -178,18 +204,14 @@ describe('functions', () => {
     expect(logGroups.size).toBe(functions.length);
   });
 
-  it('give the submit function the queue URLs by job name and the body limit', () => {
+  it('give the submit function the queue URL prefix and the body limit, and bake the settings overrides', () => {
     const env = resources[idOf(stack.api.submitFunction.function)]?.Properties?.Environment.Variables;
-    const queueUrls = JSON.stringify(env[Env.QueueUrls]);
-    for (const job of config.jobTypes) {
-      expect(queueUrls).toContain(`\\"${job.name}\\":\\"`);
-      expect(queueUrls).toContain(JSON.stringify({ Ref: jobIds(job.name).queue }));
-    }
     expect(env).toMatchObject({
+      [Env.QueueUrlPrefix]: URL_PREFIX,
       [Env.MaxBodyBytes]: '1048576',
-      [Env.JobSettings]: '{}',
       [Env.RetentionDays]: '30',
     });
+    expect(stack.api.submitFunction.manifest).toEqual({ settings: {} });
   });
 
   it('let the submit function write the table, send to and gauge every job queue, and get-job only read', () => {
@@ -241,11 +263,15 @@ describe('functions', () => {
     );
     expect(catalogIntervals.echo).toBe(9);
     const overriddenResources = Template.fromStack(overridden).toJSON().Resources as Resources;
+    expect(overridden.api.getJobFunction.manifest).toEqual({ pollIntervals: catalogIntervals });
+    expect(overridden.api.retryJobFunction.manifest).toEqual({
+      pollIntervals: catalogIntervals,
+      lanes: { echo: false, sleep: false, flaky: false, fail: false },
+    });
     for (const fn of [overridden.api.getJobFunction, overridden.api.retryJobFunction]) {
       const logicalId = overridden.getLogicalId(fn.function.node.defaultChild as CfnElement);
       const env = overriddenResources[logicalId]?.Properties?.Environment.Variables;
-      expect(JSON.parse(env[Env.PollIntervals])).toEqual(catalogIntervals);
-      expect(env).not.toHaveProperty(Env.JobSettings);
+      expect(env).not.toHaveProperty(Env.StageManifest);
     }
   });
 });

@@ -194,6 +194,25 @@ describe('resolveConfig rejects', () => {
     );
   });
 
+  it('a stack name that makes a queue name longer than SQS allows, naming each queue and its length', () => {
+    // 'AsyncEndpoints' plus '_sleep_high_dlq' (15) fits 80 up to a 65-character stack name.
+    const ok = 'S'.repeat(65);
+    expect(() =>
+      resolveConfig({ stackName: ok, jobTypes: { sleep: { highPriorityMaxConcurrency: 2 } } }),
+    ).not.toThrow();
+    const long = 'S'.repeat(66);
+    const problems = problemsOf({ stackName: long, jobTypes: { sleep: { highPriorityMaxConcurrency: 2 } } });
+    expect(problems).toEqual([
+      `jobTypes.sleep: queue name '${long}_sleep_high_dlq' is 81 characters; SQS allows at most 80 (shorten stackName or the job type's name)`,
+    ]);
+    // Every queue over the limit is named: with 76 characters, all of them (queue and DLQ of 4 types).
+    const all = problemsOf({ stackName: 'S'.repeat(76) });
+    expect(all).toHaveLength(8);
+    expect(all).toContain(
+      `jobTypes.echo: queue name '${'S'.repeat(76)}_echo' is 81 characters; SQS allows at most 80 (shorten stackName or the job type's name)`,
+    );
+  });
+
   it('a config that is not an object', () => {
     expect(problemsOf([1, 2])).toEqual(['asyncEndpoints must be an object, got an array']);
   });

@@ -5,6 +5,9 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { JobCatalog } from '../../lambdas/core/catalog';
+import { jobTypes } from '../../lambdas/jobs/catalog';
+import { hasHighPriorityLane, lanesOf, laneUrlMap, type StageLanes } from '../../lambdas/queue-names';
 import { Env, highPriorityKey } from '../../lambdas/runtime-env';
 import type { AsyncEndpointsStack } from '../../lib/async-endpoints-stack';
 import { ConfigError, resolveConfig } from '../../lib/config';
@@ -55,16 +58,17 @@ describe('a job type with priorities', () => {
     const normal = resources[ids.queue]?.Properties ?? {};
     expect(resources[ids.highQueue]?.Properties).toEqual({
       ...normal,
-      QueueName: `${normal.QueueName}_high`,
+      QueueName: 'AsyncEndpoints_sleep_high',
       RedrivePolicy: {
         deadLetterTargetArn: arn(ids.highDlq),
         maxReceiveCount: normal.RedrivePolicy.maxReceiveCount,
       },
     });
-    // Alike but for the one source queue each admits (test/lib/dead-letter-redrive-allow.test.ts).
+    // Alike but for the name and the one source queue each admits
+    // (test/lib/dead-letter-redrive-allow.test.ts).
     const { RedriveAllowPolicy: _h, ...highDlq } = resources[ids.highDlq]?.Properties ?? {};
     const { RedriveAllowPolicy: _n, ...normalDlq } = resources[ids.dlq]?.Properties ?? {};
-    expect(highDlq).toEqual(normalDlq);
+    expect(highDlq).toEqual({ ...normalDlq, QueueName: 'AsyncEndpoints_sleep_high_dlq' });
     expect(resources[ids.highQueue]?.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
       MaximumMessageSize: 1_048_576,
@@ -106,12 +110,10 @@ describe('a job type with priorities', () => {
 
   it('gives the processor both lanes and lets it consume and dead-letter both, nothing else', () => {
     const ids = sleepIds();
-    expect(resources[ids.fn]?.Properties?.Environment.Variables).toMatchObject({
-      [Env.QueueUrl]: { Ref: ids.queue },
-      [Env.DeadLetterQueueUrl]: { Ref: ids.dlq },
-      [Env.HighPriorityQueueUrl]: { Ref: ids.highQueue },
-      [Env.HighPriorityDeadLetterQueueUrl]: { Ref: ids.highDlq },
-    });
+    // The processor derives its lanes from the settings baked into it, as the stack did.
+    const baked = stack.processors.sleep?.processor.manifest?.settings ?? {};
+    expect(hasHighPriorityLane(new JobCatalog(jobTypes, baked).get('sleep').settings)).toBe(true);
+    expect(resources[ids.fn]?.Properties?.Environment.Variables).toHaveProperty(Env.QueueUrlPrefix);
     // CDK merges statements with the same actions: one for consuming, one for dead-lettering.
     const sqs = statementsOf(ids.role).filter((s) => JSON.stringify(s.Action).includes('sqs:'));
     const resourcesOf = (action: string) =>
@@ -156,24 +158,28 @@ describe('a job type with priorities', () => {
 });
 
 describe('functions that send to or drain a job type', () => {
-  const urlMap = (fn: { function: { node: { defaultChild?: unknown } } }, name: string) =>
-    JSON.stringify(resources[idOf(fn.function)]?.Properties?.Environment.Variables[name]);
+  /** The queue names a function's URL maps end in, derived from its baked lanes as it derives them. */
+  const derivedNames = (lanes: StageLanes) =>
+    [...Object.values(laneUrlMap('', lanes, 'queue')), ...Object.values(laneUrlMap('', lanes, 'dlq'))]
+      .map((suffix) => `AsyncEndpoints_${suffix}`)
+      .sort();
 
-  it('get the high-priority queue under `<name>:high` in their URL maps', () => {
-    const ids = sleepIds();
-    const key = highPriorityKey('sleep');
-    for (const fn of [
-      stack.api.submitFunction,
-      stack.api.retryJobFunction,
-      stack.api.redriveFunction,
-      stack.sweeper.function,
-    ]) {
-      expect(urlMap(fn, Env.QueueUrls)).toContain(`\\"${key}\\":\\"`);
-      expect(urlMap(fn, Env.QueueUrls)).toContain(JSON.stringify({ Ref: ids.highQueue }));
+  it('derive the URL of every queue of the template, the high-priority lane under `<name>:high`', () => {
+    const templateNames = ofType('AWS::SQS::Queue')
+      .map(([, r]) => r.Properties?.QueueName as string)
+      .sort();
+    for (const fn of [stack.api.retryJobFunction, stack.api.redriveFunction, stack.sweeper.function]) {
+      const lanes = fn.manifest?.lanes ?? {};
+      expect(lanes).toMatchObject({ sleep: true, echo: false });
+      expect(derivedNames(lanes)).toEqual(templateNames);
+      expect(laneUrlMap('P_', lanes, 'queue')[highPriorityKey('sleep')]).toBe('P_sleep_high');
     }
-    for (const fn of [stack.api.redriveFunction, stack.sweeper.function]) {
-      expect(urlMap(fn, Env.DeadLetterQueueUrls)).toContain(JSON.stringify({ Ref: ids.highDlq }));
-    }
+    // Submit's catalog holds the settings; its lanes follow from them.
+    const catalog = new JobCatalog(jobTypes, stack.api.submitFunction.manifest?.settings);
+    const submitLanes = lanesOf(
+      catalog.names.map((name) => ({ name, settings: catalog.get(name).settings })),
+    );
+    expect(derivedNames(submitLanes)).toEqual(templateNames);
   });
 
   it('let submit send to and read the attributes of exactly the job queues (both lanes), for the backlog', () => {

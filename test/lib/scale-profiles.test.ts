@@ -37,7 +37,7 @@ function problemsOf(input: unknown, definitions?: readonly JobType[]): readonly 
 /** The template of the stack `config` gives, and the config itself. */
 function synth(config: StageConfigInput) {
   const { app, stack } = createTestStack(config);
-  return { config: loadConfig(app), template: Template.fromStack(stack).toJSON() as Json };
+  return { stack, config: loadConfig(app), template: Template.fromStack(stack).toJSON() as Json };
 }
 
 const resourcesOf = (template: Json, type: string): Json[] =>
@@ -173,7 +173,7 @@ describe('scale profiles (template)', () => {
   it.each(['medium', 'large'] as ProfileName[])(
     'provisions %s on every processor, the stage and the functions',
     (name) => {
-      const { config, template } = synth({ profile: name });
+      const { stack, config, template } = synth({ profile: name });
       const profile = PROFILES[name];
       const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
       expect(mappings).toHaveLength(jobTypes.length);
@@ -200,15 +200,21 @@ describe('scale profiles (template)', () => {
         ]),
       );
       // Retention reaches every function that writes records; the profile's settings reach the
-      // functions through the settings JSON.
+      // functions through the settings baked into their bundles.
       const envs = resourcesOf(template, 'AWS::Lambda::Function').map(
         (f) => f.Properties.Environment?.Variables ?? {},
       );
       for (const env of envs.filter((e) => Env.RetentionDays in e)) {
         expect(env[Env.RetentionDays]).toBe(String(profile.retentionDays));
       }
-      for (const env of envs.filter((e) => Env.JobSettings in e))
-        expect(env[Env.JobSettings]).toBe(config.jobSettingsJson);
+      expect(stack.api.submitFunction.manifest?.settings).toEqual(JSON.parse(config.jobSettingsJson));
+      for (const [jobName, processor] of Object.entries(stack.processors)) {
+        expect(processor.processor.manifest?.settings).toEqual(
+          jobName in JSON.parse(config.jobSettingsJson)
+            ? { [jobName]: JSON.parse(config.jobSettingsJson)[jobName] }
+            : {},
+        );
+      }
       // Every function that uses the table gets the profile's index shard counts.
       const tableEnvs = envs.filter((e) => Env.TableName in e);
       expect(tableEnvs).toHaveLength(6 + jobTypes.length + 1);
