@@ -26,6 +26,7 @@ export type LocalComponent =
   /** One job type's SQS event source: its receives, deletes and visibility changes (both lanes). */
   | 'event-source';
 
+/** The running emulators, as `clientsFor` receives them. */
 export interface LocalEmulators {
   readonly dynamodb: DynamoDbEmulator;
   readonly sqs: SqsEmulator;
@@ -45,6 +46,7 @@ export interface ComponentClients {
   readonly s3Client: S3Client;
 }
 
+/** How {@link ComponentClientFactory} picks and watches clients. */
 export interface ComponentClientOptions {
   /**
    * Clients one component uses instead of its own (see `LocalSystemOptions.clientsFor`); called

@@ -5,6 +5,7 @@
  */
 import type { TemplateResolver } from './template-resolver';
 
+/** One method of the REST API. */
 export interface ApiRoute {
   readonly method: string;
   /** e.g. `/jobs/{nameOrId}/retry` */

@@ -6,10 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RECORD_CALLS_ENV, type RecordedCall } from '../../local/call-recorder';
 
-/** The suites whose local systems record calls; the contract runs after them (vitest.config.mts). */
+/** The suites whose local systems record calls (any suite that starts one does); the contract runs after them. */
 export const RECORDING_SUITES =
   'test/local/*.e2e.test.ts, test/client/*.e2e.test.ts and test/cli/*.e2e.test.ts';
 
+/** The merged records of one run. */
 export interface CallRecords {
   readonly calls: RecordedCall[];
   /** How many record files (local systems) contributed. */

@@ -8,6 +8,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { type PolicyDocument, type PolicyStatement, statementsOf } from './resource-policies';
 import type { NamedPolicy } from './stack-model';
 
+/** One request to evaluate: who, what, on which resource, under which policies. */
 export interface EvaluationRequest {
   /** A role session ARN, or a service principal such as `cloudwatch.amazonaws.com`. */
   readonly principal: string;
@@ -29,6 +30,7 @@ export interface Grant {
   readonly resource: string;
 }
 
+/** The evaluator's decision on one request. */
 export interface Evaluation {
   /** `Allowed`, `ImplicitlyDenied`, `ExplicitlyDenied`, or the evaluator's error. */
   readonly result: string;

@@ -30,6 +30,7 @@ export interface FunctionTally {
   distinct: number;
 }
 
+/** What checking every recorded call found. */
 export interface RecordedCallCheck {
   readonly denials: Denial[];
   /** Why calls could not be checked (no IAM mapping, a resource the stack lacks). */

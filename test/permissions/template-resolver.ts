@@ -8,14 +8,18 @@
 
 /** The fake deployment target every ARN is built for. */
 export const FAKE_ACCOUNT = '123456789012';
+/** The fake Region every ARN is built for. */
 export const FAKE_REGION = 'us-east-1';
+/** The partition every ARN is built for. */
 export const FAKE_PARTITION = 'aws';
 
+/** A template resource. */
 export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
 }
 
+/** The parts of a synthesized template the resolver reads. */
 export interface CfnTemplate {
   readonly Resources: Record<string, CfnResource>;
   readonly Parameters?: Record<string, { Default?: unknown }>;

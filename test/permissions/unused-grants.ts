@@ -22,6 +22,7 @@ export interface UnusedGrant extends Grant {
   readonly label: string;
 }
 
+/** Every function role's grants, sorted by use. */
 export interface UnusedGrantReport {
   /** Every grant of every function role. */
   readonly grants: number;
