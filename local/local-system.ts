@@ -3,8 +3,6 @@
  * source per job type, all driving the same handlers the Lambdas run. `npm start` and the
  * end-to-end tests both start it through here.
  */
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { JobCatalog } from '../lambdas/core/catalog';
 import type { JobTypeDefinition } from '../lambdas/core/job-type';
@@ -23,12 +21,21 @@ import {
 } from '../lambdas/wiring';
 import { type StageConfig, sweeperStaleAfterSeconds } from '../lib/config';
 import { type ApiServer, startApiServer } from './api-server';
+import { CallRecorder, RECORD_CALLS_ENV, resourceNamesOf } from './call-recorder';
+import {
+  ComponentClientFactory,
+  type LocalClients,
+  type LocalComponent,
+  type LocalEmulators,
+} from './component-clients';
 import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
 import { startSqs } from './emulators/sqs';
 import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
 import { type EventSource, startEventSource } from './event-source';
 import { localLaneConcurrency } from './lane-concurrency';
 import { type Provisioned, type ProvisionedLane, provision } from './provision';
+
+export type { LocalClients, LocalComponent, LocalEmulators } from './component-clients';
 
 export interface LocalSystemOptions {
   readonly config: StageConfig;
@@ -55,12 +62,17 @@ export interface LocalSystemOptions {
    */
   readonly jobTypes?: readonly JobTypeDefinition[];
   /**
-   * Test seam: SDK clients one component uses instead of the emulators' shared ones (e.g.
-   * clients with fault-injecting middleware). Called once per component after the emulators
-   * started; a field left out keeps the shared client.
-   * @default the shared clients for every component
+   * Test seam: SDK clients one component uses instead of its own (e.g. clients with
+   * fault-injecting middleware). Called once per component after the emulators started, and
+   * once per job type for processors and event sources (`jobType`); a field left out keeps the
+   * component's own client. While calls are recorded, give each component a client of its own.
+   * @default every component's own clients
    */
-  readonly clientsFor?: (component: LocalComponent, emulators: LocalEmulators) => LocalClients | undefined;
+  readonly clientsFor?: (
+    component: LocalComponent,
+    emulators: LocalEmulators,
+    jobType?: string,
+  ) => LocalClients | undefined;
   /**
    * Test seam: wraps each job type's processor before its event source invokes it (e.g. to
    * kill it mid-batch or deliver a batch twice).
@@ -72,29 +84,13 @@ export interface LocalSystemOptions {
    * @default BACKLOG_CACHE_MS (5 s)
    */
   readonly backlogCacheMs?: number;
-}
-
-/** The parts of the local system that talk to the emulators, as {@link LocalSystemOptions.clientsFor} names them. */
-export type LocalComponent =
-  | 'submit'
-  | 'get-job'
-  | 'list-jobs'
-  | 'cancel-job'
-  | 'retry-job'
-  | 'redrive'
-  | 'processor'
-  | 'sweeper'
-  /** Every job type's SQS event source: its receives, deletes and visibility changes. */
-  | 'event-source';
-
-export interface LocalEmulators {
-  readonly dynamodb: DynamoDbEmulator;
-  readonly sqs: SqsEmulator;
-}
-
-export interface LocalClients {
-  readonly documentClient?: DynamoDBDocumentClient;
-  readonly sqsClient?: SQSClient;
+  /**
+   * Directory to record every AWS call into, per function (see `call-recorder.ts`): one file
+   * per system, written when it stops (or when the process exits). The permission contract
+   * (`test/permissions`) checks the records against the stack's IAM policies.
+   * @default the directory in `ASYNC_ENDPOINTS_RECORD_CALLS`, or no recording when unset
+   */
+  readonly recordCalls?: string;
 }
 
 /** A processor as the event source invokes it. */
@@ -136,25 +132,34 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sqs: sqs.client,
       s3: sqs.s3Client,
     });
-    const payloads = {
-      s3Client: sqs.s3Client,
-      bucketName: provisioned.payloadBucket,
-      compressAboveBytes: config.compressAboveBytes,
-    };
+    const recordDir = options.recordCalls ?? process.env[RECORD_CALLS_ENV];
+    const recorder = recordDir ? new CallRecorder(resourceNamesOf(provisioned), recordDir) : undefined;
+    const factory = new ComponentClientFactory(
+      { dynamodb, sqs },
+      { clientsFor: options.clientsFor, recorder },
+    );
+    // Runs after everything that uses the clients has stopped: the records are complete.
+    stack.push(async () => {
+      recorder?.flush();
+      factory.destroy();
+    });
 
     const catalog = new JobCatalog(options.jobTypes ?? jobTypes, JSON.parse(config.jobSettingsJson));
-    const clients = (component: LocalComponent) => {
-      const chosen = options.clientsFor?.(component, { dynamodb, sqs });
+    const clients = (component: LocalComponent, jobType?: string) => {
+      const own = factory.for(component, jobType);
       return {
         catalog,
         tableName: provisioned.tableName,
         shards: config.table,
-        documentClient: chosen?.documentClient ?? dynamodb.documentClient,
-        sqsClient: chosen?.sqsClient ?? sqs.client,
+        documentClient: own.documentClient,
+        sqsClient: own.sqsClient,
+        payloads: {
+          s3Client: own.s3Client,
+          bucketName: provisioned.payloadBucket,
+          compressAboveBytes: config.compressAboveBytes,
+        },
       };
     };
-    const processorClients = clients('processor');
-    const eventSourceClient = clients('event-source').sqsClient;
     const wrap = options.wrapProcessor ?? ((_name: string, processor: LocalProcessor) => processor);
     const eventSources: Record<string, EventSource> = {};
     const highPriorityEventSources: Record<string, EventSource> = {};
@@ -162,11 +167,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       const queue = provisioned.queues[job.name];
       if (!queue) throw new Error(`No queue was provisioned for ${job.name}`);
       const high = queue.highPriority;
+      // On AWS the event-source mapping calls SQS with the processor's role: each has its own clients here.
+      const eventSourceClient = clients('event-source', job.name).sqsClient;
       // One processor for both lanes, as on AWS: two event sources invoke the same function.
       const handler = wrap(
         job.name,
         wireProcessorHandler({
-          ...processorClients,
+          ...clients('processor', job.name),
           jobName: job.name,
           queueUrl: queue.queueUrl,
           deadLetterQueueUrl: queue.deadLetterQueueUrl,
@@ -174,7 +181,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             ? { highPriority: { queueUrl: high.queueUrl, deadLetterQueueUrl: high.deadLetterQueueUrl } }
             : {}),
           retentionDays: config.retentionDays,
-          payloads,
           ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
         }),
       );
@@ -212,9 +218,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           retentionDays: config.retentionDays,
           maxBodyBytes: config.maxBodyBytes,
           ...(options.backlogCacheMs !== undefined ? { backlogCacheMs: options.backlogCacheMs } : {}),
-          payloads,
         }),
-        getJob: wireGetJobHandler({ ...clients('get-job'), payloads }),
+        getJob: wireGetJobHandler(clients('get-job')),
         listJobs: wireListJobsHandler(clients('list-jobs')),
         cancelJob: wireCancelJobHandler({ ...clients('cancel-job'), retentionDays: config.retentionDays }),
         retryJob: wireRetryJobHandler({

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -34,6 +34,20 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
+    // Only this stage's alarms (named `<serviceName>-...`, JobMonitoring's alarm name prefix),
+    // so CloudWatch cannot be made to publish here on another alarm's behalf.
+    const stack = Stack.of(this);
+    const fromThisStagesAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${props.serviceName}-*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
     this.key = new kms.Key(this, 'Key', {
       description: `${props.serviceName} alarm topic encryption`,
       enableKeyRotation: true,
@@ -46,7 +60,7 @@ export class AlarmTopic extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'], // in a key policy, '*' means this key
-        conditions: { StringEquals: { 'aws:SourceAccount': this.key.stack.account } },
+        conditions: fromThisStagesAlarms,
       }),
     );
     // Grants only for AWS services acting for the account (CT.KMS.PR.3): nothing here needs a
@@ -69,6 +83,17 @@ export class AlarmTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one: without this Allow, alarms fire and their
+    // notifications are refused ("no resource-based policy allows the SNS:Publish action").
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromThisStagesAlarms,
+      }),
+    );
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
   }
 }

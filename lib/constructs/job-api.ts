@@ -157,9 +157,10 @@ export class JobApi extends Construct {
       // Its catalog holds the job types; their lanes follow from the resolved settings.
       manifest: { settings: props.settingsOverrides },
     });
+    // A read (idempotent replays) and conditional puts: submit never updates in place.
     this.submitFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
         resources: [props.table.tableArn],
       }),
     );
@@ -247,12 +248,7 @@ export class JobApi extends Construct {
     );
     this.redriveFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: [
-          'sqs:ReceiveMessage',
-          'sqs:DeleteMessage',
-          'sqs:ChangeMessageVisibility',
-          'sqs:GetQueueAttributes',
-        ],
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
         resources: Object.values(props.deadLetterQueues).map((q) => q.queueArn),
       }),
     );

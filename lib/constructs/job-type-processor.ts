@@ -1,8 +1,7 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -60,12 +59,13 @@ export class JobTypeProcessor extends Construct {
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly processor: JobFunction;
-  public readonly eventSource: SqsEventSource;
+  /** The event-source mapping of the normal lane. */
+  public readonly eventSource: lambda.EventSourceMapping;
   /** The high-priority lane; undefined unless the job type enables priorities. */
   public readonly highPriority?: {
     readonly queue: sqs.Queue;
     readonly deadLetterQueue: sqs.Queue;
-    readonly eventSource: SqsEventSource;
+    readonly eventSource: lambda.EventSourceMapping;
   };
 
   constructor(scope: Construct, id: string, props: JobTypeProcessorProps) {
@@ -136,24 +136,43 @@ export class JobTypeProcessor extends Construct {
       maxConcurrency: number,
       pollers: PollerRange | undefined,
     ) => {
-      queue.grantConsumeMessages(this.processor.role);
-      deadLetterQueue.grantSendMessages(this.processor.role);
-      const eventSource = new SqsEventSource(queue, {
-        batchSize: s.batchSize,
-        maxBatchingWindow:
-          s.maxBatchingWindowSeconds > 0 ? Duration.seconds(s.maxBatchingWindowSeconds) : undefined,
-        ...(pollers
-          ? {
-              provisionedPollerConfig: {
-                minimumPollers: pollers.minimum,
-                maximumPollers: pollers.maximum,
-              },
-            }
-          : { maxConcurrency }),
-        reportBatchItemFailures: true,
-      });
-      this.processor.function.addEventSource(eventSource);
-      return eventSource;
+      // What the event-source mapping does with the function's role (receive, delete, read the
+      // queue's attributes) and what the processor does (visibility changes for backoff, copies
+      // to the DLQ); not grantConsumeMessages/grantSendMessages, which add GetQueueUrl and a
+      // DLQ GetQueueAttributes nothing calls.
+      this.processor.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'sqs:ReceiveMessage',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:ChangeMessageVisibility',
+          ],
+          resources: [queue.queueArn],
+        }),
+      );
+      this.processor.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }),
+      );
+      // The id SqsEventSource gives its mapping, so existing mappings are kept, not replaced.
+      return this.processor.function.addEventSourceMapping(
+        `SqsEventSource:${Names.nodeUniqueId(queue.node)}`,
+        {
+          eventSourceArn: queue.queueArn,
+          batchSize: s.batchSize,
+          maxBatchingWindow:
+            s.maxBatchingWindowSeconds > 0 ? Duration.seconds(s.maxBatchingWindowSeconds) : undefined,
+          ...(pollers
+            ? {
+                provisionedPollerConfig: {
+                  minimumPollers: pollers.minimum,
+                  maximumPollers: pollers.maximum,
+                },
+              }
+            : { maxConcurrency }),
+          reportBatchItemFailures: true,
+        },
+      );
     };
     this.eventSource = consume(this.queue, this.deadLetterQueue, s.maxConcurrency, s.provisionedPollers);
     if (high) {

@@ -132,12 +132,7 @@ describe('admin redrive', () => {
       },
       {
         Effect: 'Allow',
-        Action: [
-          'sqs:ChangeMessageVisibility',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-          'sqs:ReceiveMessage',
-        ],
+        Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'],
         Resource: dlqArns(),
       },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArns() },

@@ -123,13 +123,15 @@ let client: ReturnType<typeof localClient>;
 
 beforeAll(async () => {
   dynamodbProxy = await OutageProxy.start();
-  const viaProxy = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamodbProxy.endpoint }),
-    {
-      marshallOptions: { removeUndefinedValues: true },
-    },
-  );
-  closers.push(() => viaProxy.destroy());
+  // One client per component, so recorded calls are filed under the function that made them.
+  const viaProxy = () => {
+    const client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamodbProxy.endpoint }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    );
+    closers.push(() => client.destroy());
+    return client;
+  };
   system = await startLocalSystem({
     config,
     port: 0,
@@ -141,7 +143,7 @@ beforeAll(async () => {
       if (component === 'submit') {
         const sqsClient = submitSqsClient(sqs.endpoint, faults);
         closers.push(() => sqsClient.destroy());
-        return { sqsClient, documentClient: viaProxy };
+        return { sqsClient, documentClient: viaProxy() };
       }
       if (component === 'processor') {
         const documentClient = processorDocumentClient(dynamodbProxy.endpoint, faults);
@@ -152,7 +154,7 @@ beforeAll(async () => {
         );
         return { documentClient, sqsClient };
       }
-      return { documentClient: viaProxy };
+      return { documentClient: viaProxy() };
     },
     wrapProcessor: (_name, processor) => faultyProcessor(faults, processor),
     onError: (error) => {

@@ -4,15 +4,26 @@
  * the limit gets 413 and leaves nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { localS3Client } from '../../local/emulators/s3';
 import { loadLocalConfig } from '../../local/local-config';
 import { useLocalSystem } from '../support/local-e2e';
 
 const MAX_BODY_BYTES = 3_000_000;
 
-const local = useLocalSystem(() => ({ config: loadLocalConfig({ maxBodyBytes: MAX_BODY_BYTES }) }));
+/** The submit function's S3 client, the one that uploads inputs: a test counts its calls. */
+let submitS3: S3Client | undefined;
+const local = useLocalSystem(() => ({
+  config: loadLocalConfig({ maxBodyBytes: MAX_BODY_BYTES }),
+  clientsFor: (component, { sqs }) => {
+    if (component !== 'submit') return undefined;
+    submitS3 = localS3Client(sqs.endpoint);
+    return { s3Client: submitS3 };
+  },
+}));
+afterAll(() => submitS3?.destroy());
 
 /** About `bytes` of JSON that gzip can barely shrink: random base64 in 1 KiB strings, plus numbers and text. */
 function hardToCompress(bytes: number): Record<string, unknown> {
@@ -87,9 +98,11 @@ describe('large payloads, end to end', () => {
   });
 
   it('uploads the input once for an idempotent replay', async () => {
-    // Count input uploads on the S3 client every local component shares.
+    // Count input uploads on the submit function's S3 client.
+    const s3 = submitS3;
+    if (!s3) throw new Error('The submit function got no S3 client of this test');
     let puts = 0;
-    local.system.sqs.s3Client.middlewareStack.add(
+    s3.middlewareStack.add(
       (next, context) => async (args) => {
         // Inputs only: the processor uploads the echoed result too, whenever it gets there.
         const key = (args.input as { Key?: string }).Key ?? '';
@@ -109,7 +122,7 @@ describe('large payloads, end to end', () => {
       expect(puts).toBe(1);
       expect(await objectKeys(`jobs/${first.body.id}/input.`)).toHaveLength(1);
     } finally {
-      local.system.sqs.s3Client.middlewareStack.remove('countPuts');
+      s3.middlewareStack.remove('countPuts');
     }
   });
 
