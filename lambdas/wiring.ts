@@ -33,7 +33,7 @@ import {
   PriorityDeadLetterQueue,
   PriorityJobQueue,
 } from './core/priority';
-import { canceledPoints, recoveredPoints } from './job-metric-points';
+import { canceledPoints, recoveredPoints, settledPoints } from './job-metric-points';
 import { jobMetricsEmitter, processorMetrics, submittedCounter } from './job-metrics';
 import { makeProcessorHandler } from './processor/process-batch';
 import { DAY_SECONDS } from './runtime-config';
@@ -213,7 +213,16 @@ export interface SweeperWiring extends TableWiring {
    * @default LEASE_MS (60 s)
    */
   readonly leaseMs?: number;
+  /**
+   * How long the DLQ reconciliation hides the messages it receives, seconds: longer than its
+   * time budget, so a run sees each once; it releases them as soon as a DLQ's pass ends.
+   * @default SWEEPER_DEAD_LETTER_HIDE_SECONDS (30)
+   */
+  readonly deadLetterHideSeconds?: number;
 }
+
+/** How long the sweeper hides the dead letters it reconciles: above its 20 s time budget. */
+export const SWEEPER_DEAD_LETTER_HIDE_SECONDS = 30;
 
 export function wireSweeperHandler(wiring: SweeperWiring) {
   const queues = sqsJobQueues(wiring.sqsClient, wiring.queueUrls);
@@ -224,17 +233,40 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
   );
   const staleAfter = new Map(Object.entries(wiring.staleAfterSeconds));
   const emit = jobMetricsEmitter();
+  const store = jobStore(wiring);
+  const logger = new Logger({ persistentKeys: { component: 'sweeper' } });
+  const retentionSeconds = wiring.retentionDays * DAY_SECONDS;
+  const hideSeconds = wiring.deadLetterHideSeconds ?? SWEEPER_DEAD_LETTER_HIDE_SECONDS;
+  // Every DLQ on its own, both lanes: a job's message moves to the DLQ of the lane it was in.
+  const inboxes = [
+    ...lanesByName(
+      wiring.deadLetterQueueUrls,
+      (url) => new SqsDeadLetters(wiring.sqsClient, url, { hideSeconds }),
+    ),
+  ].flatMap(([jobName, { normal, high }]) =>
+    [normal, ...(high ? [high] : [])].map((inbox) => ({ jobName, inbox })),
+  );
   return makeSweeperHandler({
-    store: jobStore(wiring),
-    clock: systemClock,
-    logger: new Logger({ persistentKeys: { component: 'sweeper' } }),
-    queueFor: (name) => queues.get(name),
-    deadLetterQueueFor: (name) => deadLetterQueues.get(name),
-    staleAfterSecondsFor: (name) => staleAfter.get(name),
-    retentionSeconds: wiring.retentionDays * DAY_SECONDS,
-    maxJobsPerRun: wiring.maxJobsPerRun,
-    ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
-    onRecovered: (action, job) => emit(job.name, recoveredPoints(action, job)),
+    sweep: {
+      store,
+      clock: systemClock,
+      logger,
+      queueFor: (name) => queues.get(name),
+      deadLetterQueueFor: (name) => deadLetterQueues.get(name),
+      staleAfterSecondsFor: (name) => staleAfter.get(name),
+      retentionSeconds,
+      maxJobsPerRun: wiring.maxJobsPerRun,
+      ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
+      onRecovered: (action, job) => emit(job.name, recoveredPoints(action, job)),
+    },
+    deadLetters: {
+      store,
+      clock: systemClock,
+      logger,
+      deadLetterQueues: inboxes,
+      retentionSeconds,
+      onSettled: (job) => emit(job.name, settledPoints(job)),
+    },
   });
 }
 

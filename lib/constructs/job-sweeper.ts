@@ -20,7 +20,10 @@ export interface JobSweeperProps {
   readonly table: dynamodb.ITable;
   /** Queue per job type name: a lost job's message is sent again here. */
   readonly queues: Readonly<Record<string, sqs.IQueue>>;
-  /** Dead-letter queue per job type name: a lost job with no retries left is copied here. */
+  /**
+   * Dead-letter queue per job type name: a lost job with no retries left is copied here, and
+   * each run reconciles the messages SQS moved here itself.
+   */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Job name -> seconds after which a Queued or Scheduled job's message counts as lost. */
   readonly staleAfterSeconds: Readonly<Record<string, number>>;
@@ -37,9 +40,10 @@ export interface JobSweeperProps {
 }
 
 /**
- * The recovery sweeper: a function on an EventBridge schedule that repairs jobs whose worker or
- * message was lost. Its role may Query only the `Active` index, GetItem and PutItem on the table,
- * and SendMessage to the job queues and DLQs. Its timeout (1 min) is below the shortest interval,
+ * The recovery sweeper: a function on an EventBridge schedule that reconciles the DLQs with the
+ * job records and repairs jobs whose worker or message was lost. Its role may Query only the
+ * `Active` index, GetItem and PutItem on the table, SendMessage to the job queues and DLQs, and
+ * read, release and delete DLQ messages. Its timeout (1 min) is below the shortest interval,
  * so runs do not overlap; if they did, their version-conditional writes would keep them apart.
  */
 export class JobSweeper extends Construct {
@@ -52,7 +56,8 @@ export class JobSweeper extends Construct {
       JSON.stringify(Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.queueUrl])));
     this.function = new JobFunction(this, 'Sweeper', {
       entry: 'lambdas/sweeper/handler.ts',
-      description: 'Recovery sweeper: re-runs jobs whose worker died or whose message was lost',
+      description:
+        'Recovery sweeper: reconciles the DLQs with the job records, re-runs jobs whose worker died or whose message was lost',
       timeout: SWEEPER_TIMEOUT,
       memoryMiB: 256,
       serviceName: props.serviceName,
@@ -86,6 +91,20 @@ export class JobSweeper extends Construct {
         resources: [...Object.values(props.queues), ...Object.values(props.deadLetterQueues)].map(
           (q) => q.queueArn,
         ),
+      }),
+    );
+    // The DLQ reconciliation: skip an empty DLQ, receive, release (ChangeMessageVisibilityBatch
+    // is authorised by sqs:ChangeMessageVisibility) and delete a stale copy. SendMessage above
+    // writes its annotated copies.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+        ],
+        resources: Object.values(props.deadLetterQueues).map((q) => q.queueArn),
       }),
     );
     this.rule = new events.Rule(this, 'Schedule', {
