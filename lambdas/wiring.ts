@@ -214,14 +214,14 @@ export interface SweeperWiring extends TableWiring {
    */
   readonly leaseMs?: number;
   /**
-   * How long the DLQ reconciliation hides the messages it receives, seconds: longer than its
-   * time budget, so a run sees each once; it releases them as soon as a DLQ's pass ends.
+   * How long a batch the DLQ reconciliation received stays hidden if the run dies before it is
+   * released, seconds (a live run releases each batch as soon as it is settled).
    * @default SWEEPER_DEAD_LETTER_HIDE_SECONDS (30)
    */
   readonly deadLetterHideSeconds?: number;
 }
 
-/** How long the sweeper hides the dead letters it reconciles: above its 20 s time budget. */
+/** How long a batch of dead letters the sweeper received stays hidden at most, seconds. */
 export const SWEEPER_DEAD_LETTER_HIDE_SECONDS = 30;
 
 export function wireSweeperHandler(wiring: SweeperWiring) {

@@ -7,8 +7,9 @@ interface Held extends InboxLetter {
 
 /**
  * {@link DeadLetterInbox} (and so `DeadLetterSource`) in memory, for unit tests: messages are
- * hidden when received until released (never by time), and `removed` / `released` / `sent`
- * record what the use-case did.
+ * received oldest first and hidden until released (never by time); a released message goes to
+ * the back, as in fauxqs. `removed` / `released` / `sent` record what the use-case did. A
+ * message's handle doubles as its `messageId` (it is the same on every receive here).
  */
 export class InMemoryDeadLetters implements DeadLetterInbox {
   private readonly messages: Held[] = [];
@@ -30,6 +31,7 @@ export class InMemoryDeadLetters implements DeadLetterInbox {
     const handle = `h${this.next}`;
     this.messages.push({
       handle,
+      messageId: handle,
       ...(jobId === undefined ? {} : { jobId }),
       ...(sentAt === undefined ? {} : { sentAt }),
       ...(errorCode === undefined ? {} : { errorCode }),
@@ -62,6 +64,8 @@ export class InMemoryDeadLetters implements DeadLetterInbox {
   async release(handle: string): Promise<void> {
     const message = this.find(handle);
     message.hidden = false;
+    this.messages.splice(this.messages.indexOf(message), 1);
+    this.messages.push(message);
     this.released.push(handle);
   }
 

@@ -76,6 +76,7 @@ export class SqsDeadLetters implements DeadLetterInbox {
       return [
         {
           handle: message.ReceiptHandle,
+          messageId: message.MessageId ?? message.ReceiptHandle,
           ...(jobId ? { jobId: jobId.toLowerCase() } : {}),
           ...(Number.isFinite(sent) && sent > 0 ? { sentAt: new Date(sent) } : {}),
           ...(errorCode !== undefined ? { errorCode } : {}),

@@ -6,6 +6,8 @@ import type { DeadLetter, DeadLetterQueue, DeadLetterSource } from './ports';
 
 /** A received dead letter, with the error our writers attach to every copy they send. */
 export interface InboxLetter extends DeadLetter {
+  /** The message's own id, the same on every receive (unlike `handle`). */
+  readonly messageId: string;
   /**
    * The copy's `errorCode` attribute, set by every writer of ours (processor, sweeper). Absent
    * on a message SQS moved itself once its receive count passed `maxReceiveCount`.

@@ -56,7 +56,7 @@ export interface ReconcileDeadLettersDeps {
 export interface DeadLetterReconciliation {
   /** DLQs that had messages waiting and were read (the others were skipped as empty). */
   readonly queuesRead: number;
-  /** Messages received, ours and SQS's. */
+  /** Distinct messages received: ours (copies this run sent too) and SQS's. */
   readonly received: number;
   /** Jobs SQS had given up on, now Failed (`RECEIVE_LIMIT_EXCEEDED`), their message annotated. */
   readonly failed: number;
@@ -75,7 +75,7 @@ export interface DeadLetterReconciliation {
 type Counts = { -readonly [K in keyof DeadLetterReconciliation]: DeadLetterReconciliation[K] };
 type Outcome = 'ours' | 'failed' | 'canceled' | 'annotated' | 'deleted' | 'left';
 
-/** How one dead letter ended: its outcome, and whether the message is gone from the run's hands. */
+/** How one dead letter ended: its outcome, and whether the message is gone (replaced or deleted). */
 interface Settled {
   readonly outcome: Outcome;
   readonly removed: boolean;
@@ -83,10 +83,10 @@ interface Settled {
 
 /**
  * Brings the job records in line with messages SQS moved to a DLQ on its own (no code of ours
- * runs then, so the record stays unfinished while its message waits in the DLQ). For every DLQ
- * with messages waiting, up to `maxPerQueue` messages are received and kept hidden for the
- * pass, so each is seen once; a message our writers sent (it carries `errorCode`) needs no read.
- * For each message SQS moved, the record is read (strongly consistent):
+ * runs then, so the record stays unfinished while its message waits in the DLQ). Every DLQ with
+ * messages waiting is read, up to `maxPerQueue` messages, 10 at a time; a message our writers
+ * sent (it carries `errorCode`) needs no read. For each message SQS moved, the record is read
+ * (strongly consistent):
  *
  * ```
  * Queued / Scheduled / InProgress, no live lease -> Failed (RECEIVE_LIMIT_EXCEEDED), then the
@@ -102,9 +102,10 @@ interface Settled {
  * job, and the message is left for the next run), so every DLQ message belongs to a Failed job.
  * The annotated copy is sent before the original is deleted: a failure leaves a duplicate at
  * worst, never no copy. Annotated, a message looks like the processor's (`jobId`, `errorCode`,
- * `errorMessage`) and later runs skip it without a read. Messages left are released at the end
- * of each DLQ's pass, so a redrive is not delayed. DLQs are read `concurrency` at once, starting
- * at one that moves on each minute, so a time budget too short for all reaches each in turn.
+ * `errorMessage`) and later runs skip it without a read. Messages left are released as soon as
+ * their batch is settled, so a redrive (which long-polls) is not delayed and never finds the DLQ
+ * empty because of us. DLQs are read `concurrency` at once, starting at one that moves on each
+ * minute, so a time budget too short for all reaches each in turn.
  */
 export async function reconcileDeadLetters(
   deps: ReconcileDeadLettersDeps,
@@ -145,51 +146,58 @@ function inRunOrder(queues: readonly DeadLetterTarget[], now: Date): DeadLetterT
   return [...queues.slice(first), ...queues.slice(0, first)];
 }
 
-/** One DLQ's pass: receive, settle each message, release what stays. Never throws. */
+/**
+ * One DLQ's pass, never throwing: receive a batch, settle each new message, and release what
+ * stays at once, so nothing is hidden from a redrive for longer than one batch takes. Released
+ * messages can come back in the same pass: a batch of only messages seen already means the pass
+ * has gone round, and it ends.
+ */
 async function reconcileQueue(
   deps: ReconcileDeadLettersDeps,
   target: DeadLetterTarget,
   deadline: number,
   counts: Counts,
 ): Promise<void> {
+  const { inbox, jobName } = target;
   const max = deps.maxPerQueue ?? DEAD_LETTERS_PER_QUEUE;
-  const held: string[] = [];
-  // Empty, or read until nothing was visible: anything else counts as unfinished.
+  const seen = new Set<string>();
+  // Empty, drained or gone round: anything else (the bound, the budget, an error) is unfinished.
   let finished = false;
   try {
-    if ((await target.inbox.waiting()) === 0) {
+    if ((await inbox.waiting()) === 0) {
       finished = true;
       return;
     }
     counts.queuesRead += 1;
     let received = 0;
     while (received < max && deps.clock.now().getTime() < deadline) {
-      const batch = await target.inbox.receive(Math.min(10, max - received));
-      if (batch.length === 0) {
+      const batch = await inbox.receive(Math.min(10, max - received));
+      received += batch.length;
+      const fresh = batch.filter((letter) => !seen.has(letter.messageId));
+      for (const letter of fresh) seen.add(letter.messageId);
+      counts.received += fresh.length;
+      const settled = await Promise.all(fresh.map((letter) => settleLetter(deps, target, letter)));
+      for (const { outcome } of settled) if (outcome !== 'ours') counts[outcome] += 1;
+      const removed = new Set(fresh.filter((_, index) => settled[index]?.removed).map((l) => l.handle));
+      const stay = batch.filter((letter) => !removed.has(letter.handle)).map((letter) => letter.handle);
+      if (stay.length > 0) {
+        await inbox.releaseAll(stay).catch((error: unknown) => {
+          // They come back on their own when the receive's hide time ends.
+          deps.logger.warn('Could not release dead letters', { jobName, error });
+        });
+      }
+      if (fresh.length === 0) {
         finished = true;
         break;
-      }
-      received += batch.length;
-      counts.received += batch.length;
-      const settled = await Promise.all(batch.map((letter) => settleLetter(deps, target, letter)));
-      for (const [index, { outcome, removed }] of settled.entries()) {
-        if (outcome !== 'ours') counts[outcome] += 1;
-        if (!removed) held.push((batch[index] as InboxLetter).handle);
       }
     }
   } catch (error) {
     deps.logger.error('Could not reconcile a dead-letter queue; the next run tries again', {
-      jobName: target.jobName,
+      jobName,
       error,
     });
   } finally {
     if (!finished) counts.unfinished += 1;
-    if (held.length > 0) {
-      await target.inbox.releaseAll(held).catch((error: unknown) => {
-        // They come back on their own when the receive's hide time ends.
-        deps.logger.warn('Could not release dead letters', { jobName: target.jobName, error });
-      });
-    }
   }
 }
 

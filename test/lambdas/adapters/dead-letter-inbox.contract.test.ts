@@ -99,6 +99,8 @@ describe.each([
     expect(await inbox.waiting()).toBe(2);
     const again = await inbox.receive(10);
     expect(again.map((l) => l.jobId).sort()).toEqual([ID, OTHER]);
+    // The same message ids, whatever the handles (SQS issues a new one on every receive).
+    expect(again.map((l) => l.messageId).sort()).toEqual(first.map((l) => l.messageId).sort());
     await inbox.releaseAll(again.map((l) => l.handle));
   });
 
