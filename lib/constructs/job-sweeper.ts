@@ -11,7 +11,10 @@ import { ACTIVE_INDEX } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 import { JobFunction } from './job-function';
 
-/** Sweeper function timeout: a run of 500 jobs takes a few seconds; this leaves ample room. */
+/**
+ * Sweeper function timeout: the DLQ reconciliation stops starting work after 20 s and a run of
+ * 500 jobs takes a few seconds; this leaves ample room.
+ */
 export const SWEEPER_TIMEOUT = Duration.minutes(1);
 
 /** Props of {@link JobSweeper}. */
@@ -56,8 +59,7 @@ export class JobSweeper extends Construct {
       JSON.stringify(Object.fromEntries(Object.entries(queues).map(([name, q]) => [name, q.queueUrl])));
     this.function = new JobFunction(this, 'Sweeper', {
       entry: 'lambdas/sweeper/handler.ts',
-      description:
-        'Recovery sweeper: reconciles the DLQs with the job records, re-runs jobs whose worker died or whose message was lost',
+      description: 'Recovery sweeper: re-runs jobs whose worker died or whose message was lost',
       timeout: SWEEPER_TIMEOUT,
       memoryMiB: 256,
       serviceName: props.serviceName,

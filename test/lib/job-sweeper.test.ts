@@ -1,6 +1,7 @@
 /**
  * The recovery sweeper in the stack: the sparse Active index, the schedule, and a function that
- * may Query only that index, read and write records, and send to the job queues and DLQs.
+ * may Query only that index, read and write records, send to the job queues and DLQs, and read,
+ * release and delete DLQ messages (its DLQ reconciliation).
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
