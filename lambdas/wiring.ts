@@ -213,16 +213,13 @@ export interface SweeperWiring extends TableWiring {
    * @default LEASE_MS (60 s)
    */
   readonly leaseMs?: number;
-  /**
-   * How long a batch the DLQ reconciliation received stays hidden if the run dies before it is
-   * released, seconds (a live run releases each batch as soon as it is settled).
-   * @default SWEEPER_DEAD_LETTER_HIDE_SECONDS (30)
-   */
-  readonly deadLetterHideSeconds?: number;
 }
 
-/** How long a batch of dead letters the sweeper received stays hidden at most, seconds. */
-export const SWEEPER_DEAD_LETTER_HIDE_SECONDS = 30;
+/**
+ * How long a batch of dead letters the sweeper received stays hidden if its run dies before
+ * releasing it, seconds (a live run releases each batch as soon as it is settled).
+ */
+const SWEEPER_DEAD_LETTER_HIDE_SECONDS = 30;
 
 export function wireSweeperHandler(wiring: SweeperWiring) {
   const queues = sqsJobQueues(wiring.sqsClient, wiring.queueUrls);
@@ -233,40 +230,28 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
   );
   const staleAfter = new Map(Object.entries(wiring.staleAfterSeconds));
   const emit = jobMetricsEmitter();
-  const store = jobStore(wiring);
-  const logger = new Logger({ persistentKeys: { component: 'sweeper' } });
-  const retentionSeconds = wiring.retentionDays * DAY_SECONDS;
-  const hideSeconds = wiring.deadLetterHideSeconds ?? SWEEPER_DEAD_LETTER_HIDE_SECONDS;
   // Every DLQ on its own, both lanes: a job's message moves to the DLQ of the lane it was in.
   const inboxes = [
     ...lanesByName(
       wiring.deadLetterQueueUrls,
-      (url) => new SqsDeadLetters(wiring.sqsClient, url, { hideSeconds }),
+      (url) => new SqsDeadLetters(wiring.sqsClient, url, { hideSeconds: SWEEPER_DEAD_LETTER_HIDE_SECONDS }),
     ),
   ].flatMap(([jobName, { normal, high }]) =>
     [normal, ...(high ? [high] : [])].map((inbox) => ({ jobName, inbox })),
   );
   return makeSweeperHandler({
-    sweep: {
-      store,
-      clock: systemClock,
-      logger,
-      queueFor: (name) => queues.get(name),
-      deadLetterQueueFor: (name) => deadLetterQueues.get(name),
-      staleAfterSecondsFor: (name) => staleAfter.get(name),
-      retentionSeconds,
-      maxJobsPerRun: wiring.maxJobsPerRun,
-      ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
-      onRecovered: (action, job) => emit(job.name, recoveredPoints(action, job)),
-    },
-    deadLetters: {
-      store,
-      clock: systemClock,
-      logger,
-      deadLetterQueues: inboxes,
-      retentionSeconds,
-      onSettled: (job) => emit(job.name, settledPoints(job)),
-    },
+    store: jobStore(wiring),
+    clock: systemClock,
+    logger: new Logger({ persistentKeys: { component: 'sweeper' } }),
+    queueFor: (name) => queues.get(name),
+    deadLetterQueueFor: (name) => deadLetterQueues.get(name),
+    staleAfterSecondsFor: (name) => staleAfter.get(name),
+    retentionSeconds: wiring.retentionDays * DAY_SECONDS,
+    maxJobsPerRun: wiring.maxJobsPerRun,
+    ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
+    onRecovered: (action, job) => emit(job.name, recoveredPoints(action, job)),
+    deadLetterInboxes: inboxes,
+    onDeadLetterSettled: (job) => emit(job.name, settledPoints(job)),
   });
 }
 

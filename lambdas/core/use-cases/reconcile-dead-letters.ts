@@ -40,7 +40,7 @@ export interface ReconcileDeadLettersDeps {
   /** DLQs reconciled at once. @default DEAD_LETTER_QUEUES_AT_ONCE (4) */
   readonly concurrency?: number;
   /**
-   * No receive starts after this many ms; what is held is released at once.
+   * No receive starts after this many ms (the batch in hand is still settled and released).
    * @default RECONCILE_TIME_BUDGET_MS (20 s)
    */
   readonly timeBudgetMs?: number;

@@ -20,31 +20,25 @@ function setup() {
     },
   };
   const clock = new ManualClock(NOW);
+  const settled: string[] = [];
   const handler = makeSweeperHandler({
-    sweep: {
-      store,
-      clock,
-      logger: silentLogger,
-      queueFor: () => queue,
-      deadLetterQueueFor: () => dlq,
-      staleAfterSecondsFor: () => 900,
-      retentionSeconds: 86_400,
-      maxJobsPerRun: 500,
-    },
-    deadLetters: {
-      store,
-      clock,
-      logger: silentLogger,
-      deadLetterQueues: [{ jobName: 'echo', inbox: dlq }],
-      retentionSeconds: 86_400,
-    },
+    store,
+    clock,
+    logger: silentLogger,
+    queueFor: () => queue,
+    deadLetterQueueFor: () => dlq,
+    staleAfterSecondsFor: () => 900,
+    retentionSeconds: 86_400,
+    maxJobsPerRun: 500,
+    deadLetterInboxes: [{ jobName: 'echo', inbox: dlq }],
+    onDeadLetterSettled: (job) => settled.push(job.status),
   });
-  return { store, dlq, sent, handler };
+  return { store, dlq, sent, settled, handler };
 }
 
 describe('sweeper handler', () => {
   it('fails a job whose message SQS dead-lettered before the index sweep could send it again', async () => {
-    const { store, dlq, sent, handler } = setup();
+    const { store, dlq, sent, settled, handler } = setup();
     // Stale enough for the index sweep to take its message for lost.
     await store.create(aJob({ id: ID, lastUpdatedAt: T0.toISOString() }));
     dlq.add(ID);
@@ -55,6 +49,7 @@ describe('sweeper handler', () => {
     expect(sent).toEqual([]);
     expect(dlq.contents).toEqual([[ID, RECEIVE_LIMIT_EXCEEDED]]);
     expect(result).toMatchObject({ examined: 0, requeued: 0, deadLetters: { failed: 1, received: 2 } });
+    expect(settled).toEqual(['Failed']);
   });
 
   it('still sweeps the index when there is nothing to reconcile', async () => {
