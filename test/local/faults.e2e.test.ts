@@ -74,9 +74,9 @@ function plan(i: number): Planned {
 }
 
 // Short everything: 2 s functions (12 s visibility, so a killed batch returns within the test)
-// and 1-2 s backoffs. The receive count is the stack's default (maxRetries + 3): the faults'
-// extra receives (kills, duplicates, throttled claims) make SQS dead-letter some messages
-// itself, and the sweeper must bring their records in line (RECEIVE_LIMIT_EXCEEDED).
+// and 1-2 s backoffs. The receive count is the stack's default (maxRetries + 3), so the extra
+// receives of faulty deliveries count towards it as they would on AWS; the throttle below makes
+// SQS dead-letter some messages itself, and the sweeper must bring their records in line.
 const typeSettings = {
   timeoutSeconds: 2,
   visibilityTimeoutSeconds: 12,
