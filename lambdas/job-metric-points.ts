@@ -70,6 +70,14 @@ export function recoveredPoints(action: 'rescheduled' | 'failed', job: Job): Met
   return action === 'rescheduled' ? [count(JobMetric.Retried)] : failedPoints(job);
 }
 
+/**
+ * A job the sweeper ended because SQS had moved its message to the DLQ: Failed (counted failed
+ * and dead-lettered, as no code counted the move) or, when its owner had asked, Canceled.
+ */
+export function settledPoints(job: Job): MetricPoint[] {
+  return job.status === 'Canceled' ? canceledPoints() : failedPoints(job);
+}
+
 /** A message that is not a job message, sent to the DLQ by the processor. */
 export function malformedPoints(): MetricPoint[] {
   return [count(JobMetric.DeadLettered)];

@@ -33,7 +33,7 @@ import {
   PriorityDeadLetterQueue,
   PriorityJobQueue,
 } from './core/priority';
-import { canceledPoints, recoveredPoints } from './job-metric-points';
+import { canceledPoints, recoveredPoints, settledPoints } from './job-metric-points';
 import { jobMetricsEmitter, processorMetrics, submittedCounter } from './job-metrics';
 import { makeProcessorHandler } from './processor/process-batch';
 import { DAY_SECONDS } from './runtime-config';
@@ -215,6 +215,12 @@ export interface SweeperWiring extends TableWiring {
   readonly leaseMs?: number;
 }
 
+/**
+ * How long a batch of dead letters the sweeper received stays hidden if its run dies before
+ * releasing it, seconds (a live run releases each batch as soon as it is settled).
+ */
+const SWEEPER_DEAD_LETTER_HIDE_SECONDS = 30;
+
 export function wireSweeperHandler(wiring: SweeperWiring) {
   const queues = sqsJobQueues(wiring.sqsClient, wiring.queueUrls);
   const deadLetterQueues = new Map(
@@ -224,6 +230,15 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
   );
   const staleAfter = new Map(Object.entries(wiring.staleAfterSeconds));
   const emit = jobMetricsEmitter();
+  // Every DLQ on its own, both lanes: a job's message moves to the DLQ of the lane it was in.
+  const inboxes = [
+    ...lanesByName(
+      wiring.deadLetterQueueUrls,
+      (url) => new SqsDeadLetters(wiring.sqsClient, url, { hideSeconds: SWEEPER_DEAD_LETTER_HIDE_SECONDS }),
+    ),
+  ].flatMap(([jobName, { normal, high }]) =>
+    [normal, ...(high ? [high] : [])].map((inbox) => ({ jobName, inbox })),
+  );
   return makeSweeperHandler({
     store: jobStore(wiring),
     clock: systemClock,
@@ -235,6 +250,8 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
     maxJobsPerRun: wiring.maxJobsPerRun,
     ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
     onRecovered: (action, job) => emit(job.name, recoveredPoints(action, job)),
+    deadLetterInboxes: inboxes,
+    onDeadLetterSettled: (job) => emit(job.name, settledPoints(job)),
   });
 }
 

@@ -6,9 +6,9 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { JobCatalog } from '../lambdas/core/catalog';
 import type { JobTypeDefinition } from '../lambdas/core/job-type';
-import type { SweepResult } from '../lambdas/core/use-cases/sweep-jobs';
 import { jobTypes } from '../lambdas/jobs/catalog';
 import { lanesOf, laneUrlMap } from '../lambdas/queue-names';
+import type { SweeperResult } from '../lambdas/sweeper/sweeper';
 import {
   wireCancelJobHandler,
   wireGetJobHandler,
@@ -106,8 +106,11 @@ export interface LocalSystem {
   readonly eventSources: Readonly<Record<string, EventSource>>;
   /** The high-priority lanes' event sources, by job type name (types that enable priorities). */
   readonly highPriorityEventSources: Readonly<Record<string, EventSource>>;
-  /** Runs one recovery sweep now (the timer runs them on its own). */
-  sweep(): Promise<SweepResult>;
+  /**
+   * Runs one recovery sweep now (the timer runs them on its own): the DLQ reconciliation, then
+   * the Active-index sweep. A call during a run returns that run.
+   */
+  sweep(): Promise<SweeperResult>;
   /** Stops the API, lets in-flight batches finish, then stops the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -249,7 +252,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       // The processors' lease: a dead worker's job is recovered once its lease has run out.
       ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     });
-    let running: Promise<SweepResult> | undefined;
+    let running: Promise<SweeperResult> | undefined;
     const sweep = () => {
       running ??= sweeper().finally(() => {
         running = undefined;

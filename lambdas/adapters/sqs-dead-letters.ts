@@ -1,11 +1,15 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DeadLetter, DeadLetterSource } from '../core/ports';
+import type { DeadLetterInbox, InboxLetter } from '../core/dead-letter-inbox';
+import type { Job, JobErrorInfo } from '../core/job';
 import { decodeJobMessage } from './job-message';
+import { SqsDeadLetterQueue } from './sqs-dead-letter-queue';
 
 export interface SqsDeadLettersOptions {
   /**
@@ -23,12 +27,15 @@ export interface SqsDeadLettersOptions {
 }
 
 /**
- * {@link DeadLetterSource} on one SQS dead-letter queue. The job id comes from the body
- * (`{ id, name }`, the job message the processor copied); the `jobId` attribute is a fallback.
+ * {@link DeadLetterInbox} (and so `DeadLetterSource`) on one SQS dead-letter queue. The job id
+ * comes from the body (`{ id, name }`, the job message the processor copied); the `jobId`
+ * attribute is a fallback. `errorCode` is the attribute every copy of ours carries and a message
+ * SQS moved itself lacks. `send` writes the copy {@link SqsDeadLetterQueue} writes, here.
  */
-export class SqsDeadLetters implements DeadLetterSource {
+export class SqsDeadLetters implements DeadLetterInbox {
   private readonly hideSeconds: number;
   private readonly waitSeconds: number;
+  private readonly copies: SqsDeadLetterQueue;
 
   constructor(
     private readonly client: SQSClient,
@@ -37,16 +44,27 @@ export class SqsDeadLetters implements DeadLetterSource {
   ) {
     this.hideSeconds = options.hideSeconds ?? 60;
     this.waitSeconds = options.waitSeconds ?? 1;
+    this.copies = new SqsDeadLetterQueue(client, queueUrl);
   }
 
-  async receive(max: number): Promise<DeadLetter[]> {
+  async waiting(): Promise<number> {
+    const { Attributes = {} } = await this.client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+  }
+
+  async receive(max: number): Promise<InboxLetter[]> {
     const { Messages = [] } = await this.client.send(
       new ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
         MaxNumberOfMessages: Math.min(10, Math.max(1, Math.floor(max))),
         VisibilityTimeout: this.hideSeconds,
         WaitTimeSeconds: this.waitSeconds,
-        MessageAttributeNames: ['jobId'],
+        MessageAttributeNames: ['jobId', 'errorCode'],
         MessageSystemAttributeNames: ['SentTimestamp'],
       }),
     );
@@ -54,11 +72,14 @@ export class SqsDeadLetters implements DeadLetterSource {
       if (!message.ReceiptHandle) return [];
       const jobId = decodeJobMessage(message.Body ?? '')?.id ?? message.MessageAttributes?.jobId?.StringValue;
       const sent = Number(message.Attributes?.SentTimestamp);
+      const errorCode = message.MessageAttributes?.errorCode?.StringValue;
       return [
         {
           handle: message.ReceiptHandle,
+          messageId: message.MessageId ?? message.ReceiptHandle,
           ...(jobId ? { jobId: jobId.toLowerCase() } : {}),
           ...(Number.isFinite(sent) && sent > 0 ? { sentAt: new Date(sent) } : {}),
+          ...(errorCode !== undefined ? { errorCode } : {}),
         },
       ];
     });
@@ -74,7 +95,31 @@ export class SqsDeadLetters implements DeadLetterSource {
     );
   }
 
+  /** @throws when a call fails or SQS refuses an entry (the rest may have been released) */
+  async releaseAll(handles: readonly string[]): Promise<void> {
+    const refused: string[] = [];
+    for (let start = 0; start < handles.length; start += 10) {
+      const { Failed = [] } = await this.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: handles.slice(start, start + 10).map((handle, index) => ({
+            Id: String(index),
+            ReceiptHandle: handle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
+      refused.push(...Failed.map((entry) => `${entry.Code ?? 'error'}: ${entry.Message ?? ''}`));
+    }
+    if (refused.length > 0)
+      throw new Error(`SQS refused to release ${refused.length} dead letters: ${refused.join('; ')}`);
+  }
+
   async remove(handle: string): Promise<void> {
     await this.client.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: handle }));
+  }
+
+  send(job: Pick<Job, 'id' | 'name'>, error: JobErrorInfo): Promise<void> {
+    return this.copies.send(job, error);
   }
 }

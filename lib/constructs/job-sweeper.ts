@@ -12,7 +12,10 @@ import { ACTIVE_INDEX } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 import { JobFunction } from './job-function';
 
-/** Sweeper function timeout: a run of 500 jobs takes a few seconds; this leaves ample room. */
+/**
+ * Sweeper function timeout: the DLQ reconciliation stops starting work after 20 s and a run of
+ * 500 jobs takes a few seconds; this leaves ample room.
+ */
 export const SWEEPER_TIMEOUT = Duration.minutes(1);
 
 /** Props of {@link JobSweeper}. */
@@ -21,7 +24,10 @@ export interface JobSweeperProps {
   readonly table: dynamodb.ITable;
   /** Queue per job type name: a lost job's message is sent again here. */
   readonly queues: Readonly<Record<string, sqs.IQueue>>;
-  /** Dead-letter queue per job type name: a lost job with no retries left is copied here. */
+  /**
+   * Dead-letter queue per job type name: a lost job with no retries left is copied here, and
+   * each run reconciles the messages SQS moved here itself.
+   */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
   /** URL prefix of the stage's queues: the sweeper derives each queue's URL from it. */
   readonly queueUrlPrefix: string;
@@ -42,9 +48,10 @@ export interface JobSweeperProps {
 }
 
 /**
- * The recovery sweeper: a function on an EventBridge schedule that repairs jobs whose worker or
- * message was lost. Its role may Query only the `Active` index, GetItem and PutItem on the table,
- * and SendMessage to the job queues and DLQs. Its timeout (1 min) is below the shortest interval,
+ * The recovery sweeper: a function on an EventBridge schedule that reconciles the DLQs with the
+ * job records and repairs jobs whose worker or message was lost. Its role may Query only the
+ * `Active` index, GetItem and PutItem on the table, SendMessage to the job queues and DLQs, and
+ * read, release and delete DLQ messages. Its timeout (1 min) is below the shortest interval,
  * so runs do not overlap; if they did, their version-conditional writes would keep them apart.
  */
 export class JobSweeper extends Construct {
@@ -88,6 +95,20 @@ export class JobSweeper extends Construct {
         resources: [...Object.values(props.queues), ...Object.values(props.deadLetterQueues)].map(
           (q) => q.queueArn,
         ),
+      }),
+    );
+    // The DLQ reconciliation: skip an empty DLQ, receive, release (ChangeMessageVisibilityBatch
+    // is authorised by sqs:ChangeMessageVisibility) and delete a stale copy. SendMessage above
+    // writes its annotated copies.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+        ],
+        resources: Object.values(props.deadLetterQueues).map((q) => q.queueArn),
       }),
     );
     this.rule = new events.Rule(this, 'Schedule', {

@@ -5,7 +5,7 @@ import type { Job, JobErrorInfo } from '../../lambdas/core/job';
 import type { DeadLetterQueue, JobQueue } from '../../lambdas/core/ports';
 import { type SweepJobsDeps, sweepJobs, WORKER_LOST } from '../../lambdas/core/use-cases/sweep-jobs';
 import { DEFAULT_TABLE_SHARDS, shardOf } from '../../lambdas/table-schema';
-import { aJob, ManualClock, silentLogger, T0 } from '../support/jobs';
+import { aJob, countingReads, ManualClock, silentLogger, T0 } from '../support/jobs';
 
 const activeShardOf = (id: string) => shardOf(id, DEFAULT_TABLE_SHARDS.activeShards);
 
@@ -190,16 +190,7 @@ describe('sweepJobs', () => {
 
   describe('reads', () => {
     /** The store, counting the full records the sweep reads. */
-    function counting(store: InMemoryJobStore) {
-      const reads: string[] = [];
-      const counted = Object.assign(Object.create(store), {
-        get: async (id: string) => {
-          reads.push(id);
-          return store.get(id);
-        },
-      }) as InMemoryJobStore;
-      return { counted, reads };
-    }
+    const counting = countingReads<InMemoryJobStore>;
 
     it('reads the full record only of jobs the index shows as possibly lost', async () => {
       const { store, deps } = setup();

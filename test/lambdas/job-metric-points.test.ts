@@ -7,6 +7,7 @@ import {
   malformedPoints,
   outcomePoints,
   recoveredPoints,
+  settledPoints,
   submittedPoints,
 } from '../../lambdas/job-metric-points';
 import { aJob, T0 } from '../support/jobs';
@@ -75,5 +76,14 @@ describe('job metric points', () => {
       JobsDeadLettered: 1,
       JobEndToEndTime: 3000,
     });
+  });
+
+  it('counts a job the sweeper ended after SQS dead-lettered its message: failed and dead-lettered, or canceled', () => {
+    expect(asRecord(settledPoints(finished('Failed')))).toEqual({
+      JobsFailed: 1,
+      JobsDeadLettered: 1,
+      JobEndToEndTime: 3000,
+    });
+    expect(asRecord(settledPoints(finished('Canceled')))).toEqual({ JobsCanceled: 1 });
   });
 });

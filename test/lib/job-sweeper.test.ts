@@ -1,6 +1,7 @@
 /**
  * The recovery sweeper in the stack: the sparse Active index, the schedule, and a function that
- * may Query only that index, read and write records, and send to the job queues and DLQs.
+ * may Query only that index, read and write records, send to the job queues and DLQs, and read,
+ * release and delete DLQ messages (its DLQ reconciliation).
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -93,20 +94,24 @@ describe('recovery sweeper', () => {
     expect(fn?.Properties?.Environment.Variables[Env.SweeperMaxJobsPerRun]).toBe('50');
   });
 
-  it('may Query only the Active index, GetItem and PutItem the table, and send to the queues and DLQs', () => {
+  it('may Query only the Active index, GetItem and PutItem the table, send to the queues and DLQs, and reconcile only the DLQs', () => {
     const tableArn = arnOf(stack.table.table);
     const statements = statementsOfRole(idOf(stack.sweeper.function.role));
-    const queues = config.jobTypes.flatMap((job) => {
-      const processor = stack.processors[job.name];
-      if (!processor) throw new Error(`no processor for ${job.name}`);
-      return [arnOf(processor.queue), arnOf(processor.deadLetterQueue)];
-    });
+    const processorOf = (name: string) => {
+      const processor = stack.processors[name];
+      if (!processor) throw new Error(`no processor for ${name}`);
+      return processor;
+    };
+    const deadLetterQueues = config.jobTypes.map((job) => arnOf(processorOf(job.name).deadLetterQueue));
+    const queues = [...config.jobTypes.map((job) => arnOf(processorOf(job.name).queue)), ...deadLetterQueues];
     const logs = statements.filter((s) => JSON.stringify(s.Action).includes('logs:'));
     const rest = statements.filter((s) => !JSON.stringify(s.Action).includes('logs:'));
     expect(logs.length).toBeGreaterThan(0);
     const key = (arn: unknown) => JSON.stringify(arn);
     const sqsStatement = rest.find((s) => s.Action === 'sqs:SendMessage');
     expect([...(sqsStatement?.Resource ?? [])].map(key).sort()).toEqual(queues.map(key).sort());
+    const reconcile = rest.find((s) => JSON.stringify(s.Action).includes('sqs:ReceiveMessage'));
+    expect([...(reconcile?.Resource ?? [])].map(key).sort()).toEqual(deadLetterQueues.map(key).sort());
     expect(rest).toEqual([
       {
         Effect: 'Allow',
@@ -115,7 +120,35 @@ describe('recovery sweeper', () => {
       },
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: expect.any(Array) },
+      {
+        Effect: 'Allow',
+        // CDK sorts a statement's actions.
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+        ],
+        Resource: expect.any(Array),
+      },
     ]);
+  });
+
+  it('grants the DLQ reconciliation on both lanes of a job type with priorities', () => {
+    const { stack: other } = createTestStack({ jobTypes: { sleep: { highPriorityMaxConcurrency: 2 } } });
+    const json = Template.fromStack(other).toJSON().Resources as typeof resources;
+    const roleId = other.getLogicalId(other.sweeper.function.role.node.defaultChild as CfnElement);
+    const reconcile = Object.values(json)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((r) => (r.Properties?.Roles ?? []).some((role: Json) => role.Ref === roleId))
+      .flatMap((r) => r.Properties?.PolicyDocument.Statement ?? [])
+      .find((s: Json) => JSON.stringify(s.Action).includes('sqs:ReceiveMessage'));
+    const sleep = other.processors.sleep;
+    const dlqIds = [sleep?.deadLetterQueue, sleep?.highPriority?.deadLetterQueue].map((q) =>
+      other.getLogicalId(q?.node.defaultChild as CfnElement),
+    );
+    const granted = JSON.stringify(reconcile?.Resource);
+    for (const id of dlqIds) expect(granted).toContain(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
   });
 
   it('gives the function the table, the queue URL prefix and the bound, and bakes the lanes and thresholds', () => {

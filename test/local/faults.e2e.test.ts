@@ -6,7 +6,9 @@
  * listener restarts in-process; DynamoDB Local sits behind a proxy that resets every connection
  * and refuses new ones). Then the faults stop, the system settles, and the invariants are
  * checked: nothing lost, no result recorded twice, records and queues agree, every dead
- * worker's job recovered, and a redrive completes every retriable job.
+ * worker's job recovered, and a redrive completes every retriable job. Some jobs are throttled
+ * until SQS dead-letters their message itself, with the stack's default `maxReceiveCount`: the
+ * sweeper must fail them (`RECEIVE_LIMIT_EXCEEDED`) so records and DLQs still agree.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,15 +19,17 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJobMessage } from '../../lambdas/adapters/job-message';
 import type { JobView } from '../../lambdas/core/job';
 import { isTerminal } from '../../lambdas/core/job-status';
+import { RECEIVE_LIMIT_EXCEEDED } from '../../lambdas/core/use-cases/reconcile-dead-letters';
 import { ENQUEUE_FAILED } from '../../lambdas/core/use-cases/submit-job';
 import { WORKER_LOST } from '../../lambdas/core/use-cases/sweep-jobs';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { ACTIVE_INDEX } from '../../lambdas/table-schema';
 import { LOCAL_AWS } from '../../local/emulators/types';
 import { loadLocalConfig } from '../../local/local-config';
-import { type LocalSystem, startLocalSystem } from '../../local/local-system';
+import { type LocalProcessor, type LocalSystem, startLocalSystem } from '../../local/local-system';
 import { type PlannedRestart, RestartSchedule } from '../support/emulator-restarts';
 import {
   countingJobTypes,
@@ -38,6 +42,7 @@ import {
 } from '../support/fault-injection';
 import { localClient } from '../support/local-client';
 import { OutageProxy } from '../support/outage-proxy';
+import { makeVisible } from '../support/sqs-visibility';
 
 const JOB_COUNT = 1_000;
 const TYPES = ['echo', 'flaky', 'fail', 'sleep'] as const;
@@ -68,15 +73,15 @@ function plan(i: number): Planned {
   return { kind: 'sleep-deadline', name: 'sleep', input: { ms: 1_500 }, retriable: false };
 }
 
-// Short everything: 2 s functions (12 s visibility, so a killed batch returns within the test),
-// 1-2 s backoffs, and a receive count far above any fault's extra receives, so no message
-// reaches a DLQ through SQS's backstop instead of the processor.
+// Short everything: 2 s functions (12 s visibility, so a killed batch returns within the test)
+// and 1-2 s backoffs. The receive count is the stack's default (maxRetries + 3), so the extra
+// receives of faulty deliveries count towards it as they would on AWS; the throttle below makes
+// SQS dead-letter some messages itself, and the sweeper must bring their records in line.
 const typeSettings = {
   timeoutSeconds: 2,
   visibilityTimeoutSeconds: 12,
   backoffBaseSeconds: 1,
   backoffMaxSeconds: 2,
-  maxReceiveCount: 30,
 };
 const config = loadLocalConfig({
   // The sweeper runs every 2 s here: 200 jobs a run keeps its reads from crowding DynamoDB Local.
@@ -97,6 +102,43 @@ const faults = new Faults({
   throttleOutcome: 0.1,
   dieWithLiveLease: 0.04,
 });
+
+/**
+ * Throttled until SQS gives up: while the faults are on, every delivery of about one job in 64
+ * (chosen by its id) is handed straight back unrun, as a throttled invocation's messages come
+ * back (here at once instead of after the visibility timeout, so it takes a second, not a
+ * minute). Its receive count passes `maxReceiveCount` and SQS dead-letters the message itself,
+ * with no code of ours running: only the sweeper's DLQ reconciliation can bring the job's
+ * record in line. The other faults rarely add enough receives to one message on their own.
+ */
+const throttledJobs = new Set<string>();
+let throttledDeliveries = 0;
+const throttledUntilDeadLettered = (id: string) => id.endsWith('0') && '0123'.includes(id.at(-2) ?? '');
+
+function throttlingProcessor(name: string, processor: LocalProcessor): LocalProcessor {
+  return async (event, context) => {
+    const throttled = faults.enabled
+      ? event.Records.filter((r) => throttledUntilDeadLettered(decodeJobMessage(r.body)?.id ?? ''))
+      : [];
+    if (throttled.length === 0) return processor(event, context);
+    for (const record of throttled) throttledJobs.add(decodeJobMessage(record.body)?.id ?? '');
+    throttledDeliveries += throttled.length;
+    await makeVisible(
+      system.sqs.client,
+      system.provisioned.queues[name]?.queueUrl,
+      throttled.map((record) => record.receiptHandle),
+    );
+    const rest = event.Records.filter((record) => !throttled.includes(record));
+    const { batchItemFailures } =
+      rest.length > 0 ? await processor({ Records: rest }, context) : { batchItemFailures: [] };
+    return {
+      batchItemFailures: [
+        ...batchItemFailures,
+        ...throttled.map((record) => ({ itemIdentifier: record.messageId })),
+      ],
+    };
+  };
+}
 
 /**
  * Two outages of each endpoint while jobs are submitted and run, one at a time, each after a
@@ -156,7 +198,8 @@ beforeAll(async () => {
       }
       return { documentClient: viaProxy() };
     },
-    wrapProcessor: (_name, processor) => faultyProcessor(faults, processor),
+    // A throttled invocation never reaches the function: the throttle wraps the other faults.
+    wrapProcessor: (name, processor) => throttlingProcessor(name, faultyProcessor(faults, processor)),
     onError: (error) => {
       const phase = (error as { phase?: string }).phase ?? 'other';
       eventSourceErrors[phase] = (eventSourceErrors[phase] ?? 0) + 1;
@@ -307,11 +350,15 @@ async function quiescence(timeoutMs: number): Promise<number> {
   );
 }
 
-/** Every message in a DLQ (received, then made visible again), as job id -> copies. */
+/**
+ * Every message in a DLQ (received, then made visible again), as job id -> copies. The sweeper
+ * reads the DLQs too (a batch at a time, released at once), so an empty receive ends the read
+ * only once every message the queue holds is in hand.
+ */
 async function deadLetters(name: string): Promise<Map<string, number>> {
   const url = system.provisioned.queues[name]?.deadLetterQueueUrl;
   const messages: Message[] = [];
-  for (let empty = 0; empty < 2; ) {
+  for (const giveUpAt = Date.now() + 30_000; ; ) {
     const { Messages = [] } = await system.sqs.client.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
@@ -322,7 +369,8 @@ async function deadLetters(name: string): Promise<Map<string, number>> {
       }),
     );
     messages.push(...Messages);
-    empty = Messages.length === 0 ? empty + 1 : 0;
+    if (Messages.length === 0 && (await queueDepth(url)) === messages.length) break;
+    if (Date.now() > giveUpAt) throw new Error(`Could not hold every message of the ${name} DLQ within 30 s`);
   }
   for (let start = 0; start < messages.length; start += 10) {
     await system.sqs.client.send(
@@ -343,6 +391,15 @@ async function deadLetters(name: string): Promise<Map<string, number>> {
     copies.set(id, (copies.get(id) ?? 0) + 1);
   }
   return copies;
+}
+
+/**
+ * Waits for one whole sweeper run to start and end (a call during a timer's run returns that
+ * run, so the second call is a fresh one).
+ */
+async function reconciled(): Promise<void> {
+  await system.sweep();
+  await system.sweep();
 }
 
 async function readAll(ids: readonly string[]): Promise<JobView[]> {
@@ -450,16 +507,20 @@ describe('fault injection, end to end', () => {
     await sleep(3_000);
     faults.enabled = false;
 
-    // 2. Quiet: every job finished, the main queues empty.
+    // 2. Quiet: every job finished, the main queues empty, and one whole sweeper run since, so
+    // its DLQ reconciliation has also deleted the copies SQS moved of jobs that completed.
     const settleMs = await quiescence(90_000);
+    await reconciled();
     expect(new Set(ids).size).toBe(JOB_COUNT);
     const before = await readAll(ids);
     const copiesBefore = await checkQuietInvariants(ids, before);
     for (const [index, job] of before.entries()) {
       const planned = plans[index] as Planned;
       if (!planned.retriable) expect(job.status, `${planned.kind} ${job.id}`).toBe('Failed');
-      // Its worker may have died on its last attempt: WORKER_LOST then.
-      if (planned.kind === 'sleep-deadline') expect(['JOB_TIMEOUT', WORKER_LOST]).toContain(job.error?.code);
+      // Its worker may have died on its last attempt (WORKER_LOST), or SQS given up on its
+      // message first (RECEIVE_LIMIT_EXCEEDED).
+      if (planned.kind === 'sleep-deadline')
+        expect(['JOB_TIMEOUT', WORKER_LOST, RECEIVE_LIMIT_EXCEEDED]).toContain(job.error?.code);
     }
     const historyCount = (jobs: readonly JobView[], match: (h: JobView['history'][number]) => boolean) =>
       jobs.reduce((n, job) => n + job.history.filter(match).length, 0);
@@ -477,8 +538,12 @@ describe('fault injection, end to end', () => {
     const recoveries = {
       workerLost: historyCount(before, (h) => h.errorCode === WORKER_LOST),
       reclaimedAfterLeaseExpiry: historyCount(before, (h) => h.outcome === 'abandoned' && !h.errorCode),
+      receiveLimitExceeded: historyCount(before, (h) => h.errorCode === RECEIVE_LIMIT_EXCEEDED),
     };
     expect(recoveries.workerLost, 'WORKER_LOST recoveries by the sweeper').toBeGreaterThan(0);
+    // SQS dead-lettered some messages itself, and the sweeper failed their jobs to match.
+    expect(throttledJobs.size, 'jobs throttled until SQS dead-lettered them').toBeGreaterThan(0);
+    expect(recoveries.receiveLimitExceeded, 'jobs whose message SQS dead-lettered').toBeGreaterThan(0);
     expect(faults.deaths.died).toBeGreaterThan(0);
     expect(faults.deaths.jobsLeftInProgress.size).toBeGreaterThanOrEqual(faults.deaths.died);
     const restarted = { sqs: 0, dynamodb: 0 };
@@ -508,6 +573,7 @@ describe('fault injection, end to end', () => {
     expect(moved).toBeGreaterThanOrEqual(failedBefore.length);
 
     const redriveSettleMs = await quiescence(45_000);
+    await reconciled();
     const after = await readAll(ids);
     const copiesAfter = await checkQuietInvariants(ids, after);
     for (const [index, job] of after.entries()) {
@@ -535,6 +601,7 @@ describe('fault injection, end to end', () => {
             faultsInjected: {
               ...faults.injected,
               workerDiedWithLiveLease: faults.deaths.died,
+              throttledUntilDeadLettered: { jobs: throttledJobs.size, deliveries: throttledDeliveries },
               sqsRestarts: restarted.sqs,
               dynamodbRestarts: restarted.dynamodb,
               deadlineTimeouts,

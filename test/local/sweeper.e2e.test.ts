@@ -129,6 +129,7 @@ describe('recovery sweeper, end to end', () => {
       failed: expect.any(Number),
       requeued: expect.any(Number),
       skipped: expect.any(Number),
+      deadLetters: expect.objectContaining({ queuesRead: expect.any(Number), failed: expect.any(Number) }),
     });
   });
 });

@@ -1,5 +1,6 @@
 import type { Job } from '../../lambdas/core/job';
 import type { JobStatus } from '../../lambdas/core/job-status';
+import type { JobStore } from '../../lambdas/core/ports';
 
 export const T0 = new Date('2026-01-01T00:00:00.000Z');
 
@@ -51,3 +52,15 @@ export const silentLogger = {
   warn: () => {},
   error: () => {},
 };
+
+/** `store` with its `get` counted: `reads` lists the ids read, in order. */
+export function countingReads<S extends JobStore>(store: S): { counted: S; reads: string[] } {
+  const reads: string[] = [];
+  const counted = Object.assign(Object.create(store), {
+    get: async (id: string) => {
+      reads.push(id);
+      return store.get(id);
+    },
+  }) as S;
+  return { counted, reads };
+}

@@ -1,5 +1,6 @@
 /** {@link SqsDeadLetters} against fauxqs, with the DLQ copies the processor sends. */
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJobMessage } from '../../../lambdas/adapters/job-message';
 import { SqsDeadLetters } from '../../../lambdas/adapters/sqs-dead-letters';
@@ -71,5 +72,28 @@ describe('SqsDeadLetters', () => {
       maxAttempts: 1,
     });
     await expect(new SqsDeadLetters(broken, 'http://127.0.0.1:1/q').receive(1)).rejects.toThrow();
+  });
+
+  it('releaseAll reports the entries SQS refused, after trying every batch', async () => {
+    const client = new SQSClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const mock = mockClient(client);
+    mock
+      .on(ChangeMessageVisibilityBatchCommand)
+      .resolvesOnce({
+        Successful: [],
+        Failed: [{ Id: '3', Code: 'ReceiptHandleIsInvalid', SenderFault: true }],
+      })
+      .resolves({ Successful: [] });
+    const handles = Array.from({ length: 12 }, (_, n) => `h${n}`);
+    await expect(new SqsDeadLetters(client, 'http://127.0.0.1:1/q').releaseAll(handles)).rejects.toThrow(
+      /refused to release 1 dead letters: ReceiptHandleIsInvalid/,
+    );
+    expect(
+      mock.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => c.args[0].input.Entries?.length),
+    ).toEqual([10, 2]);
+    mock.restore();
   });
 });
