@@ -54,11 +54,12 @@ export function isSmokeStackName(name: string): boolean {
 
 /**
  * The smoke stage's config: the default stage, deleted with everything in it (`removalPolicy:
- * 'destroy'`), no alarm email, and without the Region-wide API Gateway logging role, which
- * belongs to the user's own stage: a throwaway stage that created it would delete the role every
- * stage's API logs depend on when it is destroyed.
+ * 'destroy'`), and no alarm email. `manageApiGatewayAccount` stays unset, as in a user's stage:
+ * the preflight that runs first records whether the Region has an API Gateway CloudWatch role,
+ * so the smoke stage leaves an existing one alone, and creates one (retained, so destroying the
+ * smoke stage never takes it away) only where the Region has none and logging could not deploy.
  */
 export function smokeStage(stackName: string, region: string): SmokeStage {
-  const config = { stackName, removalPolicy: 'destroy', manageApiGatewayAccount: false };
+  const config = { stackName, removalPolicy: 'destroy' };
   return { stackName, region, contextJson: JSON.stringify(config) };
 }

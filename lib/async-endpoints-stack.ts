@@ -44,7 +44,9 @@ export class AsyncEndpointsStack extends Stack {
       ...props,
     });
     const { config } = props;
-    if (config.concurrencyNotice) Annotations.of(this).addInfo(config.concurrencyNotice);
+    for (const notice of [config.concurrencyNotice, config.apiGatewayAccountNotice]) {
+      if (notice) Annotations.of(this).addInfo(notice);
+    }
     // Fixed-size values only in the environments: the queues' URLs follow from one prefix (from
     // pseudo parameters) and the job names; per-job-type data is baked into the bundles.
     const queueUrlPrefix = sqsQueueUrlPrefix({

@@ -20,8 +20,6 @@ export const CONFIG_DEFAULTS = {
   compressAboveBytes: DEFAULT_COMPRESS_ABOVE_BYTES,
   logRetentionDays: 30,
   removalPolicy: 'retain',
-  // Opt-in: an account and Region has one API Gateway CloudWatch role (see config.ts).
-  manageApiGatewayAccount: false,
   apiStageName: 'prod',
   sweeper: { intervalMinutes: 5, maxJobsPerRun: 500 },
 } as const;

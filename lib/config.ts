@@ -14,6 +14,7 @@ import {
 } from '../lambdas/core/job-settings';
 import type { JobType } from '../lambdas/core/job-type';
 import { jobTypes as catalogJobTypes } from '../lambdas/jobs/catalog';
+import { decideApiGatewayAccount } from './config-api-gateway-account';
 import { CONFIG_DEFAULTS, LIMITS } from './config-defaults';
 import { CONTEXT_KEY, ConfigError } from './config-error';
 import { describe, isPlainObject, Problems, parseScalar } from './config-problems';
@@ -196,15 +197,12 @@ export interface StageConfigInput {
   readonly alarmEmail?: string;
   /**
    * Create an API Gateway CloudWatch role and make it the account's (`AWS::ApiGateway::Account`),
-   * both retained when the stack is deleted.
-   *
-   * Opt-in, because the setting is one per account and Region: stages that all managed it would
-   * overwrite each other's role on every deploy, and deleting one would have left the Region
-   * pointing at a deleted role, silencing every API's logs. Turn it on in one stack per account
-   * and Region (or set the role once outside CDK). The stage's execution and access logs need
-   * the role: where the Region has none, a stage deployed without this fails with "CloudWatch
-   * Logs role ARN must be set in account settings to enable logging".
-   * @default false
+   * both retained when the stack is deleted. The setting is one per account and Region, and the
+   * stage's access and execution logs need it (without one the stage's deploy fails: "CloudWatch
+   * Logs role ARN must be set in account settings to enable logging"). Unset, the stage manages
+   * it unless its preflight record shows the Region already has a role (then it leaves it alone,
+   * so stages never take turns re-pointing it); see `config-api-gateway-account.ts`.
+   * @default - from the preflight record: false when the Region has a role, true otherwise
    */
   readonly manageApiGatewayAccount?: boolean;
   /**
@@ -251,6 +249,8 @@ export interface StageConfig {
   readonly reservedConcurrency: ReservationMode;
   /** What the reservation check was based on, for the synth output (one info annotation). */
   readonly concurrencyNotice?: string;
+  /** Why the stage leaves the Region's API Gateway CloudWatch role alone, when a preflight record decided it. */
+  readonly apiGatewayAccountNotice?: string;
   readonly alarmEmail?: string;
   readonly manageApiGatewayAccount: boolean;
   readonly apiStageName: string;
@@ -427,11 +427,9 @@ export function resolveConfig(
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     p.add(`alarmEmail must be an email address, got '${alarmEmail}'`);
   }
-  const manageApiGatewayAccount = p.bool(
-    raw,
-    'manageApiGatewayAccount',
-    CONFIG_DEFAULTS.manageApiGatewayAccount,
-  );
+  // Unset: decided from the preflight record below (config-api-gateway-account.ts).
+  const manageApiGatewayAccountSetting =
+    raw.manageApiGatewayAccount === undefined ? undefined : p.bool(raw, 'manageApiGatewayAccount', false);
   const apiStageName = p.str(raw, 'apiStageName', CONFIG_DEFAULTS.apiStageName);
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(apiStageName)) {
     p.add(`apiStageName must hold only letters, digits, '-' and '_', got '${apiStageName}'`);
@@ -552,6 +550,8 @@ export function resolveConfig(
     assumed: { accountConcurrency, from: `profile '${profileName}' assumes ${profile.assumes}` },
   });
 
+  const apiGatewayAccount = decideApiGatewayAccount(manageApiGatewayAccountSetting, concurrency);
+
   p.throwIfAny();
   return {
     profile: profileName,
@@ -568,7 +568,8 @@ export function resolveConfig(
     reservedConcurrency,
     ...(account.notice === undefined ? {} : { concurrencyNotice: account.notice }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
-    manageApiGatewayAccount,
+    manageApiGatewayAccount: apiGatewayAccount.manage,
+    ...(apiGatewayAccount.notice === undefined ? {} : { apiGatewayAccountNotice: apiGatewayAccount.notice }),
     apiStageName,
     sweeper,
     table,

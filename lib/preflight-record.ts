@@ -65,6 +65,14 @@ export interface StageReservations {
   readonly functions: Readonly<Record<string, number>>;
 }
 
+/**
+ * The Region's API Gateway account setting (`GetAccount`): the CloudWatch role every REST API of
+ * the account and Region logs through, if one is set; `unknown` when it could not be read.
+ */
+export type ApiGatewayAccountReading =
+  | { readonly source: 'read'; readonly cloudWatchRoleArn?: string }
+  | { readonly source: 'unknown'; readonly reason: string };
+
 /** What one preflight read from an account and Region. */
 export interface PreflightRecord {
   readonly version: typeof PREFLIGHT_RECORD_VERSION;
@@ -81,6 +89,12 @@ export interface PreflightRecord {
   readonly stages: Readonly<Record<string, StageReservations>>;
   /** {@link PREFLIGHT_QUOTAS}, in that order. */
   readonly quotas: readonly QuotaReading[];
+  /**
+   * The Region's API Gateway CloudWatch role setting; decides `manageApiGatewayAccount` when the
+   * stage leaves it unset.
+   * @default - not read (a record of an earlier version): treated as unknown
+   */
+  readonly apiGatewayAccount?: ApiGatewayAccountReading;
 }
 
 /** The context key of the record for `account` in `region`. */
@@ -122,6 +136,19 @@ export function parsePreflightRecord(key: string, value: unknown): PreflightReco
       return bad(`stages.${name} needs deployed (boolean) and reservedConcurrency (integer >= 0)`);
   }
   if (!Array.isArray(quotas)) return bad('quotas must be an array');
+  const { apiGatewayAccount } = value;
+  if (
+    apiGatewayAccount !== undefined &&
+    !(
+      isPlainObject(apiGatewayAccount) &&
+      ((apiGatewayAccount.source === 'read' &&
+        ['string', 'undefined'].includes(typeof apiGatewayAccount.cloudWatchRoleArn)) ||
+        (apiGatewayAccount.source === 'unknown' && typeof apiGatewayAccount.reason === 'string'))
+    )
+  )
+    return bad(
+      "apiGatewayAccount must be { source: 'read', cloudWatchRoleArn? } or { source: 'unknown', reason }",
+    );
   return value as unknown as PreflightRecord;
 }
 

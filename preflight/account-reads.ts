@@ -3,8 +3,9 @@
  * Lambda concurrency (`GetAccountSettings`), the reservations of this project's stages (their
  * functions from CloudFormation `ListStackResources`, each one's `GetFunctionConcurrency`) and
  * the quotas of {@link PREFLIGHT_QUOTAS} (Service Quotas; an unreadable one is recorded as
- * unknown, not an error).
+ * unknown, not an error) and the Region's API Gateway CloudWatch role (`GetAccount`, likewise).
  */
+import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
 import {
   CloudFormationClient,
   ListStackResourcesCommand,
@@ -22,6 +23,7 @@ import {
 } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
+  type ApiGatewayAccountReading,
   PREFLIGHT_QUOTAS,
   PREFLIGHT_RECORD_VERSION,
   type PreflightRecord,
@@ -61,6 +63,7 @@ export async function readPreflightRecord({
   const lambda = new LambdaClient({ region });
   const cloudFormation = new CloudFormationClient({ region });
   const serviceQuotas = new ServiceQuotasClient({ region });
+  const apiGateway = new APIGatewayClient({ region });
   try {
     const [account, settings] = await Promise.all([
       must('read the account (STS GetCallerIdentity)', async () => {
@@ -82,7 +85,10 @@ export async function readPreflightRecord({
     for (const stackName of new Set(names)) {
       stages[stackName] = await readStageReservations(cloudFormation, lambda, stackName);
     }
-    const quotas = await Promise.all(PREFLIGHT_QUOTAS.map((quota) => readQuota(serviceQuotas, quota)));
+    const [quotas, apiGatewayAccount] = await Promise.all([
+      Promise.all(PREFLIGHT_QUOTAS.map((quota) => readQuota(serviceQuotas, quota))),
+      readApiGatewayAccount(apiGateway),
+    ]);
     return {
       version: PREFLIGHT_RECORD_VERSION,
       account,
@@ -91,9 +97,10 @@ export async function readPreflightRecord({
       lambda: settings,
       stages,
       quotas,
+      apiGatewayAccount,
     };
   } finally {
-    for (const client of [sts, lambda, cloudFormation, serviceQuotas]) client.destroy();
+    for (const client of [sts, lambda, cloudFormation, serviceQuotas, apiGateway]) client.destroy();
   }
 }
 
@@ -145,6 +152,20 @@ async function readStageReservations(
   }
   const reservedConcurrency = Object.values(functions).reduce((sum, n) => sum + n, 0);
   return { deployed: true, reservedConcurrency, functions };
+}
+
+/**
+ * The Region's API Gateway CloudWatch role (`GetAccount`), or unknown with the reason (e.g.
+ * AccessDenied): like a quota, nice to know, never a reason to fail the preflight.
+ */
+async function readApiGatewayAccount(client: APIGatewayClient): Promise<ApiGatewayAccountReading> {
+  try {
+    const { cloudwatchRoleArn } = await client.send(new GetAccountCommand({}));
+    return cloudwatchRoleArn ? { source: 'read', cloudWatchRoleArn: cloudwatchRoleArn } : { source: 'read' };
+  } catch (error) {
+    const { name, message } = error as Error;
+    return { source: 'unknown', reason: `${name}: ${message}` };
+  }
 }
 
 /** A quota's applied value, else AWS's default, else unknown with the reason. */

@@ -5,6 +5,7 @@
 import type { StageConfig } from '../lib/config';
 import { assessReservations } from '../lib/config-reservations';
 import {
+  type ApiGatewayAccountReading,
   LAMBDA_CONCURRENCY_QUOTA,
   minimumUnreservedConcurrency,
   type PreflightRecord,
@@ -56,6 +57,8 @@ export interface PreflightReport {
   };
   readonly stage: PreflightStageReport | null;
   readonly quotas: readonly QuotaReading[];
+  /** The Region's API Gateway CloudWatch role setting (`unknown` when not readable). */
+  readonly apiGatewayAccount: ApiGatewayAccountReading;
   /** What `cdk synth` would refuse, word for word (empty when it fits). */
   readonly problems: readonly string[];
 }
@@ -113,6 +116,7 @@ export function buildPreflightReport(input: PreflightReportInput): PreflightRepo
     },
     stage,
     quotas: record.quotas,
+    apiGatewayAccount: record.apiGatewayAccount ?? { source: 'unknown', reason: 'not read' },
     problems: input.problems,
   };
 }
@@ -165,6 +169,7 @@ export function formatPreflightReport(r: PreflightReport): string {
         : `${n(quota.value ?? 0)} (${quota.source === 'applied' ? "the account's" : "AWS's default"})`;
     lines.push(`Quota ${service} "${quota.name}" (${quota.quotaCode}): ${value}.`);
   }
+  lines.push(apiGatewayAccountSentence(r.apiGatewayAccount));
   const rate = r.quotas.find((q) => q.quotaCode === 'L-8A5B8E43')?.value;
   if (stage && rate !== undefined && stage.apiThrottle.rateLimit > rate) {
     lines.push(
@@ -177,4 +182,14 @@ export function formatPreflightReport(r: PreflightReport): string {
       : 'Not recorded (--dry-run).',
   );
   return lines.join('\n');
+}
+
+/** What the Region's API Gateway CloudWatch role means for a stage that leaves `manageApiGatewayAccount` unset. */
+function apiGatewayAccountSentence(reading: ApiGatewayAccountReading): string {
+  if (reading.source === 'unknown') {
+    return `The Region's API Gateway CloudWatch role could not be read (${reading.reason}): a stage that leaves manageApiGatewayAccount unset creates one (retained), which its logs need.`;
+  }
+  return reading.cloudWatchRoleArn
+    ? `The Region's API Gateway CloudWatch role is ${reading.cloudWatchRoleArn}: a stage that leaves manageApiGatewayAccount unset leaves it alone.`
+    : `The Region has no API Gateway CloudWatch role: a stage that leaves manageApiGatewayAccount unset creates one (retained), which its logs need.`;
 }

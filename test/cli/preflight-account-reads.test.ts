@@ -57,6 +57,7 @@ describe('readPreflightRecord', () => {
             value: 5000,
           },
         ],
+        apiGatewayAccount: { source: 'read' },
       });
       expect(assessReservations(record, 'AsyncEndpoints', defaultStage)).toMatchObject({
         needed: 20,
@@ -130,6 +131,21 @@ describe('readPreflightRecord', () => {
       ['L-CDF5615A', 'unknown', undefined],
     ]);
     expect(record.quotas[0]?.reason).toBe('AccessDeniedException: not authorized');
+  });
+
+  it.each([
+    [
+      'a role set',
+      'arn:aws:iam::123456789012:role/apigw-logs',
+      { source: 'read', cloudWatchRoleArn: 'arn:aws:iam::123456789012:role/apigw-logs' },
+    ],
+    ['no role set', 'none', { source: 'read' }],
+    ['GetAccount denied', 'denied', { source: 'unknown', reason: 'AccessDeniedException: no' }],
+  ])("records the Region's API Gateway CloudWatch role: %s", async (_, apiGatewayRole, expected) => {
+    mockAccount(mocks, { limit: 1000, apiGatewayRole });
+    const record = await read();
+    expect(record.apiGatewayAccount).toEqual(expected);
+    expect(record.lambda.concurrencyLimit).toBe(1000);
   });
 
   it("falls back to AWS's default when a quota has no applied value", async () => {

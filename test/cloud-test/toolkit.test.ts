@@ -8,7 +8,7 @@ import { cdkCliToolkit } from '../../cloud-test/toolkit';
 
 const STACK = 'AsyncEndpointsSmoke-tb2k1q-x7f';
 const stage = smokeStage(STACK, 'eu-west-1');
-const CONTEXT = `asyncEndpoints={"stackName":"${STACK}","removalPolicy":"destroy","manageApiGatewayAccount":false}`;
+const CONTEXT = `asyncEndpoints={"stackName":"${STACK}","removalPolicy":"destroy"}`;
 
 /** A runner that records each call and answers with `answer` (which may write files). */
 function stubRunner(answer: (args: readonly string[]) => Promise<{ exitCode: number; output: string }>) {

@@ -393,8 +393,8 @@ describe('REST API', () => {
     }
   });
 
-  it('leaves the API Gateway account alone by default (opt-in)', () => {
-    const { stack: plain } = createTestStack();
+  it('leaves the API Gateway account alone when told to (the Region has a role already)', () => {
+    const { stack: plain } = createTestStack({ manageApiGatewayAccount: false });
     expect(plain.api.cloudWatchRole).toBeUndefined();
     const t = Template.fromStack(plain);
     t.resourceCountIs('AWS::ApiGateway::Account', 0);

@@ -29,7 +29,8 @@ describe('resolveConfig defaults', () => {
       removalPolicy: 'retain',
       apiThrottle: { rateLimit: 500, burstLimit: 1000 },
       accountConcurrency: 1000,
-      manageApiGatewayAccount: false,
+      // No preflight record: the Region may have no role, and the stage's logging needs one.
+      manageApiGatewayAccount: true,
       apiStageName: 'prod',
       jobSettingsJson: '{}',
       table: { activeShards: 16, ownerShards: 1 },

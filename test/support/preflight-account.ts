@@ -1,8 +1,9 @@
 /**
- * A fake AWS account for the preflight: STS, Lambda, CloudFormation and Service Quotas mocked at
+ * A fake AWS account for the preflight: STS, Lambda, CloudFormation, Service Quotas and API Gateway mocked at
  * the SDK clients (aws-sdk-client-mock), and preflight records built the same way for the
  * synth-side tests. No account exists here.
  */
+import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
   GetAccountSettingsCommand,
@@ -38,6 +39,11 @@ export interface FakeAccount {
   readonly otherReserved?: number;
   /** Service Quotas: `denied` answers AccessDenied; `default` has no applied values. @default 'applied' */
   readonly serviceQuotas?: 'applied' | 'default' | 'denied';
+  /**
+   * The Region's API Gateway CloudWatch role: its ARN, none set, or `denied` (AccessDenied).
+   * @default 'none'
+   */
+  readonly apiGatewayRole?: string;
 }
 
 /** The mocked clients; {@link mockAccount} programs them, `reset()` clears them. */
@@ -47,8 +53,16 @@ export function accountMocks() {
     lambda: mockClient(LambdaClient),
     cloudFormation: mockClient(CloudFormationClient),
     serviceQuotas: mockClient(ServiceQuotasClient),
+    apiGateway: mockClient(APIGatewayClient),
     reset: () => {
-      for (const mock of [mocks.sts, mocks.lambda, mocks.cloudFormation, mocks.serviceQuotas]) mock.reset();
+      for (const mock of [
+        mocks.sts,
+        mocks.lambda,
+        mocks.cloudFormation,
+        mocks.serviceQuotas,
+        mocks.apiGateway,
+      ])
+        mock.reset();
     },
   };
   return mocks;
@@ -98,6 +112,10 @@ export function mockAccount(mocks: ReturnType<typeof accountMocks>, account: Fak
         .resolves(value === undefined ? {} : { ReservedConcurrentExecutions: value });
     }
   }
+  const role = account.apiGatewayRole ?? 'none';
+  if (role === 'denied')
+    mocks.apiGateway.on(GetAccountCommand).rejects(awsError('AccessDeniedException', 'no'));
+  else mocks.apiGateway.on(GetAccountCommand).resolves(role === 'none' ? {} : { cloudwatchRoleArn: role });
   const mode = account.serviceQuotas ?? 'applied';
   const value = (code: string) =>
     code === 'L-B99A9384' ? account.limit : code === 'L-8A5B8E43' ? 10_000 : 5000;
@@ -125,6 +143,8 @@ export function preflightRecord(
     readonly reservedElsewhere?: number;
     readonly account?: string;
     readonly region?: string;
+    /** The Region's API Gateway CloudWatch role as read (null: none set). @default - not recorded */
+    readonly apiGatewayRole?: string | null;
   } = {},
 ): PreflightRecord {
   const stages = options.stages ?? {};
@@ -140,6 +160,13 @@ export function preflightRecord(
     },
     stages,
     quotas: PREFLIGHT_QUOTAS.map((q) => ({ ...q, source: 'applied' as const, value: limit })),
+    ...(options.apiGatewayRole === undefined
+      ? {}
+      : {
+          apiGatewayAccount: options.apiGatewayRole
+            ? { source: 'read' as const, cloudWatchRoleArn: options.apiGatewayRole }
+            : { source: 'read' as const },
+        }),
   };
 }
 
