@@ -61,7 +61,12 @@ export const jobViewSchema = z
     status: jobStatusSchema,
     retryCount: z.int().min(0).describe('Retries scheduled so far'),
     maxRetries: z.int().min(0).describe('Retries allowed after the first attempt'),
-    attempt: z.int().min(0).describe('Attempts claimed so far'),
+    attempt: z
+      .int()
+      .min(0)
+      .describe(
+        'Attempts so far: each claim, plus one for deliveries SQS dead-lettered before any claim (RECEIVE_LIMIT_EXCEEDED)',
+      ),
     retryDelayUntil: timestamp.nullable().describe('When a Scheduled job runs again'),
     createdAt: timestamp,
     startedAt: timestamp.nullable(),

@@ -47,7 +47,10 @@ export interface Job {
   readonly retryCount: number;
   /** Retries allowed after the first attempt. */
   readonly maxRetries: number;
-  /** Attempts claimed so far, including re-claims after a lost worker. */
+  /**
+   * Attempts so far: each claim, including re-claims after a lost worker, plus one when SQS
+   * dead-lettered a waiting job's deliveries before any claim (`RECEIVE_LIMIT_EXCEEDED`).
+   */
   readonly attempt: number;
   /** ISO time before which a Scheduled job must not run. */
   readonly retryDelayUntil?: string;
