@@ -83,22 +83,19 @@ export class AsyncEndpointsStack extends Stack {
     }
     this.processors = processors;
     // Job name (and `<name>:high` for a high-priority lane) -> queue: the functions that send to
-    // or drain a job type's queues get both lanes through the same env var and IAM statement.
-    const lanes = (pick: (lane: { queue: sqs.IQueue; deadLetterQueue: sqs.IQueue }) => sqs.IQueue) =>
-      Object.fromEntries(
-        Object.entries(processors).flatMap(([name, p]) => [
-          [name, pick(p)],
-          ...(p.highPriority ? [[highPriorityKey(name), pick(p.highPriority)] as const] : []),
-        ]),
-      );
-    const queues = lanes((lane) => lane.queue);
-    const deadLetterQueues = lanes((lane) => lane.deadLetterQueue);
+    // a job type's queues get both lanes through the same IAM statement.
+    const queues: Record<string, sqs.IQueue> = Object.fromEntries(
+      Object.entries(processors).flatMap(([name, p]) => [
+        [name, p.queue],
+        ...(p.highPriority ? [[highPriorityKey(name), p.highPriority.queue] as const] : []),
+      ]),
+    );
 
     this.api = new JobApi(this, 'JobApi', {
       ...shared,
       table: this.table.table,
       queues,
-      deadLetterQueues,
+      stackName: config.stackName,
       lanes: stageLanes,
       settingsOverrides,
       maxBodyBytes: config.maxBodyBytes,
@@ -131,8 +128,7 @@ export class AsyncEndpointsStack extends Stack {
 
     this.sweeper = new JobSweeper(this, 'Sweeper', {
       table: this.table.table,
-      queues,
-      deadLetterQueues,
+      stackName: config.stackName,
       queueUrlPrefix,
       lanes: stageLanes,
       staleAfterSeconds: sweeperStaleAfterSeconds(config),

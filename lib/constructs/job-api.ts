@@ -17,6 +17,7 @@ import type { RemovalPolicyName } from '../config';
 import type { ApiKeysConfig } from '../config-scale';
 import { JobApiKeys } from './job-api-keys';
 import { JobFunction } from './job-function';
+import { grantOnStageQueues } from './stage-queue-grants';
 
 /** Submit handler entry, relative to the repository root. */
 export const SUBMIT_ENTRY = 'lambdas/api/submit-handler.ts';
@@ -50,8 +51,8 @@ export interface JobApiProps {
   readonly table: dynamodb.ITable;
   /** Job queues by job type name: submit sends to them (their ARNs go into its IAM policy). */
   readonly queues: Readonly<Record<string, sqs.IQueue>>;
-  /** Dead-letter queues by job type name: the admin redrive receives from them. */
-  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** The stack name, which names the stage's queues: the admin redrive receives from every DLQ. */
+  readonly stackName: string;
   /** URL prefix of the stage's queues: the functions derive each queue's URL from it. */
   readonly queueUrlPrefix: string;
   /** Every job type and whether it has a high-priority lane (retry-job and redrive). */
@@ -246,12 +247,13 @@ export class JobApi extends Construct {
         resources: [props.table.tableArn],
       }),
     );
-    this.redriveFunction.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
-        resources: Object.values(props.deadLetterQueues).map((q) => q.queueArn),
-      }),
-    );
+    // Every DLQ of the stage by name pattern (stage-queue-grants.ts), so the policy does not
+    // grow with job types; the sends below list the queues.
+    grantOnStageQueues(this.redriveFunction.role, props.stackName, 'dead-letter', [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+    ]);
     this.redriveFunction.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['sqs:SendMessage'],

@@ -4,13 +4,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageLanes } from '../../lambdas/queue-names';
 import { Env } from '../../lambdas/runtime-env';
 import { ACTIVE_INDEX } from '../../lambdas/table-schema';
 import type { RemovalPolicyName } from '../config';
 import { JobFunction } from './job-function';
+import { grantOnStageQueues } from './stage-queue-grants';
 
 /**
  * Sweeper function timeout: the DLQ reconciliation stops starting work after 20 s and a run of
@@ -22,13 +22,11 @@ export const SWEEPER_TIMEOUT = Duration.minutes(1);
 export interface JobSweeperProps {
   /** The job table; the sweeper queries its `Active` index and rewrites records. */
   readonly table: dynamodb.ITable;
-  /** Queue per job type name: a lost job's message is sent again here. */
-  readonly queues: Readonly<Record<string, sqs.IQueue>>;
   /**
-   * Dead-letter queue per job type name: a lost job with no retries left is copied here, and
-   * each run reconciles the messages SQS moved here itself.
+   * The stack name, which names the stage's queues: the sweeper sends a lost job's message
+   * again to its queue, copies a dead worker's job to its DLQ, and reconciles every DLQ.
    */
-  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  readonly stackName: string;
   /** URL prefix of the stage's queues: the sweeper derives each queue's URL from it. */
   readonly queueUrlPrefix: string;
   /** Every job type and whether it has a high-priority lane. */
@@ -89,28 +87,17 @@ export class JobSweeper extends Construct {
         resources: [props.table.tableArn],
       }),
     );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['sqs:SendMessage'],
-        resources: [...Object.values(props.queues), ...Object.values(props.deadLetterQueues)].map(
-          (q) => q.queueArn,
-        ),
-      }),
-    );
-    // The DLQ reconciliation: skip an empty DLQ, receive, release (ChangeMessageVisibilityBatch
-    // is authorised by sqs:ChangeMessageVisibility) and delete a stale copy. SendMessage above
-    // writes its annotated copies.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'sqs:GetQueueAttributes',
-          'sqs:ReceiveMessage',
-          'sqs:ChangeMessageVisibility',
-          'sqs:DeleteMessage',
-        ],
-        resources: Object.values(props.deadLetterQueues).map((q) => q.queueArn),
-      }),
-    );
+    // Its own sends (a lost job's message again, a dead worker's job to the DLQ) and the DLQ
+    // reconciliation: skip an empty DLQ, receive, release (ChangeMessageVisibilityBatch is
+    // authorised by sqs:ChangeMessageVisibility), delete a stale copy; SendMessage writes the
+    // annotated copies. By name pattern, so the policy does not grow with job types.
+    grantOnStageQueues(role, props.stackName, 'all', ['sqs:SendMessage']);
+    grantOnStageQueues(role, props.stackName, 'dead-letter', [
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+    ]);
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Runs the job recovery sweeper',
       schedule: events.Schedule.rate(Duration.minutes(props.intervalMinutes)),

@@ -433,7 +433,7 @@ describe('REST API', () => {
 });
 
 describe('IAM', () => {
-  it('grants no wildcard resources except the acknowledged API Gateway CloudWatch role, payload objects and X-Ray writes', () => {
+  it("grants no wildcard resources except the acknowledged API Gateway CloudWatch role, payload objects, the stage's queue names and X-Ray writes", () => {
     const cloudWatchRoleId = idOf(defined(stack.api.cloudWatchRole, 'the CloudWatch role'));
     // X-Ray's trace writes have no resource-level permissions: '*' is the only resource they take.
     const xrayWrites = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
@@ -443,10 +443,13 @@ describe('IAM', () => {
       for (const resource of [statement.Resource].flat()) {
         // Payload objects are per job, `jobs/*/input.*` or `jobs/*/result.*` (test/lib/payload-bucket.test.ts).
         const payloadObjects = /\/jobs\/\*\/(input|result)\.\*"\]\]\}$/.test(JSON.stringify(resource));
+        // The stage's queues by name, `<stackName>_*` (lib/constructs/stage-queue-grants.ts).
+        const stageQueues = /:sqs:.*:AsyncEndpoints_\*"\]\]\}$/.test(JSON.stringify(resource));
         if (
           endsWithWildcard(resource) &&
           id !== cloudWatchRoleId &&
           !payloadObjects &&
+          !stageQueues &&
           !(xrayOnly && resource === '*')
         )
           offenders.push(`${id}: ${JSON.stringify(resource)}`);

@@ -104,6 +104,11 @@ describe('cdk-nag AwsSolutions', () => {
         ...Array<string>(5).fill('AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/jobs/*/input.*]'),
         ...Array<string>(5).fill('AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/jobs/*/result.*]'),
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:*]',
+        // The stage's queues by name pattern: the sweeper sends to all, it and redrive read the DLQs.
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:AsyncEndpoints_*]',
+        ...Array<string>(2).fill(
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:AsyncEndpoints_*_dlq]',
+        ),
       ].sort(),
     );
     for (const ack of acks) {
