@@ -1,4 +1,4 @@
-/** The CLI's exit codes (documented in the README's CLI section). */
+/** The CLI's exit codes (documented in docs/client-and-cli.md). */
 export const ExitCode = {
   /** Done; for `wait` (and `submit --wait`), the job Completed. */
   Ok: 0,

@@ -1,4 +1,4 @@
-/** The exit codes of `npm run test:cloud` (documented in the README's "Smoke-test a deployment"). */
+/** The exit codes of `npm run test:cloud` (documented in docs/deploy.md, "Smoke-test a deployment"). */
 export const CloudTestExit = {
   /** Every check passed and the stage was destroyed. */
   Passed: 0,

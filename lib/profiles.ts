@@ -7,7 +7,7 @@
  * jobs are kept, and the Lambda concurrency quota it assumes. It never sets memory or timeouts:
  * those depend on what a job does (its kind and its file), not on how many there are.
  *
- * Precedence, lowest first (see the README's "Scale profiles"):
+ * Precedence, lowest first (see "Scale profiles" in docs/configuration.md):
  * built-in defaults < job kind defaults < the profile's row for the job's kind < the job file's
  * settings < `asyncEndpoints.jobTypes.<name>` in cdk.json. Stage fields: profile < cdk.json.
  */

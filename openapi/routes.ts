@@ -90,7 +90,7 @@ const job202 = {
   headers: ['Location', 'Retry-After'],
 } as const;
 
-/** Every route of the API, in the order the README's HTTP contract lists them. */
+/** Every route of the API, in the order docs/http-contract.md lists them. */
 export const ROUTES: readonly Route[] = [
   {
     operationId: 'submitJob',

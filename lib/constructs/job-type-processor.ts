@@ -96,7 +96,7 @@ export class JobTypeProcessor extends Construct {
       return { queue, deadLetterQueue };
     };
     // The normal lane keeps its original construct ids, so its logical ids (and the alarms and
-    // graphs that refer to them) stay; naming the queues replaced them once (README, Deploy).
+    // graphs that refer to them) stay; naming the queues replaced them once (docs/deploy.md).
     const normal = lane('', 'normal');
     this.queue = normal.queue;
     this.deadLetterQueue = normal.deadLetterQueue;

@@ -65,7 +65,7 @@ export const GUARD_ACKNOWLEDGEMENTS: readonly GuardAcknowledgement[] = [
     resourceType: 'AWS::S3::Bucket',
     paths: [PAYLOAD_BUCKET],
     reason:
-      'SSE-S3 on purpose (README, Large payloads): SSE-KMS adds a KMS request to every payload read and write, which at 100,000 jobs a minute costs more than it protects, and presigned result URLs would need kms:Decrypt on their signer.',
+      'SSE-S3 on purpose (docs/http-contract.md, Large payloads): SSE-KMS adds a KMS request to every payload read and write, which at 100,000 jobs a minute costs more than it protects, and presigned result URLs would need kms:Decrypt on their signer.',
   },
   {
     rule: 'CT.S3.PR.10',

@@ -1,20 +1,20 @@
 /**
- * The example caller and admin policies of the README ("Call the deployed API"), read from the
- * README itself so the documented policies are the ones the contract evaluates. Each sits in the
+ * The example caller and admin policies of the docs (docs/deploy.md, "Call the deployed API"),
+ * read from that page itself so the documented policies are the ones the contract evaluates. Each sits in the
  * first `json` code block after its marker comment.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PolicyDocument } from './resource-policies';
 
-/** Marks the README's example policy for callers of the job routes. */
+/** Marks the documented example policy for callers of the job routes. */
 export const CALLER_POLICY_MARKER = '<!-- permission-contract: caller-policy -->';
-/** Marks the README's example policy for operators (the admin route). */
+/** Marks the documented example policy for operators (the admin route). */
 export const ADMIN_POLICY_MARKER = '<!-- permission-contract: admin-policy -->';
 
-const README = path.join(__dirname, '..', '..', 'README.md');
+const README = path.join(__dirname, '..', '..', 'docs', 'deploy.md');
 
-/** Values for the README's `<region>`, `<account>` and `<api-id>` placeholders. */
+/** Values for the docs' `<region>`, `<account>` and `<api-id>` placeholders. */
 export interface PolicyPlaceholders {
   readonly region: string;
   readonly account: string;
@@ -23,7 +23,7 @@ export interface PolicyPlaceholders {
 
 /**
  * The policy in the first `json` block after `marker`, placeholders filled in.
- * @throws Error naming the marker when the README lacks it, or the block is not a policy
+ * @throws Error naming the marker when the page lacks it, or the block is not a policy
  */
 export function readmePolicy(
   marker: string,
@@ -32,9 +32,9 @@ export function readmePolicy(
 ): PolicyDocument {
   const at = readme.indexOf(marker);
   if (at < 0)
-    throw new Error(`README.md has no ${marker}: the permission contract reads the policy after it`);
+    throw new Error(`docs/deploy.md has no ${marker}: the permission contract reads the policy after it`);
   const block = /```json\n([\s\S]*?)\n```/.exec(readme.slice(at));
-  if (!block) throw new Error(`README.md has no \`\`\`json block after ${marker}`);
+  if (!block) throw new Error(`docs/deploy.md has no \`\`\`json block after ${marker}`);
   const text = (block[1] as string)
     .replaceAll('<region>', values.region)
     .replaceAll('<account>', values.account)
