@@ -2,7 +2,8 @@
  * Who runs the smoke test, and where: the caller's credentials (STS `GetCallerIdentity`) and
  * Region, checked before anything else, each refused in one plain sentence.
  */
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { sdkDefaultRegion } from '../cli/sdk-region';
 
 /** Thrown when the run cannot start; `message` is one sentence meant for the user, nothing more. */
 export class CannotStartError extends Error {
@@ -32,14 +33,7 @@ export async function findRegion(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<string | undefined> {
   if (explicit) return explicit;
-  const probe = new STSClient({});
-  try {
-    return await probe.config.region();
-  } catch {
-    return env.AWS_DEFAULT_REGION || undefined;
-  } finally {
-    probe.destroy();
-  }
+  return (await sdkDefaultRegion()) ?? (env.AWS_DEFAULT_REGION || undefined);
 }
 
 /** SDK error names that mean "there are no credentials", as opposed to "they were refused". */

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { STSClient } from '@aws-sdk/client-sts';
 import { stackNameFromCdkJson } from '../cli/api-url';
 import { ExitCode } from '../cli/exit-codes';
 import type { CliCommand } from '../cli/io';
+import { sdkDefaultRegion } from '../cli/sdk-region';
 import { UsageError } from '../cli/usage-error';
 import { jobTypes as catalogJobTypes } from '../lambdas/jobs/catalog';
 import { ConfigError, readStageInput, resolveConfig, type StageConfig } from '../lib/config';
@@ -160,12 +160,8 @@ function stageContext(
  * @throws UsageError when there is none
  */
 async function defaultRegion(): Promise<string> {
-  const client = new STSClient({});
-  try {
-    return await client.config.region();
-  } catch {
+  const region = await sdkDefaultRegion();
+  if (region === undefined)
     throw new UsageError('No AWS Region: pass --region, or set AWS_REGION or a region in your AWS profile');
-  } finally {
-    client.destroy();
-  }
+  return region;
 }
