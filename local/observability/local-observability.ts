@@ -39,8 +39,8 @@ const INITIALIZATION_TYPE_ENV = 'AWS_LAMBDA_INITIALIZATION_TYPE';
  * POWERTOOLS_METRICS_DISABLED when each `Metrics` is built.
  */
 export function startObservability(options: ObserveOptions): Observability {
-  // Lambda sets this in every on-demand environment; Powertools reports `cold_start: true` on a
-  // function's first invocation only when it is set (and false everywhere otherwise).
+  // Lambda sets this in every on-demand environment. Powertools reports `cold_start: true` on a
+  // function's first invocation only when it is set; without it every invocation says false.
   process.env[INITIALIZATION_TYPE_ENV] ??= 'on-demand';
   const metrics = options.collectMetrics ? new MetricsCollector() : undefined;
   const pretty = options.logFormat === 'pretty';
