@@ -33,6 +33,9 @@ import { startSqs } from './emulators/sqs';
 import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
 import { type EventSource, startEventSource } from './event-source';
 import { localLaneConcurrency } from './lane-concurrency';
+import type { MetricsSource } from './metrics/snapshot';
+import { namedFunctions } from './observability/function-scope';
+import { type ObserveOptions, startObservability } from './observability/local-observability';
 import { type Provisioned, type ProvisionedLane, provision } from './provision';
 
 export type { LocalClients, LocalComponent, LocalEmulators } from './component-clients';
@@ -91,6 +94,12 @@ export interface LocalSystemOptions {
    * @default the directory in `ASYNC_ENDPOINTS_RECORD_CALLS`, or no recording when unset
    */
   readonly recordCalls?: string;
+  /**
+   * Logs and metrics: collect the handlers' EMF metrics into `metrics` (off their terminal
+   * lines), print log lines readably (see `observability/local-observability.ts`).
+   * @default output as the handlers write it, no collector
+   */
+  readonly observe?: ObserveOptions;
 }
 
 /** A processor as the event source invokes it. */
@@ -102,6 +111,8 @@ export interface LocalSystem {
   readonly dynamodb: DynamoDbEmulator;
   readonly sqs: SqsEmulator;
   readonly provisioned: Provisioned;
+  /** The job metrics the handlers emitted, per minute (when `observe.collectMetrics` is on). */
+  readonly metrics?: MetricsSource;
   /** Event sources by job type name. */
   readonly eventSources: Readonly<Record<string, EventSource>>;
   /** The high-priority lanes' event sources, by job type name (types that enable priorities). */
@@ -122,6 +133,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     for (const stop of stack.reverse()) await stop().catch(() => {});
   };
   try {
+    // First: the handlers' Metrics read whether they are enabled when they are built.
+    const observability = startObservability(options.observe ?? {});
+    stack.push(async () => observability.stop());
     const [dynamodb, sqs] = await Promise.all([
       startDynamoDb({ prefer: options.dynamodb ?? 'auto' }),
       startSqs(),
@@ -197,6 +211,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           maxConcurrency,
           functionTimeoutMs: job.settings.timeoutSeconds * 1000,
           functionName: `${config.stackName}-${job.name}-processor`,
+          memoryLimitInMB: job.settings.memoryMiB,
           handler,
           onError: options.onError,
         });
@@ -214,7 +229,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const queueUrls = laneUrlMap(provisioned.queueUrlPrefix, lanes, 'queue');
     const deadLetterQueueUrls = laneUrlMap(provisioned.queueUrlPrefix, lanes, 'dlq');
     const api: ApiServer = await startApiServer(
-      {
+      // Each runs as its function, so readable log lines can name it (API logs carry no context).
+      namedFunctions({
         submit: wireSubmitHandler({
           ...clients('submit'),
           queueUrls,
@@ -236,7 +252,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           deadLetterQueueUrls,
           retentionDays: config.retentionDays,
         }),
-      },
+      }),
       { port: options.port, host: options.host },
     );
     stack.push(() => api.stop());
@@ -279,6 +295,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       dynamodb,
       sqs,
       provisioned,
+      ...(observability.metrics ? { metrics: observability.metrics } : {}),
       eventSources,
       highPriorityEventSources,
       sweep,

@@ -3,19 +3,21 @@
  *
  * Environment: PORT (default 3000), HOST (default 127.0.0.1), LOCAL_DYNAMODB
  * (auto | dynamodb-local | dynalite), ASYNC_ENDPOINTS_LOCAL (JSON config overrides),
- * POWERTOOLS_LOG_LEVEL (default INFO).
+ * POWERTOOLS_LOG_LEVEL (default INFO), ASYNC_ENDPOINTS_LOG_FORMAT / --log-format (pretty | json;
+ * default pretty on a terminal), ASYNC_ENDPOINTS_RAW_EMF / --raw-emf (print EMF lines too).
  */
 import { ConfigError } from '../lib/config-error';
 import { banner } from './banner';
 import type { DynamoDbChoice } from './emulators/dynamodb';
 import { loadLocalConfig } from './local-config';
 import { startLocalSystem } from './local-system';
+import { readOutputSettings } from './observability/log-format';
 
 const started = performance.now();
 
 async function main(): Promise<void> {
-  // EMF metrics go to CloudWatch on AWS; locally they would only flood the console.
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // EMF metrics go to CloudWatch on AWS; locally to a collector the console charts, off the terminal.
+  const output = readOutputSettings(process.argv.slice(2), process.env, process.stdout.isTTY === true);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
@@ -32,6 +34,12 @@ async function main(): Promise<void> {
     port,
     host: process.env.HOST ?? '127.0.0.1',
     dynamodb: choice,
+    observe: {
+      collectMetrics: output.collectMetrics,
+      rawEmf: output.rawEmf,
+      logFormat: output.logFormat,
+      colour: output.colour,
+    },
     onError: (error) => console.error('event source:', error instanceof Error ? error.message : error),
   });
   console.log(banner(system, performance.now() - started));
