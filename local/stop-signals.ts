@@ -3,11 +3,16 @@
  * second one stops at once.
  *
  * Ctrl-C in a terminal signals the whole foreground process group, and npm (whose direct child
- * Node is) forwards the same SIGINT to Node a moment later. So one Ctrl-C reaches Node twice:
+ * Node is) forwards the same SIGINT to Node a moment later. So one Ctrl-C reaches Node twice,
+ * and under npm the first repeat, if it comes soon, is that echo:
  *
- *   t=0      kernel -> npm, Node (the JVM and the watchdog lead groups of their own)
- *   t=~5ms   npm -> Node (the echo)             ignored: within the echo window
- *   t=2s     kernel -> npm, Node (2nd Ctrl-C)   stop at once: exit, the exit hook kills the JVM
+ *   t=0      kernel -> npm, Node (the JVM and the watchdog lead groups of their own)   drain
+ *   t=~5ms   npm -> Node (the echo)                 ignored: the one expected echo
+ *   t=0.5s   kernel -> npm, Node (2nd Ctrl-C)       stop at once: the exit hook kills the JVM
+ *   t=0.5s   npm -> Node                            (exiting already)
+ *
+ * Counting one echo rather than ignoring every repeat for a while keeps a quick double Ctrl-C
+ * working; the cost is that two `kill`s to npm's PID in quick succession count as one.
  */
 import { constants } from 'node:os';
 
@@ -29,9 +34,14 @@ export interface StopSignalsOptions {
   /** A clock in milliseconds. @default performance.now */
   readonly now?: () => number;
   /**
-   * A repeat of a signal this soon after the first is npm's forwarded copy of the same Ctrl-C,
-   * not a second one.
-   * @default 1000
+   * Whether one repeat of the first signal is expected from npm (it forwards what it receives,
+   * and a terminal's Ctrl-C reaches both): true when npm started this process.
+   * @default whether `npm_lifecycle_event` is set
+   */
+  readonly expectEcho?: boolean;
+  /**
+   * How long after the first signal its echo may arrive; a later repeat is a second signal.
+   * @default 2000
    */
   readonly echoWindowMs?: number;
   /** @default process */
@@ -58,10 +68,12 @@ export function handleStopSignals(options: StopSignalsOptions = {}): StopSignals
   const log = options.log ?? ((line: string) => console.log(line));
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const now = options.now ?? (() => performance.now());
-  const echoWindowMs = options.echoWindowMs ?? 1_000;
+  const echoWindowMs = options.echoWindowMs ?? 2_000;
+  const expectEcho = options.expectEcho ?? process.env.npm_lifecycle_event !== undefined;
   const target = options.target ?? process;
   let stop: (() => Promise<void>) | undefined;
   let stoppingSince: number | undefined;
+  let echoPending: NodeJS.Signals | undefined;
 
   const atOnce = (signal: NodeJS.Signals, message: string) => {
     log(message);
@@ -69,7 +81,10 @@ export function handleStopSignals(options: StopSignalsOptions = {}): StopSignals
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stoppingSince !== undefined) {
-      if (now() - stoppingSince < echoWindowMs) return;
+      if (echoPending === signal && now() - stoppingSince < echoWindowMs) {
+        echoPending = undefined;
+        return;
+      }
       atOnce(signal, `${signal} again: stopping at once, abandoning the jobs still in flight.`);
       return;
     }
@@ -78,6 +93,7 @@ export function handleStopSignals(options: StopSignalsOptions = {}): StopSignals
       return;
     }
     stoppingSince = now();
+    echoPending = expectEcho ? signal : undefined;
     log(
       `\n${signal}: finishing in-flight batches, then stopping the emulators ` +
         '(Ctrl-C again to stop at once)...',

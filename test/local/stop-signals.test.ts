@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { handleStopSignals } from '../../local/stop-signals';
 
 /** A process stand-in: signals are emitted by hand, time is set by hand, exits are recorded. */
-function harness(stop: () => Promise<void> = () => Promise.resolve()) {
+function harness(stop: () => Promise<void> = () => Promise.resolve(), expectEcho = true) {
   const target = new EventEmitter();
   const lines: string[] = [];
   const exits: number[] = [];
@@ -14,7 +14,8 @@ function harness(stop: () => Promise<void> = () => Promise.resolve()) {
     log: (line) => lines.push(line),
     exit: (code) => exits.push(code),
     now: () => time,
-    echoWindowMs: 1_000,
+    echoWindowMs: 2_000,
+    expectEcho,
   });
   return {
     signals,
@@ -60,17 +61,39 @@ describe('handleStopSignals', () => {
     expect(h.exits).toEqual([0]);
   });
 
-  it('stops at once with 128 + the signal number on a second signal during the drain', () => {
+  it('stops at once on a second Ctrl-C, however soon, once the echo came', () => {
     const h = harness(() => new Promise<void>(() => {}));
     h.signals.ready(h.stop);
     h.send('SIGINT');
-    h.advance(1_500);
+    h.advance(5);
+    h.send('SIGINT'); // npm's echo
+    h.advance(300);
     h.send('SIGINT');
     expect(h.exits).toEqual([130]);
     expect(h.lines.at(-1)).toContain('SIGINT again: stopping at once');
-    h.advance(1_500);
-    h.send('SIGTERM');
-    expect(h.exits).toEqual([130, 143]);
+  });
+
+  it('takes a repeat after the echo window, or of another signal, as a second signal (128 + its number)', () => {
+    const late = harness(() => new Promise<void>(() => {}));
+    late.signals.ready(late.stop);
+    late.send('SIGINT');
+    late.advance(2_500);
+    late.send('SIGINT');
+    expect(late.exits).toEqual([130]);
+
+    const other = harness(() => new Promise<void>(() => {}));
+    other.signals.ready(other.stop);
+    other.send('SIGINT');
+    other.send('SIGTERM');
+    expect(other.exits).toEqual([143]);
+  });
+
+  it('expects no echo when npm did not start the process', () => {
+    const h = harness(() => new Promise<void>(() => {}), false);
+    h.signals.ready(h.stop);
+    h.send('SIGINT');
+    h.send('SIGINT');
+    expect(h.exits).toEqual([130]);
   });
 
   it('exits at once on a signal before the system is ready', () => {
