@@ -10,11 +10,18 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertPortFree, JAVA_INSTALL_HINT, javaMajorVersion } from '../../local/emulators/dynamodb-process';
+import { JAVA_INSTALL_HINT, javaMajorVersion } from '../../local/emulators/dynamodb-process';
 import { localClient } from '../support/local-client';
 import { acceptedId, jobOf, until } from '../support/local-e2e';
 import { type NpmStart, startNpm } from '../support/npm-start';
-import { isAlive, killSurvivors, type ProcessInfo, processTree, untilGone } from '../support/process-tree';
+import {
+  isAlive,
+  killSurvivors,
+  type ProcessInfo,
+  processTree,
+  untilGone,
+  untilPortFree,
+} from '../support/process-tree';
 
 const STOP_TIMEOUT_MS = 60_000;
 
@@ -39,9 +46,9 @@ function role(tree: readonly ProcessInfo[], name: string, is: (p: ProcessInfo) =
 /** Every process of the tree has exited and nothing listens on the system's ports. */
 async function expectAllGone(system: NpmStart): Promise<void> {
   await untilGone(system.tree, STOP_TIMEOUT_MS);
-  await assertPortFree(system.ports.api, 'the API');
-  await assertPortFree(system.ports.dynamodb, 'DynamoDB Local');
-  await assertPortFree(system.ports.sqs, 'fauxqs');
+  await untilPortFree(system.ports.api, 'the API');
+  await untilPortFree(system.ports.dynamodb, 'DynamoDB Local');
+  await untilPortFree(system.ports.sqs, 'fauxqs');
 }
 
 beforeAll(async () => {
@@ -169,7 +176,7 @@ describe('DynamoDB Local outside npm start', { timeout: 120_000 }, () => {
     expect(tree.some((p) => p.args.includes('DynamoDBLocal.jar'))).toBe(true);
     try {
       await untilGone(tree, STOP_TIMEOUT_MS);
-      await assertPortFree(port, 'DynamoDB Local');
+      await untilPortFree(port, 'DynamoDB Local');
     } finally {
       killSurvivors(tree);
     }

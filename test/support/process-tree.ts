@@ -1,9 +1,10 @@
 /**
  * Process helpers for the tests that start `npm start` for real and stop it with signals: the
- * process tree under a PID (as `ps` sees it) and liveness by PID.
+ * process tree under a PID (as `ps` sees it), liveness by PID, and a wait for a port to be free.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { assertPortFree } from '../../local/emulators/dynamodb-process';
 
 /** One process as `ps` reports it. */
 export interface ProcessInfo {
@@ -42,7 +43,7 @@ export function processTree(root: number): ProcessInfo[] {
 
 /**
  * Whether `pid` is a running process. A zombie (exited, not yet reaped by whoever inherited it)
- * counts as gone: it holds no port and runs no code.
+ * counts as gone once its last thread has exited: it then holds no port and runs no code.
  */
 export function isAlive(pid: number): boolean {
   try {
@@ -54,7 +55,9 @@ export function isAlive(pid: number): boolean {
   try {
     // /proc/<pid>/stat: "pid (comm) S ...", comm may contain spaces and parentheses.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    const zombie = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    // A killed JVM's main thread turns zombie before its other threads have unwound.
+    return !zombie || readdirSync(`/proc/${pid}/task`).length > 1;
   } catch {
     return false; // gone between the two checks
   }
@@ -88,5 +91,23 @@ export function killSurvivors(procs: readonly ProcessInfo[]): void {
     } catch {
       // Gone meanwhile.
     }
+  }
+}
+
+/**
+ * Waits until nothing listens on `port`. A killed JVM's main thread shows as a zombie while its
+ * other threads still unwind and hold its sockets, so freeing the port can lag the exit a little.
+ * @default timeoutMs 30 s
+ * @throws the last "port in use" error, once `timeoutMs` has passed
+ */
+export async function untilPortFree(port: number, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertPortFree(port, what);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
