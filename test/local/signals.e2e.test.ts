@@ -8,6 +8,7 @@
  * the stop message: the emulators' data dies with the system, so it cannot be read afterwards.
  */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JAVA_INSTALL_HINT, javaMajorVersion } from '../../local/emulators/dynamodb-process';
@@ -60,7 +61,10 @@ beforeAll(async () => {
 
 afterEach(() => {
   // A failed test must not leave a JVM holding a port for the next one.
-  if (running) killSurvivors(running.tree);
+  if (running) {
+    killSurvivors(running.tree);
+    rmSync(running.dataDir, { recursive: true, force: true });
+  }
   running = undefined;
 });
 

@@ -4,7 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { type ProcessInfo, processTree } from './process-tree';
 
 const repoRoot = resolve(__dirname, '../..');
@@ -12,6 +14,8 @@ const repoRoot = resolve(__dirname, '../..');
 /** A running `npm start`. */
 export interface NpmStart {
   readonly npm: ChildProcess & { readonly pid: number };
+  /** A fresh temporary folder for the system's state; the caller removes it. */
+  readonly dataDir: string;
   /** The API's base URL, from the banner. */
   readonly url: string;
   /** The ports the API, DynamoDB and SQS listen on, from the banner. */
@@ -29,15 +33,23 @@ export interface NpmStart {
 const portOf = (url: string) => Number(new URL(url).port);
 
 /**
+ * The variable that points `npm start`'s data folder (its durable state) away from the project's
+ * own `.async-endpoints/`; harmless where the state is kept in memory.
+ */
+export const DATA_DIR_ENV = 'ASYNC_ENDPOINTS_DATA_DIR';
+
+/**
  * Runs `npm start` from the repository root with `env` laid over this process's environment
  * (`PORT=0` unless given) and resolves once the banner is out.
  * @default timeoutMs 90 s (DynamoDB Local needs 5-7 s alone; a loaded machine needs more)
  * @throws Error with npm's output if it exits or the banner does not appear in time
  */
 export async function startNpm(env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<NpmStart> {
+  // Never the project's own data folder: a developer's jobs must not meet the tests'.
+  const dataDir = mkdtempSync(join(tmpdir(), 'async-endpoints-npm-start-'));
   const npm = spawn('npm', ['start'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', [DATA_DIR_ENV]: dataDir, ...env },
     detached: true, // leads its own group: process.kill(-pid, 'SIGINT') is what Ctrl-C does
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,6 +74,7 @@ export async function startNpm(env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000):
     if (api && dynamodb && sqs) {
       return {
         npm: npm as ChildProcess & { pid: number },
+        dataDir,
         url: api,
         ports: { api: portOf(api), dynamodb: portOf(dynamodb), sqs: portOf(sqs) },
         tree: processTree(npm.pid),
