@@ -5,7 +5,8 @@
  *
  * The jobs a Ctrl-C drains are proven complete by the processor's own log line ("Delivery
  * handled", outcome completed), written after the job's Completed record was stored and after
- * the stop message: the emulators' data dies with the system, so it cannot be read afterwards.
+ * the stop message: kept in memory, the emulators' data dies with the system and cannot be read
+ * afterwards.
  */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
