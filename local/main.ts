@@ -12,8 +12,11 @@ import type { DynamoDbChoice } from './emulators/dynamodb';
 import { loadLocalConfig } from './local-config';
 import { startLocalSystem } from './local-system';
 import { readOutputSettings } from './observability/log-format';
+import { handleStopSignals } from './stop-signals';
 
 const started = performance.now();
+// From the first moment: a Ctrl-C while DynamoDB Local starts must still take its JVM along.
+const signals = handleStopSignals();
 
 async function main(): Promise<void> {
   // EMF metrics go to CloudWatch on AWS; locally to a collector the console charts, off the terminal.
@@ -44,21 +47,7 @@ async function main(): Promise<void> {
   });
   console.log(banner(system, performance.now() - started));
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: finishing in-flight batches and stopping the emulators...`);
-    system.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('Stopped with an error:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  signals.ready(() => system.stop());
 }
 
 main().catch((error: unknown) => {

@@ -102,10 +102,15 @@ export async function terminate(child: ChildProcess, graceMs = 3_000): Promise<v
  * a crash): a `sh` whose stdin is a pipe from us waits for end-of-file, which the kernel delivers
  * when our end closes, i.e. when we are gone. `disarm()` (on a normal stop, before the target is
  * stopped) ends the watchdog and resolves once it has exited.
+ *
+ * The watchdog leads its own process group (`detached`), as the target should: a terminal's
+ * Ctrl-C signals the foreground group, and a watchdog in it would die before Node has drained,
+ * leaving nothing to take the target down if Node is then killed.
  */
 export function killWhenParentDies(pid: number): { disarm(): Promise<void> } {
   const watchdog = spawn('/bin/sh', ['-c', `read -r _ || true; kill -9 ${pid} 2>/dev/null`], {
     stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
   });
   watchdog.on('error', () => {}); // No /bin/sh (Windows): the exit hook still covers normal exits.
   watchdog.stdin?.on('error', () => {});

@@ -118,9 +118,10 @@ function launchJvm(port: number, dbPath: string | undefined): Jvm {
   // In memory unless a directory is given, one database for every credential and Region
   // (sharedDb), no telemetry (usage data sent to AWS; off, start-up is ~1.5 s faster).
   // DynamoDB Local has no bind-address option: it listens on every interface; we only ever talk
-  // to it over loopback.
+  // to it over loopback. `detached`: its own process group, out of reach of a terminal's Ctrl-C
+  // (SIGINT to the foreground group), so Node drains in-flight batches before it stops the JVM.
   const child = withDefaultEnv({ DDB_LOCAL_TELEMETRY: '0' }, () =>
-    spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', path: dbPath ?? null }),
+    spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', path: dbPath ?? null, detached: true }),
   );
   // If this process exits without stop() (process.exit, an uncaught error), take the JVM along;
   // the watchdog covers deaths no exit hook sees (SIGTERM, SIGKILL), so no JVM keeps the port.
