@@ -77,8 +77,8 @@ describe('auto, with Java 17+ on the PATH (this machine and CI)', () => {
     if (java === undefined || java < 17) {
       throw new Error(`These tests need Java 17 or newer (found: ${java ?? 'none'}): ${JAVA_INSTALL_HINT}`);
     }
-    emulator = await startDynamoDb({ startTimeoutMs: 15_000 });
-  }, 20_000);
+    emulator = await startDynamoDb({ startTimeoutMs: 60_000 });
+  }, 90_000);
   afterAll(async () => {
     await emulator?.stop();
   });
@@ -137,33 +137,37 @@ describe('when the process that started DynamoDB Local dies without stop()', () 
   it.concurrent.each([
     ['is killed (SIGKILL)', 'setInterval(() => {}, 1000);'],
     ['calls process.exit', 'process.exit(3);'],
-  ])('takes the JVM along when it %s, freeing the port', async (_label, then) => {
-    const script =
-      "const { startDynamoDb } = require('./local/emulators/dynamodb.ts');" +
-      'startDynamoDb({ prefer: "dynamodb-local", startTimeoutMs: 15000 }).then((e) => {' +
-      `  console.log(JSON.stringify({ pid: e.pid, endpoint: e.endpoint })); ${then} });`;
-    const parent = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    parent.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const exited = once(parent, 'exit');
-    const line = await Promise.race([
-      once(parent.stdout, 'data').then(([chunk]) => String(chunk)),
-      exited.then(() => {
-        throw new Error(`The parent process died before starting DynamoDB Local:\n${stderr}`);
-      }),
-    ]);
-    const { pid, endpoint } = JSON.parse(line) as { pid: number; endpoint: string };
-    expect(isRunning(pid)).toBe(true);
-    if (parent.exitCode === null) parent.kill('SIGKILL');
-    await exited;
-    expect(await waitUntil(() => isGone(pid), 5_000)).toBe(true);
-    expect(await waitUntil(() => portIsFree(portOf(endpoint)), 5_000)).toBe(true);
-  });
+  ])(
+    'takes the JVM along when it %s, freeing the port',
+    async (_label, then) => {
+      const script =
+        "const { startDynamoDb } = require('./local/emulators/dynamodb.ts');" +
+        'startDynamoDb({ prefer: "dynamodb-local", startTimeoutMs: 60000 }).then((e) => {' +
+        `  console.log(JSON.stringify({ pid: e.pid, endpoint: e.endpoint })); ${then} });`;
+      const parent = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      parent.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const exited = once(parent, 'exit');
+      const line = await Promise.race([
+        once(parent.stdout, 'data').then(([chunk]) => String(chunk)),
+        exited.then(() => {
+          throw new Error(`The parent process died before starting DynamoDB Local:\n${stderr}`);
+        }),
+      ]);
+      const { pid, endpoint } = JSON.parse(line) as { pid: number; endpoint: string };
+      expect(isRunning(pid)).toBe(true);
+      if (parent.exitCode === null) parent.kill('SIGKILL');
+      await exited;
+      expect(await waitUntil(() => isGone(pid), 5_000)).toBe(true);
+      expect(await waitUntil(() => portIsFree(portOf(endpoint)), 5_000)).toBe(true);
+    },
+    120_000,
+  );
 });
 
 describe('dynalite', () => {
