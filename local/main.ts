@@ -3,10 +3,13 @@
  *
  * Environment: PORT (default 3000), HOST (default 127.0.0.1), LOCAL_DYNAMODB
  * (auto | dynamodb-local | dynalite), ASYNC_ENDPOINTS_LOCAL (JSON config overrides),
- * POWERTOOLS_LOG_LEVEL (default INFO).
+ * POWERTOOLS_LOG_LEVEL (default INFO), ASYNC_ENDPOINTS_LOCAL_ADMIN (the admin principal,
+ * default local-admin). `--dev` (`npm run dev`) reloads the handlers when lambdas/ changes.
  */
+import { resolve } from 'node:path';
 import { ConfigError } from '../lib/config-error';
 import { banner } from './banner';
+import { watchHandlers } from './dev/watch-handlers';
 import type { DynamoDbChoice } from './emulators/dynamodb';
 import { loadLocalConfig } from './local-config';
 import { startLocalSystem } from './local-system';
@@ -35,6 +38,8 @@ async function main(): Promise<void> {
     onError: (error) => console.error('event source:', error instanceof Error ? error.message : error),
   });
   console.log(banner(system, performance.now() - started));
+  // `npm run dev`: the handlers reload when lambdas/ changes; emulators and data stay.
+  if (process.argv.includes('--dev')) watchHandlers({ root: resolve(__dirname, '..'), system });
 
   let stopping = false;
   const stop = (signal: string) => {
