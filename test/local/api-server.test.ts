@@ -5,7 +5,7 @@
  * resolve the dot segments before sending).
  */
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -214,27 +214,38 @@ describe('paths with dot segments', () => {
   });
 });
 
+/** A raw connection that has sent `text` (flushed: destroying it cannot drop what was written). */
+async function rawRequest(text: string): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  await new Promise<void>((resolve, reject) =>
+    socket.write(text, (error) => (error ? reject(error) : resolve())),
+  );
+  return socket;
+}
+
+async function firstDisconnect(): Promise<ClientDisconnect | undefined> {
+  const seen = await until(
+    async () => [...disconnects],
+    (list) => list.length > 0,
+  );
+  return seen[0];
+}
+
 describe('a client that goes away', () => {
   it('is reported as a disconnect mid-body, not a server error, and the server carries on', async () => {
     const error = vi.spyOn(console, 'error');
-    const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve) => socket.once('connect', resolve));
-    socket.write(
+    const socket = await rawRequest(
       'POST /jobs/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"partial":',
     );
-    // Give the server the first bytes before the connection goes.
-    await until(
-      async () => socket.bytesWritten,
-      (n) => n > 0,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 100));
     socket.destroy();
 
-    const [disconnect] = await until(
-      async () => [...disconnects],
-      (seen) => seen.length > 0,
-    );
-    expect(disconnect).toEqual({ method: 'POST', path: '/jobs/echo', phase: 'body', receivedBytes: 11 });
+    expect(await firstDisconnect()).toEqual({
+      method: 'POST',
+      path: '/jobs/echo',
+      phase: 'body',
+      receivedBytes: 11,
+    });
     expect(reached).toEqual([]);
     expect(error).not.toHaveBeenCalled();
     expect((await send('GET', '/health')).status).toBe(200);
@@ -248,9 +259,7 @@ describe('a client that goes away', () => {
     holdSubmit = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve) => socket.once('connect', resolve));
-    socket.write(
+    const socket = await rawRequest(
       'POST /jobs/echo?x=1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
     );
     await until(
@@ -258,11 +267,7 @@ describe('a client that goes away', () => {
       (n) => n === 1,
     );
     socket.destroy();
-    const [disconnect] = await until(
-      async () => [...disconnects],
-      (seen) => seen.length > 0,
-    );
-    expect(disconnect).toEqual({
+    expect(await firstDisconnect()).toEqual({
       method: 'POST',
       path: '/jobs/echo',
       phase: 'response',
