@@ -125,7 +125,8 @@ export class JobsClient<M extends JobTypeMap = CatalogJobTypes> {
     this.sleepFn = options.sleep ?? sleep;
     const auth = options.auth ?? (isLoopback(base) ? 'local' : 'sigv4');
     if (typeof auth === 'function') this.authenticate = auth;
-    else if (auth === 'local') this.authenticate = localAuthenticator(options.principal, options.adminPrincipal);
+    else if (auth === 'local')
+      this.authenticate = localAuthenticator(options.principal, options.adminPrincipal);
     else {
       const region =
         options.region ?? regionFromUrl(base) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
