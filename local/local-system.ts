@@ -17,9 +17,8 @@ import {
   type LocalComponent,
   type LocalEmulators,
 } from './component-clients';
-import { catalogFingerprint, type HandlerModules, startupModules } from './dev/handler-modules';
+import { checkSameJobTypes, type HandlerModules, startupModules } from './dev/handler-modules';
 import { LiveHandlers } from './dev/live-handlers';
-import { ReloadRefusedError } from './dev/reload-refused-error';
 import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
 import { startSqs } from './emulators/sqs';
 import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
@@ -322,10 +321,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sweep,
       adminPrincipal,
       reload: (modules: HandlerModules) => {
-        checkSameJobTypes(
-          catalogFingerprint(handlers.modules.jobTypes),
-          catalogFingerprint(modules.jobTypes),
-        );
+        checkSameJobTypes(handlers.modules, modules);
         handlers.swap(modules);
       },
       stop: () => {
@@ -337,20 +333,4 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await unwind();
     throw error;
   }
-}
-
-/**
- * Refuses a generation whose job types differ from the running one's in name or settings.
- * @throws ReloadRefusedError naming each job type added, removed or re-configured
- */
-function checkSameJobTypes(running: Map<string, string>, next: Map<string, string>): void {
-  const added = [...next.keys()].filter((name) => !running.has(name));
-  const removed = [...running.keys()].filter((name) => !next.has(name));
-  const changed = [...next].filter(([name, settings]) => running.has(name) && running.get(name) !== settings);
-  const problems = [
-    ...(added.length ? [`adds ${added.join(', ')}`] : []),
-    ...(removed.length ? [`removes ${removed.join(', ')}`] : []),
-    ...(changed.length ? [`changes the settings of ${changed.map(([name]) => name).join(', ')}`] : []),
-  ];
-  if (problems.length > 0) throw new ReloadRefusedError(problems.join('; '));
 }

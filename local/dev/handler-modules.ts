@@ -7,6 +7,7 @@ import { JobCatalog } from '../../lambdas/core/catalog';
 import type { JobTypeDefinition } from '../../lambdas/core/job-type';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import * as wiring from '../../lambdas/wiring';
+import { ReloadRefusedError } from './reload-refused-error';
 
 /** One generation of handler code. */
 export interface HandlerModules {
@@ -22,9 +23,27 @@ export interface HandlerModules {
 export const startupModules: HandlerModules = { wiring, jobTypes, JobCatalog };
 
 /**
- * What a job type's queues, DLQs and event sources were provisioned from: its name and settings.
- * Two generations with different fingerprints cannot be swapped in place.
+ * Refuses a generation whose job types differ from the running one's in name or settings: each
+ * job type's queues, DLQs and event sources were provisioned from them at start.
+ * @throws ReloadRefusedError naming each job type added, removed or re-configured
  */
-export function catalogFingerprint(types: readonly JobTypeDefinition[]): Map<string, string> {
+export function checkSameJobTypes(running: HandlerModules, next: HandlerModules): void {
+  const before = fingerprint(running.jobTypes);
+  const after = fingerprint(next.jobTypes);
+  const added = [...after.keys()].filter((name) => !before.has(name));
+  const removed = [...before.keys()].filter((name) => !after.has(name));
+  const changed = [...after.keys()].filter(
+    (name) => before.has(name) && before.get(name) !== after.get(name),
+  );
+  const problems = [
+    ...(added.length ? [`adds ${added.join(', ')}`] : []),
+    ...(removed.length ? [`removes ${removed.join(', ')}`] : []),
+    ...(changed.length ? [`changes the settings of ${changed.join(', ')}`] : []),
+  ];
+  if (problems.length > 0) throw new ReloadRefusedError(problems.join('; '));
+}
+
+/** Each job type's settings by name. */
+function fingerprint(types: readonly JobTypeDefinition[]): Map<string, string> {
   return new Map(types.map((type) => [type.name, JSON.stringify(type.settings ?? {})]));
 }
