@@ -33,7 +33,8 @@ export const CONNECTION_HELP = `Connection:
   --local            the local mode (npm start): http://localhost:3000, no signing
   --stack <name>     stack to read ApiUrl from (default: cdk.json's stackName, else AsyncEndpoints)
   --region <region>  AWS Region of the stack and of signing (default: from the URL or AWS_REGION)
-  --principal <id>   caller in the local mode, sent as X-Local-Principal ($${PRINCIPAL_ENV})
+  --principal <id>   caller in the local mode, sent as X-Local-Principal ($${PRINCIPAL_ENV});
+                     redrive sends the local admin ($ASYNC_ENDPOINTS_LOCAL_ADMIN, default local-admin)
   --api-key <key>    API key, when the deployment requires one ($${API_KEY_ENV})
   --json             machine-readable output on stdout
   -h, --help         this help`;

@@ -36,6 +36,11 @@ export interface JobsClientOptions {
   readonly credentials?: SigV4Options['credentials'];
   /** The caller in the local mode (`X-Local-Principal`). @default the local mode's default user */
   readonly principal?: string;
+  /**
+   * The caller of the admin routes (`redrive`) in the local mode.
+   * @default `ASYNC_ENDPOINTS_LOCAL_ADMIN`, else `local-admin` (the local mode's default admin)
+   */
+  readonly adminPrincipal?: string;
   /** An API key, sent as `x-api-key`, when the deployment requires one. */
   readonly apiKey?: string;
   /** @default globalThis.fetch */
@@ -120,7 +125,8 @@ export class JobsClient<M extends JobTypeMap = CatalogJobTypes> {
     this.sleepFn = options.sleep ?? sleep;
     const auth = options.auth ?? (isLoopback(base) ? 'local' : 'sigv4');
     if (typeof auth === 'function') this.authenticate = auth;
-    else if (auth === 'local') this.authenticate = localAuthenticator(options.principal);
+    else if (auth === 'local')
+      this.authenticate = localAuthenticator(options.principal, options.adminPrincipal);
     else {
       const region =
         options.region ?? regionFromUrl(base) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;

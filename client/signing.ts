@@ -74,14 +74,29 @@ export function sigV4Authenticator(options: SigV4Options): RequestAuthenticator 
 }
 
 /**
- * Names the caller to the local mode (`npm start`), which trusts this header instead of SigV4.
- * @param principal the caller's identity @default the local mode's default principal
+ * The local mode's admin principal (`local-admin`): the same default as the local server's
+ * `DEFAULT_LOCAL_ADMIN_PRINCIPAL` (local/api-gateway-event.ts), which the client does not import.
  */
-export function localAuthenticator(principal?: string): RequestAuthenticator {
-  return async (request) => ({
-    ...request.headers,
-    ...(principal ? { 'x-local-principal': principal } : {}),
-  });
+export const LOCAL_ADMIN_PRINCIPAL = 'local-admin';
+
+/** The environment variable both the local server and this client read the admin principal from. */
+export const LOCAL_ADMIN_ENV = 'ASYNC_ENDPOINTS_LOCAL_ADMIN';
+
+/**
+ * Names the caller to the local mode (`npm start`), which trusts this header instead of SigV4.
+ * Requests to the admin routes (a path with an `admin` segment) name the admin principal, as a
+ * deployed admin signs them with a role that holds the admin grant.
+ * @param principal the caller's identity @default the local mode's default principal
+ * @param adminPrincipal the caller of admin routes @default `ASYNC_ENDPOINTS_LOCAL_ADMIN`, else `local-admin`
+ */
+export function localAuthenticator(principal?: string, adminPrincipal?: string): RequestAuthenticator {
+  return async (request) => {
+    const admin = /\/admin\//.test(request.url.pathname);
+    const caller = admin
+      ? adminPrincipal || process.env[LOCAL_ADMIN_ENV]?.trim() || LOCAL_ADMIN_PRINCIPAL
+      : principal;
+    return { ...request.headers, ...(caller ? { 'x-local-principal': caller } : {}) };
+  };
 }
 
 /** The Region in an execute-api URL (`https://abc.execute-api.eu-west-1.amazonaws.com/prod/`). */

@@ -11,6 +11,34 @@ import { safeDecode } from './safe-decode';
 export const LOCAL_PRINCIPAL_HEADER = 'x-local-principal';
 export const DEFAULT_LOCAL_PRINCIPAL = 'local-user';
 
+/**
+ * The caller the local server lets through to the admin routes (`/admin/...`), as the deployed
+ * API lets through only principals with an `execute-api:Invoke` grant on `POST /admin/*`.
+ */
+export const DEFAULT_LOCAL_ADMIN_PRINCIPAL = 'local-admin';
+
+/** Names the local admin principal instead of {@link DEFAULT_LOCAL_ADMIN_PRINCIPAL}. */
+export const LOCAL_ADMIN_ENV = 'ASYNC_ENDPOINTS_LOCAL_ADMIN';
+
+/**
+ * The local admin principal: `explicit`, else the trimmed `ASYNC_ENDPOINTS_LOCAL_ADMIN`, else
+ * {@link DEFAULT_LOCAL_ADMIN_PRINCIPAL}.
+ * @default DEFAULT_LOCAL_ADMIN_PRINCIPAL
+ * @throws Error when the chosen principal is empty or equals the default caller (`local-user`),
+ *   which would make every unnamed caller an admin
+ */
+export function localAdminPrincipal(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const source = explicit !== undefined ? 'adminPrincipal' : LOCAL_ADMIN_ENV;
+  const chosen = (explicit ?? env[LOCAL_ADMIN_ENV] ?? DEFAULT_LOCAL_ADMIN_PRINCIPAL).trim();
+  if (!chosen) throw new Error(`${source} must name a principal, got an empty string`);
+  if (chosen === DEFAULT_LOCAL_PRINCIPAL) {
+    throw new Error(
+      `${source} must not be ${DEFAULT_LOCAL_PRINCIPAL}, the caller of every request without X-Local-Principal`,
+    );
+  }
+  return chosen;
+}
+
 export interface LocalRequest {
   readonly method: string;
   /** Path and query, as received. */
@@ -108,7 +136,8 @@ function lastValues(multi: ReadonlyMap<string, readonly string[]>): Record<strin
   return Object.fromEntries([...multi].map(([name, values]) => [name, values[values.length - 1] ?? '']));
 }
 
-function principalOf(headers: IncomingHttpHeaders): string {
+/** The caller a request names with `X-Local-Principal`, else {@link DEFAULT_LOCAL_PRINCIPAL}. */
+export function principalOf(headers: IncomingHttpHeaders): string {
   const value = headers[LOCAL_PRINCIPAL_HEADER];
   const principal = (Array.isArray(value) ? value[0] : value)?.trim();
   return principal || DEFAULT_LOCAL_PRINCIPAL;

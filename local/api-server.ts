@@ -8,7 +8,15 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { problemResponse } from '../lambdas/api/problem';
 import { jobTypes } from '../lambdas/jobs/catalog';
 import { buildOpenApiDocument } from '../openapi/document';
-import { type LocalRequest, requestUrl, toApiGatewayEvent } from './api-gateway-event';
+import {
+  DEFAULT_LOCAL_ADMIN_PRINCIPAL,
+  type LocalRequest,
+  principalOf,
+  requestUrl,
+  toApiGatewayEvent,
+} from './api-gateway-event';
+import { type ClientDisconnect, ClientDisconnectedError, logClientDisconnect } from './client-disconnect';
+import { hasDotSegment, rawPath } from './request-path';
 import { safeDecode } from './safe-decode';
 
 export type ApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -31,12 +39,52 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-export async function startApiServer(
-  routes: ApiRoutes,
-  options: { port: number; host?: string },
-): Promise<ApiServer> {
+/** Options of {@link startApiServer}. */
+export interface ApiServerOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /**
+   * The only caller the admin routes (`/admin/...`) let through; any other gets API Gateway's
+   * IAM denial (`403`).
+   * @default DEFAULT_LOCAL_ADMIN_PRINCIPAL
+   */
+  readonly adminPrincipal?: string;
+  /**
+   * Told about each client that went away before its request was read or answered (a client's
+   * choice, not a server error).
+   * @default one warning line on stderr (`logClientDisconnect`)
+   */
+  readonly onClientDisconnect?: (disconnect: ClientDisconnect) => void;
+}
+
+/**
+ * Starts the local API Gateway on `options.port`.
+ * @throws Error (`EADDRINUSE`, ...) when it cannot listen
+ */
+export async function startApiServer(routes: ApiRoutes, options: ApiServerOptions): Promise<ApiServer> {
+  const admin = options.adminPrincipal ?? DEFAULT_LOCAL_ADMIN_PRINCIPAL;
+  const onDisconnect = options.onClientDisconnect ?? logClientDisconnect;
   const server = createServer((req, res) => {
-    handle(routes, req, res).catch((error: unknown) => {
+    const path = rawPath(req.url ?? '/');
+    // A client that leaves after sending its body but before its answer is written (one that
+    // leaves mid-body is reported by the catch below).
+    res.once('close', () => {
+      if (!res.writableFinished && req.complete) {
+        onDisconnect({ method: req.method ?? 'GET', path, phase: 'response', receivedBytes: undefined });
+      }
+    });
+    handle(routes, admin, req, res).catch((error: unknown) => {
+      if (error instanceof ClientDisconnectedError) {
+        onDisconnect({
+          method: req.method ?? 'GET',
+          path,
+          phase: 'body',
+          receivedBytes: error.receivedBytes,
+        });
+        return;
+      }
       // The handlers answer their own errors; reaching here is a bug in this adapter.
       console.error('local API server error', error);
       if (!res.headersSent) send(res, problem(500, 'INTERNAL_ERROR', 'The local API server failed'));
@@ -66,7 +114,24 @@ export async function startApiServer(
   };
 }
 
-async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  routes: ApiRoutes,
+  adminPrincipal: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  // Before anything is routed: URL parsing below would resolve the dot segments.
+  if (hasDotSegment(req.url ?? '/')) {
+    send(
+      res,
+      problem(
+        400,
+        'INVALID_PATH',
+        "The path has a dot segment ('.' or '..', plain or percent-encoded); send the resolved path",
+      ),
+    );
+    return;
+  }
   const body = await readBody(req);
   if (body === 'too-large') {
     send(res, problem(413, 'BODY_TOO_LARGE', `API Gateway accepts at most ${GATEWAY_MAX_BODY_BYTES} bytes`));
@@ -121,6 +186,8 @@ async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerRespon
     segments[3] === 'redrive'
   ) {
     if (method !== 'POST') return send(res, methodNotAllowed(['POST']));
+    const caller = principalOf(req.headers);
+    if (caller !== adminPrincipal) return send(res, accessDenied(caller, method, request.url));
     const pathParameters = { name: safeDecode(segments[2] ?? '') };
     return send(
       res,
@@ -140,6 +207,10 @@ function openApiResponse(req: IncomingMessage): APIGatewayProxyResult {
   };
 }
 
+/**
+ * The whole body.
+ * @throws ClientDisconnectedError when the client goes away before the body ended
+ */
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -151,11 +222,36 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
       else chunks.push(chunk);
     });
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
-    req.on('error', reject);
+    // Node reports a reset mid-body as an `aborted` error, or only closes the request: either
+    // way the body never ends, and the promise must settle.
+    const gone = () => reject(new ClientDisconnectedError(size));
+    req.on('error', gone);
+    req.on('close', () => {
+      if (!req.complete) gone();
+    });
   });
 }
 
+/**
+ * API Gateway's answer to a caller IAM does not allow (its `ACCESS_DENIED` gateway response,
+ * through the stack's problem template in lib/constructs/job-api.ts).
+ */
+function accessDenied(caller: string, method: string, target: string): APIGatewayProxyResult {
+  const resource = `arn:aws:execute-api:us-east-1:000000000000:local/local/${method}${rawPath(target)}`;
+  return {
+    statusCode: 403,
+    headers: { 'Content-Type': 'application/problem+json', 'x-amzn-ErrorType': 'AccessDeniedException' },
+    body: JSON.stringify({
+      type: 'about:blank',
+      title: 'ACCESS_DENIED',
+      detail: `User: ${caller} is not authorized to perform: execute-api:Invoke on resource: ${resource}`,
+    }),
+  };
+}
+
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {
+  // The client left: nothing to write to (its disconnect is reported when the response closes).
+  if (res.destroyed) return;
   res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>) });
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }

@@ -20,6 +20,7 @@ export function banner(system: LocalSystem, readyMs: number): string {
     `  API        ${url}`,
     `  DynamoDB   ${dynamodb.kind} at ${dynamodb.endpoint} (${dynamodb.reason})`,
     `  SQS        ${sqs.name} at ${sqs.endpoint}`,
+    `  Admin      X-Local-Principal: ${system.adminPrincipal} (the admin routes accept no other caller)`,
     '  Job types',
     ...rows,
     '',

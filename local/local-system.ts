@@ -4,22 +4,11 @@
  * end-to-end tests both start it through here.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { JobCatalog } from '../lambdas/core/catalog';
 import type { JobTypeDefinition } from '../lambdas/core/job-type';
-import { jobTypes } from '../lambdas/jobs/catalog';
 import { lanesOf, laneUrlMap } from '../lambdas/queue-names';
 import type { SweeperResult } from '../lambdas/sweeper/sweeper';
-import {
-  wireCancelJobHandler,
-  wireGetJobHandler,
-  wireListJobsHandler,
-  wireProcessorHandler,
-  wireRedriveHandler,
-  wireRetryJobHandler,
-  wireSubmitHandler,
-  wireSweeperHandler,
-} from '../lambdas/wiring';
 import { type StageConfig, sweeperStaleAfterSeconds } from '../lib/config';
+import { localAdminPrincipal } from './api-gateway-event';
 import { type ApiServer, startApiServer } from './api-server';
 import { CallRecorder, RECORD_CALLS_ENV, resourceNamesOf } from './call-recorder';
 import {
@@ -28,6 +17,8 @@ import {
   type LocalComponent,
   type LocalEmulators,
 } from './component-clients';
+import { checkSameJobTypes, type HandlerModules, startupModules } from './dev/handler-modules';
+import { LiveHandlers } from './dev/live-handlers';
 import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
 import { startSqs } from './emulators/sqs';
 import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
@@ -100,6 +91,16 @@ export interface LocalSystemOptions {
    * @default output as the handlers write it, no collector
    */
   readonly observe?: ObserveOptions;
+  /**
+   * The only caller the admin routes (`/admin/...`) accept, named with `X-Local-Principal`.
+   * @default `ASYNC_ENDPOINTS_LOCAL_ADMIN`, else DEFAULT_LOCAL_ADMIN_PRINCIPAL (`local-admin`)
+   */
+  readonly adminPrincipal?: string;
+  /**
+   * The handler code to start with (`npm run dev` and its tests load it from another root).
+   * @default this process's own modules, with `jobTypes` if given
+   */
+  readonly handlerModules?: HandlerModules;
 }
 
 /** A processor as the event source invokes it. */
@@ -122,12 +123,23 @@ export interface LocalSystem {
    * the Active-index sweep. A call during a run returns that run.
    */
   sweep(): Promise<SweeperResult>;
+  /** The only caller the admin routes accept (`X-Local-Principal`). */
+  readonly adminPrincipal: string;
+  /**
+   * Rebuilds every handler (routes, processors, sweeper) from `modules` and swaps them in; the
+   * emulators, queues, event sources and API server stay up. Running calls finish on the old ones.
+   * @throws ReloadRefusedError when the modules add, remove or re-configure a job type (queues and
+   *   event sources are provisioned at start: restart); whatever building a handler throws. Either
+   *   way the previous handlers stay in place.
+   */
+  reload(modules: HandlerModules): void;
   /** Stops the API, lets in-flight batches finish, then stops the emulators. Idempotent. */
   stop(): Promise<void>;
 }
 
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const { config } = options;
+  const adminPrincipal = localAdminPrincipal(options.adminPrincipal);
   const stack: (() => Promise<void>)[] = [];
   const unwind = async () => {
     for (const stop of stack.reverse()) await stop().catch(() => {});
@@ -161,11 +173,24 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       factory.destroy();
     });
 
-    const catalog = new JobCatalog(options.jobTypes ?? jobTypes, JSON.parse(config.jobSettingsJson));
-    const clients = (component: LocalComponent, jobType?: string) => {
-      const own = factory.for(component, jobType);
+    const handlers = new LiveHandlers(
+      options.handlerModules ??
+        (options.jobTypes ? { ...startupModules, jobTypes: options.jobTypes } : startupModules),
+    );
+    const catalogs = new WeakMap<HandlerModules, InstanceType<HandlerModules['JobCatalog']>>();
+    const catalogOf = (m: HandlerModules) => {
+      const catalog = catalogs.get(m) ?? new m.JobCatalog(m.jobTypes, JSON.parse(config.jobSettingsJson));
+      catalogs.set(m, catalog);
+      return catalog;
+    };
+    // Each component keeps its SDK clients across reloads; only the handler code is new.
+    const owned = new Map<string, ReturnType<ComponentClientFactory['for']>>();
+    const clients = (m: HandlerModules, component: LocalComponent, jobType?: string) => {
+      const key = `${component}/${jobType ?? ''}`;
+      const own = owned.get(key) ?? factory.for(component, jobType);
+      owned.set(key, own);
       return {
-        catalog,
+        catalog: catalogOf(m),
         tableName: provisioned.tableName,
         shards: config.table,
         documentClient: own.documentClient,
@@ -185,21 +210,23 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       if (!queue) throw new Error(`No queue was provisioned for ${job.name}`);
       const high = queue.highPriority;
       // On AWS the event-source mapping calls SQS with the processor's role: each has its own clients here.
-      const eventSourceClient = clients('event-source', job.name).sqsClient;
+      const eventSourceClient = clients(handlers.modules, 'event-source', job.name).sqsClient;
       // One processor for both lanes, as on AWS: two event sources invoke the same function.
-      const handler = wrap(
-        job.name,
-        wireProcessorHandler({
-          ...clients('processor', job.name),
-          jobName: job.name,
-          queueUrl: queue.queueUrl,
-          deadLetterQueueUrl: queue.deadLetterQueueUrl,
-          ...(high
-            ? { highPriority: { queueUrl: high.queueUrl, deadLetterQueueUrl: high.deadLetterQueueUrl } }
-            : {}),
-          retentionDays: config.retentionDays,
-          ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
-        }),
+      const handler = handlers.live((m) =>
+        wrap(
+          job.name,
+          m.wiring.wireProcessorHandler({
+            ...clients(m, 'processor', job.name),
+            jobName: job.name,
+            queueUrl: queue.queueUrl,
+            deadLetterQueueUrl: queue.deadLetterQueueUrl,
+            ...(high
+              ? { highPriority: { queueUrl: high.queueUrl, deadLetterQueueUrl: high.deadLetterQueueUrl } }
+              : {}),
+            retentionDays: config.retentionDays,
+            ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+          }),
+        ),
       );
       const source = (lane: ProvisionedLane, maxConcurrency: number) =>
         startEventSource({
@@ -231,43 +258,53 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const api: ApiServer = await startApiServer(
       // Each runs as its function, so readable log lines can name it (API logs carry no context).
       namedFunctions({
-        submit: wireSubmitHandler({
-          ...clients('submit'),
-          queueUrls,
-          retentionDays: config.retentionDays,
-          maxBodyBytes: config.maxBodyBytes,
-          ...(options.backlogCacheMs !== undefined ? { backlogCacheMs: options.backlogCacheMs } : {}),
-        }),
-        getJob: wireGetJobHandler(clients('get-job')),
-        listJobs: wireListJobsHandler(clients('list-jobs')),
-        cancelJob: wireCancelJobHandler({ ...clients('cancel-job'), retentionDays: config.retentionDays }),
-        retryJob: wireRetryJobHandler({
-          ...clients('retry-job'),
-          queueUrls,
-          retentionDays: config.retentionDays,
-        }),
-        redrive: wireRedriveHandler({
-          ...clients('redrive'),
-          queueUrls,
-          deadLetterQueueUrls,
-          retentionDays: config.retentionDays,
-        }),
+        submit: handlers.live((m) =>
+          m.wiring.wireSubmitHandler({
+            ...clients(m, 'submit'),
+            queueUrls,
+            retentionDays: config.retentionDays,
+            maxBodyBytes: config.maxBodyBytes,
+            ...(options.backlogCacheMs !== undefined ? { backlogCacheMs: options.backlogCacheMs } : {}),
+          }),
+        ),
+        getJob: handlers.live((m) => m.wiring.wireGetJobHandler(clients(m, 'get-job'))),
+        listJobs: handlers.live((m) => m.wiring.wireListJobsHandler(clients(m, 'list-jobs'))),
+        cancelJob: handlers.live((m) =>
+          m.wiring.wireCancelJobHandler({ ...clients(m, 'cancel-job'), retentionDays: config.retentionDays }),
+        ),
+        retryJob: handlers.live((m) =>
+          m.wiring.wireRetryJobHandler({
+            ...clients(m, 'retry-job'),
+            queueUrls,
+            retentionDays: config.retentionDays,
+          }),
+        ),
+        redrive: handlers.live((m) =>
+          m.wiring.wireRedriveHandler({
+            ...clients(m, 'redrive'),
+            queueUrls,
+            deadLetterQueueUrls,
+            retentionDays: config.retentionDays,
+          }),
+        ),
       }),
-      { port: options.port, host: options.host },
+      { port: options.port, ...(options.host !== undefined ? { host: options.host } : {}), adminPrincipal },
     );
     stack.push(() => api.stop());
 
     // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
-    const sweeper = wireSweeperHandler({
-      ...clients('sweeper'),
-      queueUrls,
-      deadLetterQueueUrls,
-      staleAfterSeconds: sweeperStaleAfterSeconds(config),
-      maxJobsPerRun: config.sweeper.maxJobsPerRun,
-      retentionDays: config.retentionDays,
-      // The processors' lease: a dead worker's job is recovered once its lease has run out.
-      ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
-    });
+    const sweeper = handlers.live((m) =>
+      m.wiring.wireSweeperHandler({
+        ...clients(m, 'sweeper'),
+        queueUrls,
+        deadLetterQueueUrls,
+        staleAfterSeconds: sweeperStaleAfterSeconds(config),
+        maxJobsPerRun: config.sweeper.maxJobsPerRun,
+        retentionDays: config.retentionDays,
+        // The processors' lease: a dead worker's job is recovered once its lease has run out.
+        ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+      }),
+    );
     let running: Promise<SweeperResult> | undefined;
     const sweep = () => {
       running ??= sweeper().finally(() => {
@@ -299,6 +336,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       eventSources,
       highPriorityEventSources,
       sweep,
+      adminPrincipal,
+      reload: (modules: HandlerModules) => {
+        checkSameJobTypes(handlers.modules, modules);
+        handlers.swap(modules);
+      },
       stop: () => {
         stopped ??= unwind();
         return stopped;

@@ -4,10 +4,14 @@
  * Environment: PORT (default 3000), HOST (default 127.0.0.1), LOCAL_DYNAMODB
  * (auto | dynamodb-local | dynalite), ASYNC_ENDPOINTS_LOCAL (JSON config overrides),
  * POWERTOOLS_LOG_LEVEL (default INFO), ASYNC_ENDPOINTS_LOG_FORMAT / --log-format (pretty | json;
- * default pretty on a terminal), ASYNC_ENDPOINTS_RAW_EMF / --raw-emf (print EMF lines too).
+ * default pretty on a terminal), ASYNC_ENDPOINTS_RAW_EMF / --raw-emf (print EMF lines too),
+ * ASYNC_ENDPOINTS_LOCAL_ADMIN (the admin principal, default local-admin). `--dev` (`npm run dev`)
+ * reloads the handlers when lambdas/ changes.
  */
+import { resolve } from 'node:path';
 import { ConfigError } from '../lib/config-error';
 import { banner } from './banner';
+import { watchHandlers } from './dev/watch-handlers';
 import type { DynamoDbChoice } from './emulators/dynamodb';
 import { loadLocalConfig } from './local-config';
 import { startLocalSystem } from './local-system';
@@ -46,8 +50,15 @@ async function main(): Promise<void> {
     onError: (error) => console.error('event source:', error instanceof Error ? error.message : error),
   });
   console.log(banner(system, performance.now() - started));
+  // `npm run dev`: the handlers reload when lambdas/ changes; emulators and data stay.
+  const watcher = process.argv.includes('--dev')
+    ? watchHandlers({ root: resolve(__dirname, '..'), system })
+    : undefined;
 
-  signals.ready(() => system.stop());
+  signals.ready(() => {
+    watcher?.close();
+    return system.stop();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isLoopback, JobsClient, regionFromUrl, sigV4Authenticator } from '../../client';
+import { LOCAL_ADMIN_ENV, LOCAL_ADMIN_PRINCIPAL } from '../../client/signing';
+import {
+  DEFAULT_LOCAL_ADMIN_PRINCIPAL,
+  LOCAL_ADMIN_ENV as SERVER_LOCAL_ADMIN_ENV,
+} from '../../local/api-gateway-event';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -191,5 +196,30 @@ describe('choosing how to authenticate', () => {
     expect(seen[1]?.get('authorization')).toMatch(/\/us-west-2\/execute-api\/aws4_request/);
     expect(seen[1]?.get('x-api-key')).toBe('key-1');
     expect(seen[1]?.get('x-local-principal')).toBeNull();
+  });
+
+  it('names the local admin principal on admin routes only, as the local server expects', async () => {
+    expect([LOCAL_ADMIN_PRINCIPAL, LOCAL_ADMIN_ENV]).toEqual([
+      DEFAULT_LOCAL_ADMIN_PRINCIPAL,
+      SERVER_LOCAL_ADMIN_ENV,
+    ]);
+    const seen: string[] = [];
+    const capture: typeof fetch = async (input, init) => {
+      seen.push(`${new URL(String(input)).pathname} ${new Headers(init?.headers).get('x-local-principal')}`);
+      return new Response('{"items":[],"nextCursor":null}', {
+        headers: { 'Content-Type': 'application/json' },
+      });
+    };
+    const alice = new JobsClient({ url: 'http://localhost:3000', principal: 'alice', fetch: capture });
+    await alice.list();
+    await alice.redrive('fail');
+    await new JobsClient({ url: 'http://localhost:3000', adminPrincipal: 'ops', fetch: capture }).redrive(
+      'fail',
+    );
+    expect(seen).toEqual([
+      '/jobs alice',
+      `/admin/jobs/fail/redrive ${DEFAULT_LOCAL_ADMIN_PRINCIPAL}`,
+      '/admin/jobs/fail/redrive ops',
+    ]);
   });
 });

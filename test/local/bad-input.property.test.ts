@@ -16,6 +16,7 @@ import { MAX_CALLER_BYTES } from '../../lambdas/api/caller';
 import { MAX_JSON_DEPTH } from '../../lambdas/api/parse-body';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { loadLocalConfig } from '../../local/local-config';
+import { hasDotSegment } from '../../local/request-path';
 import { safeDecode } from '../../local/safe-decode';
 import { useLocalSystem } from '../support/local-e2e';
 import { type GeneratedRequest, requestArbitrary } from '../support/request-arbitraries';
@@ -39,7 +40,9 @@ interface Answer {
 /** Sends the request byte for byte: node:http, not fetch, which would refuse or rewrite parts. */
 function send(request: GeneratedRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${local.system.url}${request.path}`, { method: request.method, agent });
+    // The path as an option, not in a URL: WHATWG URL parsing would resolve its dot segments.
+    const { hostname, port } = new URL(local.system.url);
+    const req = httpRequest({ host: hostname, port, path: request.path, method: request.method, agent });
     for (const [name, value] of request.headers) req.setHeader(name, value);
     if (request.body.byteLength > 0) req.setHeader('Content-Length', request.body.byteLength);
     req.on('response', (res) => {
@@ -76,10 +79,17 @@ function jsonDepth(text: string): number {
   return deepest;
 }
 
-type Route = { kind: 'health' } | { kind: 'jobs' } | { kind: 'job'; nameOrId: string } | { kind: 'none' };
+type Route =
+  | { kind: 'health' }
+  | { kind: 'jobs' }
+  | { kind: 'job'; nameOrId: string }
+  | { kind: 'none' }
+  | { kind: 'dot-segment' };
 
 /** The route the local API Gateway picks, as README's "Local mode" describes it. */
 function routeOf(path: string): Route {
+  // Refused before routing (`/jobs/../health` would otherwise be routed as `/health`).
+  if (hasDotSegment(path)) return { kind: 'dot-segment' };
   // The request target is a path: `//jobs/x` is not the host `jobs`.
   const segments = new URL(`http://localhost${path}`).pathname.split('/').filter(Boolean);
   if (segments.length === 1 && segments[0] === 'health') return { kind: 'health' };
@@ -169,6 +179,10 @@ async function checkContract(request: GeneratedRequest): Promise<void> {
     case 'jobs':
       // GET /jobs (listing) is being added; until it lands this is ROUTE_NOT_FOUND. Either way,
       // the checks above apply: no 5xx, and a problem document for any 4xx.
+      return;
+    case 'dot-segment':
+      expect(answer.status, where).toBe(400);
+      if (problem) expect(problem.code, where).toBe('INVALID_PATH');
       return;
     case 'none':
       expect(answer.status, where).toBe(404);

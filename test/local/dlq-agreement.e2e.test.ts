@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJobMessage } from '../../lambdas/adapters/job-message';
 import { SqsJobQueue } from '../../lambdas/adapters/sqs-job-queue';
 import { RECEIVE_LIMIT_EXCEEDED } from '../../lambdas/core/use-cases/reconcile-dead-letters';
+import { DEFAULT_LOCAL_ADMIN_PRINCIPAL } from '../../local/api-gateway-event';
 import { loadLocalConfig } from '../../local/local-config';
 import type { LocalProcessor } from '../../local/local-system';
 import { acceptedId, jobOf, until, useLocalSystem } from '../support/local-e2e';
@@ -132,7 +133,7 @@ describe('records and DLQs agree when SQS dead-letters a message itself', () => 
 
     const redrive = await local.client.request('POST', '/admin/jobs/echo/redrive', {
       body: JSON.stringify({ jobIds: [id] }),
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'X-Local-Principal': DEFAULT_LOCAL_ADMIN_PRINCIPAL },
     });
     expect(redrive.status).toBe(200);
     expect(redrive.body).toMatchObject({ moved: 1, complete: true });

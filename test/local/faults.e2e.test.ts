@@ -27,6 +27,7 @@ import { ENQUEUE_FAILED } from '../../lambdas/core/use-cases/submit-job';
 import { WORKER_LOST } from '../../lambdas/core/use-cases/sweep-jobs';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { ACTIVE_INDEX } from '../../lambdas/table-schema';
+import { DEFAULT_LOCAL_ADMIN_PRINCIPAL } from '../../local/api-gateway-event';
 import { LOCAL_AWS } from '../../local/emulators/types';
 import { loadLocalConfig } from '../../local/local-config';
 import { type LocalProcessor, type LocalSystem, startLocalSystem } from '../../local/local-system';
@@ -471,7 +472,7 @@ async function redriveAll(name: string) {
   for (let call = 0; call < 5; call++) {
     const reply = await client.request('POST', `/admin/jobs/${name}/redrive`, {
       body: JSON.stringify({ max: 10_000, ratePerSecond: 500 }),
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'X-Local-Principal': DEFAULT_LOCAL_ADMIN_PRINCIPAL },
     });
     expect(reply.status).toBe(200);
     totals.calls += 1;

@@ -10,6 +10,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
+import { DEFAULT_LOCAL_ADMIN_PRINCIPAL } from '../../local/api-gateway-event';
 import { loadLocalConfig } from '../../local/local-config';
 import { validateResponse } from '../support/local-client';
 import { acceptedId, until, useLocalSystem } from '../support/local-e2e';
@@ -171,7 +172,7 @@ describe('priorities', () => {
 
     const reply = await local.client.request('POST', '/admin/jobs/fail/redrive', {
       body: JSON.stringify({}),
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'X-Local-Principal': DEFAULT_LOCAL_ADMIN_PRINCIPAL },
     });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ moved: 2, complete: true });

@@ -9,6 +9,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../lambdas/core/job';
+import { DEFAULT_LOCAL_ADMIN_PRINCIPAL } from '../../local/api-gateway-event';
 import { loadLocalConfig } from '../../local/local-config';
 import { acceptedId, until, useLocalSystem } from '../support/local-e2e';
 
@@ -40,7 +41,7 @@ async function finished(id: string): Promise<JobView> {
 function redrive(name: string, body: unknown = {}) {
   return local.client.request('POST', `/admin/jobs/${name}/redrive`, {
     body: JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', 'X-Local-Principal': DEFAULT_LOCAL_ADMIN_PRINCIPAL },
   });
 }
 
@@ -174,5 +175,17 @@ describe('owner retry and admin redrive, end to end', () => {
     expect((await redrive('nope')).status).toBe(404);
     expect((await local.client.request('GET', '/admin/jobs/fail/redrive')).status).toBe(405);
     expect((await local.client.request('GET', `/jobs/${ids.a}/retry`)).status).toBe(405);
+  });
+
+  it('answers 403, as IAM would, to a caller that is not the admin principal', async () => {
+    const callers: Record<string, string>[] = [{}, { 'X-Local-Principal': 'someone-else' }];
+    for (const headers of callers) {
+      const reply = await local.client.request('POST', '/admin/jobs/fail/redrive', {
+        body: '{}',
+        headers: { 'Content-Type': 'application/json', ...headers },
+      });
+      expect(reply.status).toBe(403);
+      expect(reply.body).toMatchObject({ title: 'ACCESS_DENIED' });
+    }
   });
 });
