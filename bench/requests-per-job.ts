@@ -8,8 +8,10 @@
  * (one GET per job, which also checks every job ended as expected). Then the plain sample
  * (SendMessage, event source, one PutItem) runs the same N jobs against the same emulators.
  * The counts are priced with the dated price table, side by side with Step Functions Standard.
+ * Last, sleep jobs of 1 s and 60 s run at the default settings, to count and price the cancel
+ * checks a running job makes (`cancelCheckSeconds`: reads of its cancel flag between renewals).
  *
- *   npm run bench -- --only requests [--quick] [--jobs N] [--clients C]
+ *   npm run bench -- --only requests [--quick] [--jobs N] [--clients C] [--longJobs N]
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startEventSource } from '../local/event-source';
@@ -37,7 +39,7 @@ import { benchPrices } from './support/prices';
 import { progress } from './support/progress';
 import type { Benchmark, TargetCheck } from './support/report';
 import { setting } from './support/report';
-import { RequestCounter, type RequestCounts, total } from './support/request-counter';
+import { PROJECTED_GET_ITEM, RequestCounter, type RequestCounts, total } from './support/request-counter';
 import { dollars, median, round } from './support/stats';
 
 /** JobApi's default memory for the API functions, MiB. */
@@ -57,6 +59,16 @@ const OUTCOMES: readonly Outcome[] = [
   { name: 'retried', jobName: 'flaky', input: () => ({ failTimes: 1 }), expectedStatus: 'Completed' },
   { name: 'permanent', jobName: 'fail', input: () => ({ permanent: true }), expectedStatus: 'Failed' },
 ];
+
+/**
+ * Running jobs whose cancel checks are priced: sleep (io, batches of 10) for 1 s and 60 s. The
+ * sleep job type's timeout is raised for the run, so a 60 s job is not cut off.
+ */
+const RUNNING = [
+  { name: 'running1s', ms: 1_000 },
+  { name: 'running60s', ms: 60_000 },
+] as const;
+const RUNNING_CONFIG = { jobTypes: { sleep: { timeoutSeconds: 120 } } };
 
 /** Per-job view of one outcome's counts. */
 interface PhaseFigures {
@@ -193,6 +205,7 @@ export const requestsPerJob: Benchmark = {
     const system = await startBenchSystem({
       counter,
       wrapProcessor: (_name, processor) => timed(() => invocations, processor),
+      config: RUNNING_CONFIG,
     });
     const show = progress();
     const phases: Record<string, PhaseFigures> = {};
@@ -246,6 +259,40 @@ export const requestsPerJob: Benchmark = {
             op,
             { perPoll: round(c.attempts / jobs, 3), unitsPerPoll: round(c.capacityUnits / jobs, 3) },
           ]),
+        );
+      }
+
+      // Running jobs: what their cancel checks add. A wave of io jobs runs in parallel.
+      const sleepSource = system.eventSources.sleep;
+      if (!sleepSource) throw new Error('No event source for sleep');
+      for (const running of RUNNING) {
+        const count =
+          running.ms > 10_000
+            ? setting(options, 'longJobs', 50, 20)
+            : setting(options, 'jobs', 1000, 200) / 5;
+        const before = sleepSource.stats.messagesDeleted;
+        counter.reset();
+        invocations = [];
+        const label = `[requests] ${running.name} (sleep ${running.ms} ms)`;
+        const submitted = await submitOverHttp(
+          system.url,
+          'sleep',
+          count,
+          clients,
+          () => ({ ms: running.ms }),
+          (n) => show.update(`${label}: submitted ${n}/${count}`),
+        );
+        await waitFor(
+          () => sleepSource.stats.messagesDeleted - before,
+          count,
+          (n) => show.update(`${label}: submitted ${count}/${count}, done ${n}/${count}`),
+        );
+        phases[running.name] = figuresOf(
+          counter.snapshot(),
+          count,
+          new Set(['event-source']),
+          invocations,
+          submitted.latenciesMs,
         );
       }
 
@@ -322,6 +369,13 @@ export const requestsPerJob: Benchmark = {
         oursOverStepFunctions: round(ours.total / stepFunctions.total, 3),
       };
     }
+    const cancelChecks = Object.fromEntries(
+      RUNNING.map((running) => [
+        running.name,
+        cancelCheckCost(phases[running.name] as PhaseFigures, running.ms, memoryOf('sleep'), prices),
+      ]),
+    );
+    costs.cancelChecks = cancelChecks;
     const plain = phases.plainSample as PhaseFigures;
     const plainCost = costPerMillionJobs(usageOf(plain, memoryOf('echo'), true), prices);
     costs.plainSample = { ours: roundCost(plainCost) };
@@ -350,6 +404,16 @@ export const requestsPerJob: Benchmark = {
         ok: successCost.oursOverStepFunctions <= 1 / 15,
         unit: 'ratio',
       },
+      ...RUNNING.map((running): TargetCheck => {
+        const c = cancelChecks[running.name] as CancelCheckCost;
+        return {
+          name: `cancel checks' share of a ${running.ms / 1000} s job's cost`,
+          value: c.percentOfJobCost,
+          target: '<= 5 %',
+          ok: c.percentOfJobCost <= 5,
+          unit: '%',
+        };
+      }),
     ];
     const line = (name: string, f: PhaseFigures) =>
       `${name.padEnd(12)} ${String(f.atFullBatchesPerJob).padStart(6)} req/job at batches of 10 ` +
@@ -382,11 +446,65 @@ export const requestsPerJob: Benchmark = {
         ...OUTCOMES.map((o) => line(o.name, phases[o.name] as PhaseFigures)),
         line('plain sample', plain),
         ...[...OUTCOMES.map((o) => o.name), 'plainSample'].map(costLine),
+        ...RUNNING.map((running) => {
+          const c = cancelChecks[running.name] as CancelCheckCost;
+          return (
+            `${`${running.ms / 1000} s job`.padEnd(12)} ${c.checksPerJob} cancel checks/job ` +
+            `(${c.readUnitsPerJob} RRU): +${dollars(c.usdPerMillionJobs)}/M jobs, ` +
+            `+${c.percentOfJobCost} % of the job's cost, +${c.percentOfPlatformOverhead} % of the platform overhead`
+          );
+        }),
       ],
       targets,
     };
   },
 };
+
+/** What a running job's cancel checks add, per million jobs. */
+interface CancelCheckCost {
+  /** Reads of the cancel flag per job, as counted. */
+  readonly checksPerJob: number;
+  /** Their read units per job, as the emulator reported them. */
+  readonly readUnitsPerJob: number;
+  /** Their price, USD per million jobs. */
+  readonly usdPerMillionJobs: number;
+  /** Of the whole job: platform overhead plus the processor's Lambda time running it. */
+  readonly percentOfJobCost: number;
+  /** Of the platform overhead alone (the processor priced at its 60 ms per batch, no job time). */
+  readonly percentOfPlatformOverhead: number;
+  readonly jobCostPerMillion: number;
+  readonly platformOverheadPerMillion: number;
+}
+
+/**
+ * Prices `f`'s cancel checks: the job's cost with and without their read units, at full
+ * batches of 10, the processor billed `durationMs` (its records run in parallel) plus the
+ * platform's share per batch.
+ */
+function cancelCheckCost(
+  f: PhaseFigures,
+  durationMs: number,
+  memoryMiB: number,
+  prices: ReturnType<typeof benchPrices>,
+): CancelCheckCost {
+  const checkUnits = f.unitsPerJob[PROJECTED_GET_ITEM] ?? 0;
+  const overhead = usageOf(f, memoryMiB, true);
+  const job = { ...overhead, processorMs: durationMs + AWS_DURATION_ASSUMPTIONS.processorMsPerBatch };
+  const withoutChecks = (usage: PlatformUsage) =>
+    costPerMillionJobs({ ...usage, dynamoDbReadUnits: usage.dynamoDbReadUnits - checkUnits }, prices).total;
+  const jobCost = costPerMillionJobs(job, prices).total;
+  const overheadCost = costPerMillionJobs(overhead, prices).total;
+  const added = jobCost - withoutChecks(job);
+  return {
+    checksPerJob: round(f.requestsPerJob[PROJECTED_GET_ITEM] ?? 0, 2),
+    readUnitsPerJob: round(checkUnits, 2),
+    usdPerMillionJobs: round(added, 3),
+    percentOfJobCost: round((100 * added) / withoutChecks(job), 2),
+    percentOfPlatformOverhead: round((100 * added) / withoutChecks(overhead), 2),
+    jobCostPerMillion: round(jobCost, 2),
+    platformOverheadPerMillion: round(overheadCost, 2),
+  };
+}
 
 /** The plain sample's submit: SendMessage only (its record is written on processing). */
 function bareSubmitOnly(counter: RequestCounter, endpoint: string, queueUrl: string) {
