@@ -71,7 +71,7 @@ export class LeaseKeeper {
     this.current = options.job;
   }
 
-  /** The newest record: the claim, or the last renewal's result. */
+  /** The newest record: the claim, the last renewal's result, or the record a cancel check read back. */
   get job(): Job {
     return this.current;
   }
