@@ -11,7 +11,7 @@
  * Last, sleep jobs of 1 s and 60 s run at the default settings, to count and price the cancel
  * checks a running job makes (`cancelCheckSeconds`: reads of its cancel flag between renewals).
  *
- *   npm run bench -- --only requests [--quick] [--jobs N] [--clients C] [--longJobs N]
+ *   npm run bench -- --only requests [--quick] [--jobs N] [--clients C] [--longJobs N] [--runningOnly 1]
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startEventSource } from '../local/event-source';
@@ -200,6 +200,8 @@ export const requestsPerJob: Benchmark = {
   async run(options) {
     const jobs = setting(options, 'jobs', 1000, 200);
     const clients = setting(options, 'clients', 16, 16);
+    // `--runningOnly 1`: only the running jobs' cancel checks (a few minutes less).
+    const runningOnly = setting(options, 'runningOnly', 0, 0) > 0;
     const counter = new RequestCounter();
     let invocations: Invocation[] = [];
     const system = await startBenchSystem({
@@ -210,8 +212,60 @@ export const requestsPerJob: Benchmark = {
     const show = progress();
     const phases: Record<string, PhaseFigures> = {};
     const polls: Record<string, unknown> = {};
+    // The plain sample on the same emulators: SendMessage; event source; one PutItem.
+    const runPlainSample = async () => {
+      const { QueueUrl: plainUrl } = await system.sqs.client.send(
+        new CreateQueueCommand({ QueueName: 'bench-plain-sample' }),
+      );
+      const { Attributes } = await system.sqs.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: plainUrl, AttributeNames: ['QueueArn'] }),
+      );
+      if (!plainUrl || !Attributes?.QueueArn) throw new Error('Could not create the plain sample queue');
+      counter.reset();
+      invocations = [];
+      const plainSubmit = bareSubmitOnly(counter, system.sqs.endpoint, plainUrl);
+      const echo = system.config.jobTypes.find((job) => job.name === 'echo');
+      const plainSource = startEventSource({
+        client: counter.attach(ownSqsClient(system.sqs.endpoint), 'plain-event-source'),
+        queueUrl: plainUrl,
+        queueArn: Attributes.QueueArn,
+        batchSize: echo?.settings.batchSize ?? FULL_BATCH,
+        maxBatchingWindowMs: 0,
+        maxConcurrency: echo?.settings.maxConcurrency ?? 5,
+        functionTimeoutMs: 30_000,
+        functionName: 'plain-sample-consumer',
+        handler: timed(
+          () => invocations,
+          batchHandler(
+            plainProcessRecord({
+              documentClient: counter.attach(ownDocumentClient(system.dynamodb.endpoint), 'plain-processor'),
+              tableName: system.provisioned.tableName,
+            }),
+          ),
+        ) as LocalProcessor,
+      });
+      const plainMs = await pool(
+        jobs,
+        clients,
+        (index) => plainSubmit(index),
+        (n) => show.update(`[requests] plain sample: submitted ${n}/${jobs}`),
+      );
+      await waitFor(
+        () => plainSource.stats.messagesDeleted,
+        jobs,
+        (n) => show.update(`[requests] plain sample: done ${n}/${jobs}`),
+      );
+      phases.plainSample = figuresOf(
+        counter.snapshot(),
+        jobs,
+        new Set(['plain-event-source']),
+        invocations,
+        plainMs,
+      );
+      await plainSource.stop();
+    };
     try {
-      for (const outcome of OUTCOMES) {
+      for (const outcome of runningOnly ? [] : OUTCOMES) {
         const source = system.eventSources[outcome.jobName];
         if (!source) throw new Error(`No event source for ${outcome.jobName}`);
         const before = source.stats.messagesDeleted;
@@ -296,56 +350,7 @@ export const requestsPerJob: Benchmark = {
         );
       }
 
-      // The plain sample on the same emulators: SendMessage; event source; one PutItem.
-      const { QueueUrl: plainUrl } = await system.sqs.client.send(
-        new CreateQueueCommand({ QueueName: 'bench-plain-sample' }),
-      );
-      const { Attributes } = await system.sqs.client.send(
-        new GetQueueAttributesCommand({ QueueUrl: plainUrl, AttributeNames: ['QueueArn'] }),
-      );
-      if (!plainUrl || !Attributes?.QueueArn) throw new Error('Could not create the plain sample queue');
-      counter.reset();
-      invocations = [];
-      const plainSubmit = bareSubmitOnly(counter, system.sqs.endpoint, plainUrl);
-      const echo = system.config.jobTypes.find((job) => job.name === 'echo');
-      const plainSource = startEventSource({
-        client: counter.attach(ownSqsClient(system.sqs.endpoint), 'plain-event-source'),
-        queueUrl: plainUrl,
-        queueArn: Attributes.QueueArn,
-        batchSize: echo?.settings.batchSize ?? FULL_BATCH,
-        maxBatchingWindowMs: 0,
-        maxConcurrency: echo?.settings.maxConcurrency ?? 5,
-        functionTimeoutMs: 30_000,
-        functionName: 'plain-sample-consumer',
-        handler: timed(
-          () => invocations,
-          batchHandler(
-            plainProcessRecord({
-              documentClient: counter.attach(ownDocumentClient(system.dynamodb.endpoint), 'plain-processor'),
-              tableName: system.provisioned.tableName,
-            }),
-          ),
-        ) as LocalProcessor,
-      });
-      const plainMs = await pool(
-        jobs,
-        clients,
-        (index) => plainSubmit(index),
-        (n) => show.update(`[requests] plain sample: submitted ${n}/${jobs}`),
-      );
-      await waitFor(
-        () => plainSource.stats.messagesDeleted,
-        jobs,
-        (n) => show.update(`[requests] plain sample: done ${n}/${jobs}`),
-      );
-      phases.plainSample = figuresOf(
-        counter.snapshot(),
-        jobs,
-        new Set(['plain-event-source']),
-        invocations,
-        plainMs,
-      );
-      await plainSource.stop();
+      if (!runningOnly) await runPlainSample();
     } finally {
       show.done();
       await system.stop();
@@ -354,7 +359,48 @@ export const requestsPerJob: Benchmark = {
     const prices = benchPrices();
     const memoryOf = (name: string) =>
       system.config.jobTypes.find((job) => job.name === name)?.settings.memoryMiB ?? 512;
-    const costs: Record<string, unknown> = {};
+    const cancelChecks = Object.fromEntries(
+      RUNNING.map((running) => [
+        running.name,
+        cancelCheckCost(phases[running.name] as PhaseFigures, running.ms, memoryOf('sleep'), prices),
+      ]),
+    );
+    const cancelCheckTargets = RUNNING.map((running): TargetCheck => {
+      const c = cancelChecks[running.name] as CancelCheckCost;
+      return {
+        name: `cancel checks' share of a ${running.ms / 1000} s job's cost`,
+        value: c.percentOfJobCost,
+        target: '<= 5 %',
+        ok: c.percentOfJobCost <= 5,
+        unit: '%',
+      };
+    });
+    const cancelCheckLines = RUNNING.map((running) => {
+      const c = cancelChecks[running.name] as CancelCheckCost;
+      return (
+        `${`${running.ms / 1000} s job`.padEnd(12)} ${c.checksPerJob} cancel checks/job ` +
+        `(${c.readUnitsPerJob} RRU): +${dollars(c.usdPerMillionJobs)}/M jobs, ` +
+        `+${c.percentOfJobCost} % of the job's cost (${dollars(c.jobCostPerMillion)}/M), ` +
+        `+${c.percentOfPlatformOverhead} % of the platform overhead (${dollars(c.platformOverheadPerMillion)}/M)`
+      );
+    });
+    const settings = {
+      jobs,
+      clients,
+      dynamodb: system.dynamodb.kind,
+      sqs: system.sqs.name,
+      prices: { asOf: prices.asOf, source: prices.source },
+      awsDurations: AWS_DURATION_ASSUMPTIONS,
+    };
+    if (runningOnly) {
+      return {
+        settings,
+        figures: { phases, costs: { cancelChecks }, prices },
+        summary: cancelCheckLines,
+        targets: cancelCheckTargets,
+      };
+    }
+    const costs: Record<string, unknown> = { cancelChecks };
     for (const outcome of OUTCOMES) {
       const f = phases[outcome.name] as PhaseFigures;
       const attempts = outcome.name === 'retried' ? 2 : 1;
@@ -369,13 +415,6 @@ export const requestsPerJob: Benchmark = {
         oursOverStepFunctions: round(ours.total / stepFunctions.total, 3),
       };
     }
-    const cancelChecks = Object.fromEntries(
-      RUNNING.map((running) => [
-        running.name,
-        cancelCheckCost(phases[running.name] as PhaseFigures, running.ms, memoryOf('sleep'), prices),
-      ]),
-    );
-    costs.cancelChecks = cancelChecks;
     const plain = phases.plainSample as PhaseFigures;
     const plainCost = costPerMillionJobs(usageOf(plain, memoryOf('echo'), true), prices);
     costs.plainSample = { ours: roundCost(plainCost) };
@@ -404,16 +443,7 @@ export const requestsPerJob: Benchmark = {
         ok: successCost.oursOverStepFunctions <= 1 / 15,
         unit: 'ratio',
       },
-      ...RUNNING.map((running): TargetCheck => {
-        const c = cancelChecks[running.name] as CancelCheckCost;
-        return {
-          name: `cancel checks' share of a ${running.ms / 1000} s job's cost`,
-          value: c.percentOfJobCost,
-          target: '<= 5 %',
-          ok: c.percentOfJobCost <= 5,
-          unit: '%',
-        };
-      }),
+      ...cancelCheckTargets,
     ];
     const line = (name: string, f: PhaseFigures) =>
       `${name.padEnd(12)} ${String(f.atFullBatchesPerJob).padStart(6)} req/job at batches of 10 ` +
@@ -427,14 +457,7 @@ export const requestsPerJob: Benchmark = {
       );
     };
     return {
-      settings: {
-        jobs,
-        clients,
-        dynamodb: system.dynamodb.kind,
-        sqs: system.sqs.name,
-        prices: { asOf: prices.asOf, source: prices.source },
-        awsDurations: AWS_DURATION_ASSUMPTIONS,
-      },
+      settings,
       figures: {
         phases,
         polls,
@@ -446,14 +469,7 @@ export const requestsPerJob: Benchmark = {
         ...OUTCOMES.map((o) => line(o.name, phases[o.name] as PhaseFigures)),
         line('plain sample', plain),
         ...[...OUTCOMES.map((o) => o.name), 'plainSample'].map(costLine),
-        ...RUNNING.map((running) => {
-          const c = cancelChecks[running.name] as CancelCheckCost;
-          return (
-            `${`${running.ms / 1000} s job`.padEnd(12)} ${c.checksPerJob} cancel checks/job ` +
-            `(${c.readUnitsPerJob} RRU): +${dollars(c.usdPerMillionJobs)}/M jobs, ` +
-            `+${c.percentOfJobCost} % of the job's cost, +${c.percentOfPlatformOverhead} % of the platform overhead`
-          );
-        }),
+        ...cancelCheckLines,
       ],
       targets,
     };
