@@ -17,11 +17,11 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } fro
 import { startEventSource } from '../local/event-source';
 import type { LocalProcessor } from '../local/local-system';
 import { batchHandler, plainProcessRecord } from './support/bare-handlers';
+import { type CancelCheckCost, cancelCheckCost } from './support/cancel-check-cost';
 import {
   AWS_DURATION_ASSUMPTIONS,
   type CostBreakdown,
   costPerMillionJobs,
-  type PlatformUsage,
   STEP_FUNCTIONS_WORKFLOW,
   stepFunctionsCostPerMillionJobs,
   stepFunctionsTransitions,
@@ -39,13 +39,16 @@ import { benchPrices } from './support/prices';
 import { progress } from './support/progress';
 import type { Benchmark, TargetCheck } from './support/report';
 import { setting } from './support/report';
-import { PROJECTED_GET_ITEM, RequestCounter, type RequestCounts, total } from './support/request-counter';
-import { dollars, median, round } from './support/stats';
-
-/** JobApi's default memory for the API functions, MiB. */
-const SUBMIT_MEMORY_MIB = 256;
-/** Batch size the issue's targets amortise receives and deletes over. */
-const FULL_BATCH = 10;
+import { RequestCounter } from './support/request-counter';
+import {
+  FULL_BATCH,
+  figuresOf,
+  type Invocation,
+  type PhaseFigures,
+  timed,
+  usageOf,
+} from './support/request-phases';
+import { dollars, round } from './support/stats';
 
 interface Outcome {
   readonly name: 'success' | 'retried' | 'permanent';
@@ -69,126 +72,6 @@ const RUNNING = [
   { name: 'running60s', ms: 60_000 },
 ] as const;
 const RUNNING_CONFIG = { jobTypes: { sleep: { timeoutSeconds: 120 } } };
-
-/** Per-job view of one outcome's counts. */
-interface PhaseFigures {
-  readonly jobs: number;
-  /** "Service.Operation" -> billed requests per job (empty receives left out). */
-  readonly requestsPerJob: Record<string, number>;
-  /** Billed data-plane requests per job, with the local event source's batches as they came. */
-  readonly measuredPerJob: number;
-  /** The same with the event source's receives and deletes at full batches of 10. */
-  readonly atFullBatchesPerJob: number;
-  readonly emptyReceives: number;
-  readonly deliveriesPerJob: number;
-  readonly messagesPerReceive: number;
-  readonly writeUnitsPerJob: number;
-  /** The part of the write units spent on the table's global secondary indexes. */
-  readonly indexWriteUnitsPerJob: number;
-  readonly readUnitsPerJob: number;
-  /** "Service.Operation" -> capacity units per job. */
-  readonly unitsPerJob: Record<string, number>;
-  readonly sdkRetries: number;
-  readonly processorInvocationsPerJob: number;
-  /** Local medians (emulators on a loaded machine): reported, not priced. */
-  readonly processorMsMedian: number;
-  readonly submitMsMedian: number;
-}
-
-interface Invocation {
-  readonly ms: number;
-  readonly records: number;
-}
-
-/** Logs each invocation's duration and size into the array `log()` returns at that moment. */
-function timed(log: () => Invocation[], processor: LocalProcessor): LocalProcessor {
-  return async (event, context) => {
-    const t0 = performance.now();
-    try {
-      return await processor(event, context);
-    } finally {
-      log().push({ ms: performance.now() - t0, records: event.Records.length });
-    }
-  };
-}
-
-/** Folds one phase's counts into per-job figures. `sources` are the event-source components. */
-function figuresOf(
-  counts: RequestCounts,
-  jobs: number,
-  sources: ReadonlySet<string>,
-  invocations: readonly Invocation[],
-  submitMs: readonly number[],
-): PhaseFigures {
-  const requestsPerJob: Record<string, number> = {};
-  const unitsPerJob: Record<string, number> = {};
-  let emptyReceives = 0;
-  let messages = 0;
-  let sourceReceives = 0;
-  let sourceDeletes = 0;
-  for (const [component, byOperation] of Object.entries(counts)) {
-    for (const [operation, count] of Object.entries(byOperation)) {
-      const billed = operation === 'SQS.ReceiveMessage' ? count.attempts - count.empty : count.attempts;
-      if (operation === 'SQS.ReceiveMessage') {
-        emptyReceives += count.empty;
-        if (sources.has(component)) {
-          messages += count.messages;
-          sourceReceives += billed;
-        }
-      }
-      if (sources.has(component) && operation === 'SQS.DeleteMessageBatch') sourceDeletes += billed;
-      requestsPerJob[operation] = (requestsPerJob[operation] ?? 0) + billed / jobs;
-      if (count.capacityUnits > 0) {
-        unitsPerJob[operation] = round((unitsPerJob[operation] ?? 0) + count.capacityUnits / jobs, 3);
-      }
-    }
-  }
-  const measured = Object.values(requestsPerJob).reduce((sum, value) => sum + value, 0);
-  const fullBatchReceivesAndDeletes = (messages + jobs) / FULL_BATCH;
-  const isWrite = (_: string, op: string) =>
-    /PutItem|UpdateItem|DeleteItem|BatchWrite|TransactWrite/.test(op);
-  const isRead = (_: string, op: string) => /GetItem|Query|Scan|BatchGet|TransactGet/.test(op);
-  return {
-    jobs,
-    requestsPerJob: Object.fromEntries(Object.entries(requestsPerJob).map(([op, v]) => [op, round(v, 3)])),
-    measuredPerJob: round(measured, 3),
-    atFullBatchesPerJob: round(
-      measured + (fullBatchReceivesAndDeletes - sourceReceives - sourceDeletes) / jobs,
-      3,
-    ),
-    emptyReceives,
-    deliveriesPerJob: round(messages / jobs, 3),
-    messagesPerReceive: round(messages / Math.max(1, sourceReceives), 2),
-    writeUnitsPerJob: round(total(counts, 'capacityUnits', isWrite) / jobs, 3),
-    indexWriteUnitsPerJob: round(total(counts, 'indexCapacityUnits', isWrite) / jobs, 3),
-    unitsPerJob,
-    readUnitsPerJob: round(total(counts, 'capacityUnits', isRead) / jobs, 3),
-    sdkRetries: total(counts, 'attempts') - total(counts, 'calls'),
-    processorInvocationsPerJob: round(invocations.length / jobs, 3),
-    processorMsMedian: round(median(invocations.map((i) => i.ms)), 1),
-    submitMsMedian: round(median(submitMs), 1),
-  };
-}
-
-/** Usage for the cost model; `fullBatches` amortises receives, deletes and invocations at 10. */
-function usageOf(f: PhaseFigures, processorMemoryMiB: number, fullBatches: boolean): PlatformUsage {
-  const sqs = Object.entries(f.requestsPerJob)
-    .filter(([op]) => op.startsWith('SQS.'))
-    .reduce((sum, [, v]) => sum + v, 0);
-  const measuredSourceShare = f.measuredPerJob - f.atFullBatchesPerJob;
-  return {
-    apiRequests: 1,
-    submitInvocations: 1,
-    submitMs: AWS_DURATION_ASSUMPTIONS.submitMs,
-    submitMemoryMiB: SUBMIT_MEMORY_MIB,
-    sqsRequests: fullBatches ? sqs - measuredSourceShare : sqs,
-    dynamoDbWriteUnits: f.writeUnitsPerJob,
-    dynamoDbReadUnits: f.readUnitsPerJob,
-    processorInvocations: fullBatches ? f.deliveriesPerJob / FULL_BATCH : f.processorInvocationsPerJob,
-    processorMs: AWS_DURATION_ASSUMPTIONS.processorMsPerBatch,
-    processorMemoryMiB,
-  };
-}
 
 const roundCost = (cost: CostBreakdown) =>
   Object.fromEntries(Object.entries(cost).map(([part, usd]) => [part, round(usd, 3)]));
@@ -475,52 +358,6 @@ export const requestsPerJob: Benchmark = {
     };
   },
 };
-
-/** What a running job's cancel checks add, per million jobs. */
-interface CancelCheckCost {
-  /** Reads of the cancel flag per job, as counted. */
-  readonly checksPerJob: number;
-  /** Their read units per job, as the emulator reported them. */
-  readonly readUnitsPerJob: number;
-  /** Their price, USD per million jobs. */
-  readonly usdPerMillionJobs: number;
-  /** Of the whole job: platform overhead plus the processor's Lambda time running it. */
-  readonly percentOfJobCost: number;
-  /** Of the platform overhead alone (the processor priced at its 60 ms per batch, no job time). */
-  readonly percentOfPlatformOverhead: number;
-  readonly jobCostPerMillion: number;
-  readonly platformOverheadPerMillion: number;
-}
-
-/**
- * Prices `f`'s cancel checks: the job's cost with and without their read units, at full
- * batches of 10, the processor billed `durationMs` (its records run in parallel) plus the
- * platform's share per batch.
- */
-function cancelCheckCost(
-  f: PhaseFigures,
-  durationMs: number,
-  memoryMiB: number,
-  prices: ReturnType<typeof benchPrices>,
-): CancelCheckCost {
-  const checkUnits = f.unitsPerJob[PROJECTED_GET_ITEM] ?? 0;
-  const overhead = usageOf(f, memoryMiB, true);
-  const job = { ...overhead, processorMs: durationMs + AWS_DURATION_ASSUMPTIONS.processorMsPerBatch };
-  const withoutChecks = (usage: PlatformUsage) =>
-    costPerMillionJobs({ ...usage, dynamoDbReadUnits: usage.dynamoDbReadUnits - checkUnits }, prices).total;
-  const jobCost = costPerMillionJobs(job, prices).total;
-  const overheadCost = costPerMillionJobs(overhead, prices).total;
-  const added = jobCost - withoutChecks(job);
-  return {
-    checksPerJob: round(f.requestsPerJob[PROJECTED_GET_ITEM] ?? 0, 2),
-    readUnitsPerJob: round(checkUnits, 2),
-    usdPerMillionJobs: round(added, 3),
-    percentOfJobCost: round((100 * added) / withoutChecks(job), 2),
-    percentOfPlatformOverhead: round((100 * added) / withoutChecks(overhead), 2),
-    jobCostPerMillion: round(jobCost, 2),
-    platformOverheadPerMillion: round(overheadCost, 2),
-  };
-}
 
 /** The plain sample's submit: SendMessage only (its record is written on processing). */
 function bareSubmitOnly(counter: RequestCounter, endpoint: string, queueUrl: string) {
