@@ -219,8 +219,9 @@ export class DynamoDbJobStore implements JobStore {
 
   /**
    * One eventually consistent GetItem projecting `cancelRequestedAt` only: 0.5 RRU per started
-   * 4 KB of the item (DynamoDB bills a read by the item's size, not by what it returns; inputs
-   * above `compressAboveBytes` live outside it, so a job item stays a few KB).
+   * 4 KB of the item. DynamoDB bills a read by the item's size, not by what it returns, so an
+   * input or result kept in the item (JSON up to `compressAboveBytes`, gzip above it) is paid
+   * for on every check; the planner prices it (`rruPerCancelCheck`).
    */
   async cancelRequested(id: string): Promise<boolean> {
     const { Item } = await this.client.send(
