@@ -8,18 +8,20 @@
  * (one GET per job, which also checks every job ended as expected). Then the plain sample
  * (SendMessage, event source, one PutItem) runs the same N jobs against the same emulators.
  * The counts are priced with the dated price table, side by side with Step Functions Standard.
+ * Last, sleep jobs of 1 s and 60 s run at the default settings, to count and price the cancel
+ * checks a running job makes (`cancelCheckSeconds`: reads of its cancel flag between renewals).
  *
- *   npm run bench -- --only requests [--quick] [--jobs N] [--clients C]
+ *   npm run bench -- --only requests [--quick] [--jobs N] [--clients C] [--longJobs N] [--runningOnly 1]
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startEventSource } from '../local/event-source';
 import type { LocalProcessor } from '../local/local-system';
 import { batchHandler, plainProcessRecord } from './support/bare-handlers';
+import { type CancelCheckCost, cancelCheckCost } from './support/cancel-check-cost';
 import {
   AWS_DURATION_ASSUMPTIONS,
   type CostBreakdown,
   costPerMillionJobs,
-  type PlatformUsage,
   STEP_FUNCTIONS_WORKFLOW,
   stepFunctionsCostPerMillionJobs,
   stepFunctionsTransitions,
@@ -37,13 +39,16 @@ import { benchPrices } from './support/prices';
 import { progress } from './support/progress';
 import type { Benchmark, TargetCheck } from './support/report';
 import { setting } from './support/report';
-import { RequestCounter, type RequestCounts, total } from './support/request-counter';
-import { dollars, median, round } from './support/stats';
-
-/** JobApi's default memory for the API functions, MiB. */
-const SUBMIT_MEMORY_MIB = 256;
-/** Batch size the issue's targets amortise receives and deletes over. */
-const FULL_BATCH = 10;
+import { RequestCounter } from './support/request-counter';
+import {
+  FULL_BATCH,
+  figuresOf,
+  type Invocation,
+  type PhaseFigures,
+  timed,
+  usageOf,
+} from './support/request-phases';
+import { dollars, round } from './support/stats';
 
 interface Outcome {
   readonly name: 'success' | 'retried' | 'permanent';
@@ -58,125 +63,15 @@ const OUTCOMES: readonly Outcome[] = [
   { name: 'permanent', jobName: 'fail', input: () => ({ permanent: true }), expectedStatus: 'Failed' },
 ];
 
-/** Per-job view of one outcome's counts. */
-interface PhaseFigures {
-  readonly jobs: number;
-  /** "Service.Operation" -> billed requests per job (empty receives left out). */
-  readonly requestsPerJob: Record<string, number>;
-  /** Billed data-plane requests per job, with the local event source's batches as they came. */
-  readonly measuredPerJob: number;
-  /** The same with the event source's receives and deletes at full batches of 10. */
-  readonly atFullBatchesPerJob: number;
-  readonly emptyReceives: number;
-  readonly deliveriesPerJob: number;
-  readonly messagesPerReceive: number;
-  readonly writeUnitsPerJob: number;
-  /** The part of the write units spent on the table's global secondary indexes. */
-  readonly indexWriteUnitsPerJob: number;
-  readonly readUnitsPerJob: number;
-  /** "Service.Operation" -> capacity units per job. */
-  readonly unitsPerJob: Record<string, number>;
-  readonly sdkRetries: number;
-  readonly processorInvocationsPerJob: number;
-  /** Local medians (emulators on a loaded machine): reported, not priced. */
-  readonly processorMsMedian: number;
-  readonly submitMsMedian: number;
-}
-
-interface Invocation {
-  readonly ms: number;
-  readonly records: number;
-}
-
-/** Logs each invocation's duration and size into the array `log()` returns at that moment. */
-function timed(log: () => Invocation[], processor: LocalProcessor): LocalProcessor {
-  return async (event, context) => {
-    const t0 = performance.now();
-    try {
-      return await processor(event, context);
-    } finally {
-      log().push({ ms: performance.now() - t0, records: event.Records.length });
-    }
-  };
-}
-
-/** Folds one phase's counts into per-job figures. `sources` are the event-source components. */
-function figuresOf(
-  counts: RequestCounts,
-  jobs: number,
-  sources: ReadonlySet<string>,
-  invocations: readonly Invocation[],
-  submitMs: readonly number[],
-): PhaseFigures {
-  const requestsPerJob: Record<string, number> = {};
-  const unitsPerJob: Record<string, number> = {};
-  let emptyReceives = 0;
-  let messages = 0;
-  let sourceReceives = 0;
-  let sourceDeletes = 0;
-  for (const [component, byOperation] of Object.entries(counts)) {
-    for (const [operation, count] of Object.entries(byOperation)) {
-      const billed = operation === 'SQS.ReceiveMessage' ? count.attempts - count.empty : count.attempts;
-      if (operation === 'SQS.ReceiveMessage') {
-        emptyReceives += count.empty;
-        if (sources.has(component)) {
-          messages += count.messages;
-          sourceReceives += billed;
-        }
-      }
-      if (sources.has(component) && operation === 'SQS.DeleteMessageBatch') sourceDeletes += billed;
-      requestsPerJob[operation] = (requestsPerJob[operation] ?? 0) + billed / jobs;
-      if (count.capacityUnits > 0) {
-        unitsPerJob[operation] = round((unitsPerJob[operation] ?? 0) + count.capacityUnits / jobs, 3);
-      }
-    }
-  }
-  const measured = Object.values(requestsPerJob).reduce((sum, value) => sum + value, 0);
-  const fullBatchReceivesAndDeletes = (messages + jobs) / FULL_BATCH;
-  const isWrite = (_: string, op: string) =>
-    /PutItem|UpdateItem|DeleteItem|BatchWrite|TransactWrite/.test(op);
-  const isRead = (_: string, op: string) => /GetItem|Query|Scan|BatchGet|TransactGet/.test(op);
-  return {
-    jobs,
-    requestsPerJob: Object.fromEntries(Object.entries(requestsPerJob).map(([op, v]) => [op, round(v, 3)])),
-    measuredPerJob: round(measured, 3),
-    atFullBatchesPerJob: round(
-      measured + (fullBatchReceivesAndDeletes - sourceReceives - sourceDeletes) / jobs,
-      3,
-    ),
-    emptyReceives,
-    deliveriesPerJob: round(messages / jobs, 3),
-    messagesPerReceive: round(messages / Math.max(1, sourceReceives), 2),
-    writeUnitsPerJob: round(total(counts, 'capacityUnits', isWrite) / jobs, 3),
-    indexWriteUnitsPerJob: round(total(counts, 'indexCapacityUnits', isWrite) / jobs, 3),
-    unitsPerJob,
-    readUnitsPerJob: round(total(counts, 'capacityUnits', isRead) / jobs, 3),
-    sdkRetries: total(counts, 'attempts') - total(counts, 'calls'),
-    processorInvocationsPerJob: round(invocations.length / jobs, 3),
-    processorMsMedian: round(median(invocations.map((i) => i.ms)), 1),
-    submitMsMedian: round(median(submitMs), 1),
-  };
-}
-
-/** Usage for the cost model; `fullBatches` amortises receives, deletes and invocations at 10. */
-function usageOf(f: PhaseFigures, processorMemoryMiB: number, fullBatches: boolean): PlatformUsage {
-  const sqs = Object.entries(f.requestsPerJob)
-    .filter(([op]) => op.startsWith('SQS.'))
-    .reduce((sum, [, v]) => sum + v, 0);
-  const measuredSourceShare = f.measuredPerJob - f.atFullBatchesPerJob;
-  return {
-    apiRequests: 1,
-    submitInvocations: 1,
-    submitMs: AWS_DURATION_ASSUMPTIONS.submitMs,
-    submitMemoryMiB: SUBMIT_MEMORY_MIB,
-    sqsRequests: fullBatches ? sqs - measuredSourceShare : sqs,
-    dynamoDbWriteUnits: f.writeUnitsPerJob,
-    dynamoDbReadUnits: f.readUnitsPerJob,
-    processorInvocations: fullBatches ? f.deliveriesPerJob / FULL_BATCH : f.processorInvocationsPerJob,
-    processorMs: AWS_DURATION_ASSUMPTIONS.processorMsPerBatch,
-    processorMemoryMiB,
-  };
-}
+/**
+ * Running jobs whose cancel checks are priced: sleep (io, batches of 10) for 1 s and 60 s. The
+ * sleep job type's timeout is raised for the run, so a 60 s job is not cut off.
+ */
+const RUNNING = [
+  { name: 'running1s', ms: 1_000 },
+  { name: 'running60s', ms: 60_000 },
+] as const;
+const RUNNING_CONFIG = { jobTypes: { sleep: { timeoutSeconds: 120 } } };
 
 const roundCost = (cost: CostBreakdown) =>
   Object.fromEntries(Object.entries(cost).map(([part, usd]) => [part, round(usd, 3)]));
@@ -188,17 +83,72 @@ export const requestsPerJob: Benchmark = {
   async run(options) {
     const jobs = setting(options, 'jobs', 1000, 200);
     const clients = setting(options, 'clients', 16, 16);
+    // `--runningOnly 1`: only the running jobs' cancel checks (a few minutes less).
+    const runningOnly = setting(options, 'runningOnly', 0, 0) > 0;
     const counter = new RequestCounter();
     let invocations: Invocation[] = [];
     const system = await startBenchSystem({
       counter,
       wrapProcessor: (_name, processor) => timed(() => invocations, processor),
+      config: RUNNING_CONFIG,
     });
     const show = progress();
     const phases: Record<string, PhaseFigures> = {};
     const polls: Record<string, unknown> = {};
+    // The plain sample on the same emulators: SendMessage; event source; one PutItem.
+    const runPlainSample = async () => {
+      const { QueueUrl: plainUrl } = await system.sqs.client.send(
+        new CreateQueueCommand({ QueueName: 'bench-plain-sample' }),
+      );
+      const { Attributes } = await system.sqs.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: plainUrl, AttributeNames: ['QueueArn'] }),
+      );
+      if (!plainUrl || !Attributes?.QueueArn) throw new Error('Could not create the plain sample queue');
+      counter.reset();
+      invocations = [];
+      const plainSubmit = bareSubmitOnly(counter, system.sqs.endpoint, plainUrl);
+      const echo = system.config.jobTypes.find((job) => job.name === 'echo');
+      const plainSource = startEventSource({
+        client: counter.attach(ownSqsClient(system.sqs.endpoint), 'plain-event-source'),
+        queueUrl: plainUrl,
+        queueArn: Attributes.QueueArn,
+        batchSize: echo?.settings.batchSize ?? FULL_BATCH,
+        maxBatchingWindowMs: 0,
+        maxConcurrency: echo?.settings.maxConcurrency ?? 5,
+        functionTimeoutMs: 30_000,
+        functionName: 'plain-sample-consumer',
+        handler: timed(
+          () => invocations,
+          batchHandler(
+            plainProcessRecord({
+              documentClient: counter.attach(ownDocumentClient(system.dynamodb.endpoint), 'plain-processor'),
+              tableName: system.provisioned.tableName,
+            }),
+          ),
+        ) as LocalProcessor,
+      });
+      const plainMs = await pool(
+        jobs,
+        clients,
+        (index) => plainSubmit(index),
+        (n) => show.update(`[requests] plain sample: submitted ${n}/${jobs}`),
+      );
+      await waitFor(
+        () => plainSource.stats.messagesDeleted,
+        jobs,
+        (n) => show.update(`[requests] plain sample: done ${n}/${jobs}`),
+      );
+      phases.plainSample = figuresOf(
+        counter.snapshot(),
+        jobs,
+        new Set(['plain-event-source']),
+        invocations,
+        plainMs,
+      );
+      await plainSource.stop();
+    };
     try {
-      for (const outcome of OUTCOMES) {
+      for (const outcome of runningOnly ? [] : OUTCOMES) {
         const source = system.eventSources[outcome.jobName];
         if (!source) throw new Error(`No event source for ${outcome.jobName}`);
         const before = source.stats.messagesDeleted;
@@ -249,56 +199,41 @@ export const requestsPerJob: Benchmark = {
         );
       }
 
-      // The plain sample on the same emulators: SendMessage; event source; one PutItem.
-      const { QueueUrl: plainUrl } = await system.sqs.client.send(
-        new CreateQueueCommand({ QueueName: 'bench-plain-sample' }),
-      );
-      const { Attributes } = await system.sqs.client.send(
-        new GetQueueAttributesCommand({ QueueUrl: plainUrl, AttributeNames: ['QueueArn'] }),
-      );
-      if (!plainUrl || !Attributes?.QueueArn) throw new Error('Could not create the plain sample queue');
-      counter.reset();
-      invocations = [];
-      const plainSubmit = bareSubmitOnly(counter, system.sqs.endpoint, plainUrl);
-      const echo = system.config.jobTypes.find((job) => job.name === 'echo');
-      const plainSource = startEventSource({
-        client: counter.attach(ownSqsClient(system.sqs.endpoint), 'plain-event-source'),
-        queueUrl: plainUrl,
-        queueArn: Attributes.QueueArn,
-        batchSize: echo?.settings.batchSize ?? FULL_BATCH,
-        maxBatchingWindowMs: 0,
-        maxConcurrency: echo?.settings.maxConcurrency ?? 5,
-        functionTimeoutMs: 30_000,
-        functionName: 'plain-sample-consumer',
-        handler: timed(
-          () => invocations,
-          batchHandler(
-            plainProcessRecord({
-              documentClient: counter.attach(ownDocumentClient(system.dynamodb.endpoint), 'plain-processor'),
-              tableName: system.provisioned.tableName,
-            }),
-          ),
-        ) as LocalProcessor,
-      });
-      const plainMs = await pool(
-        jobs,
-        clients,
-        (index) => plainSubmit(index),
-        (n) => show.update(`[requests] plain sample: submitted ${n}/${jobs}`),
-      );
-      await waitFor(
-        () => plainSource.stats.messagesDeleted,
-        jobs,
-        (n) => show.update(`[requests] plain sample: done ${n}/${jobs}`),
-      );
-      phases.plainSample = figuresOf(
-        counter.snapshot(),
-        jobs,
-        new Set(['plain-event-source']),
-        invocations,
-        plainMs,
-      );
-      await plainSource.stop();
+      // Running jobs: what their cancel checks add. A wave of io jobs runs in parallel.
+      const sleepSource = system.eventSources.sleep;
+      if (!sleepSource) throw new Error('No event source for sleep');
+      for (const running of RUNNING) {
+        const count =
+          running.ms > 10_000
+            ? setting(options, 'longJobs', 50, 20)
+            : setting(options, 'jobs', 1000, 200) / 5;
+        const before = sleepSource.stats.messagesDeleted;
+        counter.reset();
+        invocations = [];
+        const label = `[requests] ${running.name} (sleep ${running.ms} ms)`;
+        const submitted = await submitOverHttp(
+          system.url,
+          'sleep',
+          count,
+          clients,
+          () => ({ ms: running.ms }),
+          (n) => show.update(`${label}: submitted ${n}/${count}`),
+        );
+        await waitFor(
+          () => sleepSource.stats.messagesDeleted - before,
+          count,
+          (n) => show.update(`${label}: submitted ${count}/${count}, done ${n}/${count}`),
+        );
+        phases[running.name] = figuresOf(
+          counter.snapshot(),
+          count,
+          new Set(['event-source']),
+          invocations,
+          submitted.latenciesMs,
+        );
+      }
+
+      if (!runningOnly) await runPlainSample();
     } finally {
       show.done();
       await system.stop();
@@ -307,7 +242,48 @@ export const requestsPerJob: Benchmark = {
     const prices = benchPrices();
     const memoryOf = (name: string) =>
       system.config.jobTypes.find((job) => job.name === name)?.settings.memoryMiB ?? 512;
-    const costs: Record<string, unknown> = {};
+    const cancelChecks = Object.fromEntries(
+      RUNNING.map((running) => [
+        running.name,
+        cancelCheckCost(phases[running.name] as PhaseFigures, running.ms, memoryOf('sleep'), prices),
+      ]),
+    );
+    const cancelCheckTargets = RUNNING.map((running): TargetCheck => {
+      const c = cancelChecks[running.name] as CancelCheckCost;
+      return {
+        name: `cancel checks' share of a ${running.ms / 1000} s job's cost`,
+        value: c.percentOfJobCost,
+        target: '<= 5 %',
+        ok: c.percentOfJobCost <= 5,
+        unit: '%',
+      };
+    });
+    const cancelCheckLines = RUNNING.map((running) => {
+      const c = cancelChecks[running.name] as CancelCheckCost;
+      return (
+        `${`${running.ms / 1000} s job`.padEnd(12)} ${c.checksPerJob} cancel checks/job ` +
+        `(${c.readUnitsPerJob} RRU): +${dollars(c.usdPerMillionJobs)}/M jobs, ` +
+        `+${c.percentOfJobCost} % of the job's cost (${dollars(c.jobCostPerMillion)}/M), ` +
+        `+${c.percentOfPlatformOverhead} % of the platform overhead (${dollars(c.platformOverheadPerMillion)}/M)`
+      );
+    });
+    const settings = {
+      jobs,
+      clients,
+      dynamodb: system.dynamodb.kind,
+      sqs: system.sqs.name,
+      prices: { asOf: prices.asOf, source: prices.source },
+      awsDurations: AWS_DURATION_ASSUMPTIONS,
+    };
+    if (runningOnly) {
+      return {
+        settings,
+        figures: { phases, costs: { cancelChecks }, prices },
+        summary: cancelCheckLines,
+        targets: cancelCheckTargets,
+      };
+    }
+    const costs: Record<string, unknown> = { cancelChecks };
     for (const outcome of OUTCOMES) {
       const f = phases[outcome.name] as PhaseFigures;
       const attempts = outcome.name === 'retried' ? 2 : 1;
@@ -350,6 +326,7 @@ export const requestsPerJob: Benchmark = {
         ok: successCost.oursOverStepFunctions <= 1 / 15,
         unit: 'ratio',
       },
+      ...cancelCheckTargets,
     ];
     const line = (name: string, f: PhaseFigures) =>
       `${name.padEnd(12)} ${String(f.atFullBatchesPerJob).padStart(6)} req/job at batches of 10 ` +
@@ -363,14 +340,7 @@ export const requestsPerJob: Benchmark = {
       );
     };
     return {
-      settings: {
-        jobs,
-        clients,
-        dynamodb: system.dynamodb.kind,
-        sqs: system.sqs.name,
-        prices: { asOf: prices.asOf, source: prices.source },
-        awsDurations: AWS_DURATION_ASSUMPTIONS,
-      },
+      settings,
       figures: {
         phases,
         polls,
@@ -382,6 +352,7 @@ export const requestsPerJob: Benchmark = {
         ...OUTCOMES.map((o) => line(o.name, phases[o.name] as PhaseFigures)),
         line('plain sample', plain),
         ...[...OUTCOMES.map((o) => o.name), 'plainSample'].map(costLine),
+        ...cancelCheckLines,
       ],
       targets,
     };

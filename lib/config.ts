@@ -86,6 +86,7 @@ const JOB_SETTINGS_KEYS: Readonly<Record<keyof JobSettings, true>> = {
   pollIntervalSeconds: true,
   highPriorityMaxConcurrency: true,
   maxBacklog: true,
+  cancelCheckSeconds: true,
   provisionedPollers: true,
   highPriorityProvisionedPollers: true,
 };

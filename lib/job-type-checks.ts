@@ -2,7 +2,7 @@
  * Per-job-type derived defaults and synth-time invariants (queue visibility, redrive, retry
  * schedule, event-source limits), used by `config.ts`.
  */
-import { JOB_KINDS, type JobSettings } from '../lambdas/core/job-settings';
+import { CANCEL_CHECK_SECONDS, JOB_KINDS, type JobSettings } from '../lambdas/core/job-settings';
 import { hasHighPriorityLane, MAX_QUEUE_NAME_LENGTH, stageQueues } from '../lambdas/queue-names';
 import { LIMITS, MIN_MAX_MESSAGE_AGE_SECONDS } from './config-defaults';
 import type { Problems } from './config-problems';
@@ -91,6 +91,12 @@ export function checkJobType(p: Problems, job: JobTypeConfig): void {
   }
   if (!(s.pollIntervalSeconds >= 1))
     p.add(`${at}.pollIntervalSeconds must be >= 1, got ${s.pollIntervalSeconds}`);
+  const { min, max } = CANCEL_CHECK_SECONDS;
+  if (s.cancelCheckSeconds !== 0 && !(s.cancelCheckSeconds >= min && s.cancelCheckSeconds <= max)) {
+    p.add(
+      `${at}.cancelCheckSeconds must be 0 (no checks: the lease renewals every 20 s see a cancel) or a number of seconds in ${min}..${max}, got ${s.cancelCheckSeconds}`,
+    );
+  }
 
   const minVisibility = defaultVisibilityTimeoutSeconds(s);
   if (!Number.isInteger(job.visibilityTimeoutSeconds) || job.visibilityTimeoutSeconds < minVisibility) {

@@ -69,7 +69,7 @@ export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): Cost
   const sqsVariable = jobs * (fp.messagesSent * fp.chunksPerMessage + 2 / perCall);
   const sqsIdle = IDLE_RECEIVES_PER_MINUTE * MONTH_MINUTES;
   const wru = jobs * fp.totalWru;
-  const rru = jobs * polls * fp.rruPerPoll;
+  const rru = jobs * (polls * fp.rruPerPoll + fp.cancelCheckRru);
   const retained = plan.input.ratePerMinute * 1440 * settings.retentionDays;
   // The table holds every retained record, and ByOwner a summary of each (Active holds only
   // unfinished jobs: negligible).
@@ -116,7 +116,7 @@ export function monthlyCost(plan: CostInputs, prices: PriceTable = PRICES): Cost
     {
       service: 'DynamoDB',
       monthlyUsd: dynamoVariable + dynamoStorage,
-      detail: `${fmt(wru)} WRU (${fp.totalWru} per job: table ${fp.tableWru}, ByOwner ${fp.byOwnerWru}, Active ${fp.activeWru}), ${fmt(rru)} RRU; ${gb(tableGb)} GB retained (${settings.retentionDays} days) in the table, ${gb(byOwnerGb)} GB of entries in ByOwner, plus PITR`,
+      detail: `${fmt(wru)} WRU (${fp.totalWru} per job: table ${fp.tableWru}, ByOwner ${fp.byOwnerWru}, Active ${fp.activeWru}), ${fmt(rru)} RRU (${fp.rruPerPoll} per poll, ${fp.cancelCheckRru} per job in ${fp.cancelChecks} cancel checks); ${gb(tableGb)} GB retained (${settings.retentionDays} days) in the table, ${gb(byOwnerGb)} GB of entries in ByOwner, plus PITR`,
     },
     {
       service: 'CloudWatch',

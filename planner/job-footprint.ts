@@ -7,6 +7,8 @@
  * event source       ReceiveMessage + DeleteMessageBatch, per batch of up to 10 (Lambda's poller)
  * processor Lambda   DynamoDB UpdateItem (claim, ALL_NEW)                       adapters/dynamodb-job-store.ts
  *                    DynamoDB UpdateItem (lease renewal) every LEASE_MS/3 while running   core/lease-keeper.ts
+ *                    DynamoDB GetItem (cancel check: eventually consistent, one attribute)
+ *                      cancelCheckSeconds after the last renewal or check, while running  core/lease-keeper.ts
  *                    DynamoDB PutItem (Completed, version-conditional)          core/use-cases/process-job.ts
  * GET /jobs/{id}     get-job Lambda  DynamoDB GetItem (strongly consistent), per poll
  * ```
@@ -21,6 +23,7 @@
  * attributes, plus 100 B).
  */
 import type { Job } from '../lambdas/core/job';
+import { DEFAULT_JOB_SETTINGS } from '../lambdas/core/job-settings';
 import { isTerminal } from '../lambdas/core/job-status';
 import { LEASE_MS } from '../lambdas/core/lease-keeper';
 import { recordBytes } from '../lambdas/core/record-size';
@@ -67,6 +70,15 @@ export interface JobFootprint {
   readonly indexEntries: IndexEntrySizes;
   /** Lease renewals while the handler runs. */
   readonly renewals: number;
+  /** Reads of the cancel flag while the handler runs, between the renewals. */
+  readonly cancelChecks: number;
+  /**
+   * RRU of one cancel check: eventually consistent, so half a unit per started 4 KB of the
+   * running job's item (DynamoDB bills the item's size, not the one attribute returned).
+   */
+  readonly rruPerCancelCheck: number;
+  /** RRU of all the cancel checks of one job. */
+  readonly cancelCheckRru: number;
   /** Table writes (PutItem / UpdateItem calls). */
   readonly tableWrites: number;
   /** WRU on the table itself. */
@@ -200,18 +212,40 @@ export function indexEntrySizes(): IndexEntrySizes {
 }
 
 /**
+ * Cancel checks of a job that runs `durationSeconds`: one `everySeconds` after the start and
+ * after each read of the flag (a check or a renewal, which comes every
+ * {@link LEASE_RENEWAL_SECONDS}), none once it ends. 0: no checks.
+ */
+export function cancelChecksOf(durationSeconds: number, everySeconds: number): number {
+  if (everySeconds <= 0) return 0;
+  const between = (span: number) => Math.max(0, Math.ceil(span / everySeconds) - 1);
+  const renewals = Math.floor(durationSeconds / LEASE_RENEWAL_SECONDS);
+  return (
+    renewals * between(LEASE_RENEWAL_SECONDS) + between(durationSeconds - renewals * LEASE_RENEWAL_SECONDS)
+  );
+}
+
+/**
  * The footprint of one successful job that runs `durationSeconds`.
  *
+ * @param workload.cancelCheckSeconds the job type's setting
+ * @default workload.cancelCheckSeconds DEFAULT_JOB_SETTINGS.cancelCheckSeconds (2 s)
  * @example jobFootprint({ payloadBytes: 4096, resultBytes: 1024, durationSeconds: 2 }).totalWru
  */
 export function jobFootprint(workload: {
   readonly payloadBytes: number;
   readonly resultBytes: number;
   readonly durationSeconds: number;
+  readonly cancelCheckSeconds?: number;
 }): JobFootprint {
   const sizes = recordSizes(workload.payloadBytes, workload.resultBytes);
   const indexEntries = indexEntrySizes();
   const renewals = Math.floor(workload.durationSeconds / LEASE_RENEWAL_SECONDS);
+  const cancelChecks = cancelChecksOf(
+    workload.durationSeconds,
+    workload.cancelCheckSeconds ?? DEFAULT_JOB_SETTINGS.cancelCheckSeconds,
+  );
+  const rruPerCancelCheck = rru(sizes.running) / 2;
   const create = wru(sizes.queued);
   const claim = wru(Math.max(sizes.queued, sizes.running));
   const renew = wru(sizes.running);
@@ -226,6 +260,9 @@ export function jobFootprint(workload: {
     sizes,
     indexEntries,
     renewals,
+    cancelChecks,
+    rruPerCancelCheck,
+    cancelCheckRru: cancelChecks * rruPerCancelCheck,
     tableWrites: 3 + renewals,
     tableWru,
     byOwnerWrites,

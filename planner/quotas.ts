@@ -98,14 +98,14 @@ export function checkQuotas({ concurrency, settings, requests, profile }: QuotaI
     status: tableWru <= AWS_LIMITS.dynamoTableWru ? 'ok' : 'raise',
     advice: `${fp.tableWru} WRU per job on the table (${fp.tableWrites} writes of ${count(fp.sizes.queued)}-${count(fp.sizes.completed)} B items)${tableWru > AWS_LIMITS.dynamoTableWru ? '; raise the table throughput quota' : ''}`,
   });
-  const tableRru = up(lambda * requests.pollsPerJob * fp.rruPerPoll * HEADROOM);
+  const tableRru = up(lambda * (requests.pollsPerJob * fp.rruPerPoll + fp.cancelCheckRru) * HEADROOM);
   checks.push({
     name: 'DynamoDB on-demand table read throughput (per table)',
     limit: AWS_LIMITS.dynamoTableRru,
     needed: tableRru,
     unit: 'RRU/s',
     status: tableRru <= AWS_LIMITS.dynamoTableRru ? 'ok' : 'raise',
-    advice: `${fp.rruPerPoll} RRU per poll (strongly consistent GetItem)${tableRru > AWS_LIMITS.dynamoTableRru ? '; raise the table throughput quota' : ''}`,
+    advice: `${fp.rruPerPoll} RRU per poll (strongly consistent GetItem), ${fp.cancelCheckRru} per job in cancel checks${tableRru > AWS_LIMITS.dynamoTableRru ? '; raise the table throughput quota' : ''}`,
   });
 
   const activeWru = up(lambda * fp.activeWru * HEADROOM);

@@ -56,7 +56,7 @@ export function formatPlan(plan: Plan): string {
   );
   const fp = r.footprint;
   out(
-    `  DynamoDB     ${fp.tableWrites} writes (create, claim, ${fp.renewals ? `${fp.renewals} lease renewals, ` : ''}outcome) = ${fp.totalWru} WRU with both indexes; ${fp.rruPerPoll} RRU per poll; record ${n(fp.sizes.queued)}-${n(fp.sizes.completed)} B`,
+    `  DynamoDB     ${fp.tableWrites} writes (create, claim, ${fp.renewals ? `${fp.renewals} lease renewals, ` : ''}outcome) = ${fp.totalWru} WRU with both indexes; ${fp.rruPerPoll} RRU per poll; ${fp.cancelChecks} cancel checks of ${fp.rruPerCancelCheck} RRU; record ${n(fp.sizes.queued)}-${n(fp.sizes.completed)} B`,
   );
   out(`  SQS          1 send + receive and delete per batch; the message is { id, name } (1 chunk)`);
   out();

@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StageConfigInput } from '../../lib/config';
 import type { DynamoDbChoice } from '../../local/emulators/dynamodb';
 import { LOCAL_AWS } from '../../local/emulators/types';
 import { loadLocalConfig } from '../../local/local-config';
@@ -17,6 +18,11 @@ export interface BenchSystemOptions {
   /** Counts every call of every component under the component's name. */
   readonly counter?: RequestCounter;
   readonly wrapProcessor?: (jobName: string, processor: LocalProcessor) => LocalProcessor;
+  /**
+   * Stage config laid over cdk.json's (e.g. a longer timeout for a long job).
+   * @default nothing: cdk.json's config
+   */
+  readonly config?: StageConfigInput;
 }
 
 /** Which DynamoDB emulator: `LOCAL_DYNAMODB` (auto, dynamodb-local or dynalite). */
@@ -41,7 +47,7 @@ export async function startBenchSystem(options: BenchSystemOptions = {}): Promis
   const { counter } = options;
   const errors: unknown[] = [];
   const system = await startLocalSystem({
-    config: loadLocalConfig(),
+    config: loadLocalConfig(options.config),
     port: 0,
     dynamodb: dynamoDbChoice(),
     sweepIntervalMs: 0,

@@ -86,6 +86,14 @@ function operationOf(commandName: unknown): string {
   return String(commandName ?? 'Unknown').replace(/Command$/, '');
 }
 
+/** Suffix of a GetItem that reads named attributes only: {@link PROJECTED_GET_ITEM}. */
+function projected(operation: string, input: Record<string, unknown>): string {
+  return operation === 'GetItem' && input.ProjectionExpression !== undefined ? ' (projected)' : '';
+}
+
+/** The key a GetItem of named attributes only is counted under (a running job's cancel check). */
+export const PROJECTED_GET_ITEM = 'DynamoDB.GetItem (projected)';
+
 /**
  * Total and index capacity units from a DynamoDB response's `ConsumedCapacity` (an object or a
  * list of them), asked for with `INDEXES`.
@@ -120,6 +128,8 @@ export class RequestCounter {
       (next, context) => async (args) => {
         const service = SERVICE_OF[String(context.clientName)] ?? String(context.clientName);
         const operation = operationOf(context.commandName);
+        // A read of named attributes only (a running job's cancel check) is filed apart.
+        const key = `${service}.${operation}${projected(operation, args.input)}`;
         const wantsCapacity =
           service === 'DynamoDB' &&
           CAPACITY_OPERATIONS.has(operation) &&
@@ -130,9 +140,9 @@ export class RequestCounter {
           result = await next({ ...args, input });
         } finally {
           // Filed when it ends, so a long poll begun before a reset counts after it, whole.
-          this.entry(component, `${service}.${operation}`).calls += 1;
+          this.entry(component, key).calls += 1;
         }
-        const count = this.entry(component, `${service}.${operation}`);
+        const count = this.entry(component, key);
         if (operation === 'ReceiveMessage') {
           const messages = (result.output.Messages as unknown[] | undefined)?.length ?? 0;
           count.messages += messages;
@@ -154,10 +164,11 @@ export class RequestCounter {
     stack.add(
       (next, context) => async (args) => {
         const service = SERVICE_OF[String(context.clientName)] ?? String(context.clientName);
+        const operation = operationOf(context.commandName);
         try {
           return await next(args);
         } finally {
-          this.entry(component, `${service}.${operationOf(context.commandName)}`).attempts += 1;
+          this.entry(component, `${service}.${operation}${projected(operation, args.input)}`).attempts += 1;
         }
       },
       { step: 'finalizeRequest', name: `benchCountAttempts-${component}` },

@@ -83,6 +83,10 @@ export class InMemoryJobStore implements JobStore {
     return structuredClone(renewed);
   }
 
+  async cancelRequested(id: string): Promise<boolean> {
+    return this.jobs.get(id)?.cancelRequestedAt !== undefined;
+  }
+
   /**
    * The ByOwner query in memory: same order (`createdKey` descending), filters, summaries and
    * cursor as the DynamoDB store's merge of its shards (which one partition sorts alike).

@@ -135,7 +135,24 @@ export interface JobSettings {
    * @default 0
    */
   readonly maxBacklog: number;
+  /**
+   * While a job runs, seconds between checks of its cancel flag (one eventually consistent
+   * read of one attribute), so a `DELETE` stops it within this plus the handler's reaction to
+   * its abort signal. The lease renewals (every 20 s) see the request too, and each one puts the
+   * next check off by a whole interval; a job shorter than one interval makes no check. 0: no
+   * checks, the renewals alone see the request. Otherwise
+   * {@link CANCEL_CHECK_SECONDS}`.min`-`.max`.
+   * @default 2
+   */
+  readonly cancelCheckSeconds: number;
 }
+
+/**
+ * The range of {@link JobSettings.cancelCheckSeconds} (besides 0, off). Below the minimum the
+ * reads cost more than a prompt cancel is worth; at the maximum, a third of the longest lease,
+ * a lease renewal reads the flag first anyway.
+ */
+export const CANCEL_CHECK_SECONDS = { min: 0.5, max: 20 } as const;
 
 /** Defaults of every job type; {@link KIND_DEFAULTS} lays the kind's own over them. */
 export const DEFAULT_JOB_SETTINGS = {
@@ -151,6 +168,7 @@ export const DEFAULT_JOB_SETTINGS = {
   pollIntervalSeconds: 2,
   highPriorityMaxConcurrency: 0,
   maxBacklog: 0,
+  cancelCheckSeconds: 2,
 } as const satisfies Partial<JobSettings>;
 
 /**

@@ -3,8 +3,8 @@
  * system on AWS needs (owner, idempotency, lease, attempt, TTL, version).
  */
 import type { AttemptRecord } from './attempt-history';
+import { type JobPriority, priorityOf } from './job-priority';
 import type { JobStatus } from './job-status';
-import { type JobPriority, priorityOf } from './priority';
 
 /** What a failed attempt left on the job. Never a stack trace: logs keep those. */
 export interface JobErrorInfo {

@@ -124,6 +124,14 @@ export interface JobStore {
    */
   heartbeat(request: HeartbeatRequest): Promise<Job | undefined>;
   /**
+   * Whether the job's owner asked to cancel it (`cancelRequestedAt` is set): the cheap check a
+   * running job makes between lease renewals. Reads that one attribute, eventually consistent
+   * (half the cost of {@link get}), so it may miss a request written a moment ago; the next
+   * check sees it.
+   * @returns false when the record is absent too
+   */
+  cancelRequested(id: string): Promise<boolean>;
+  /**
    * Summaries of the owner's unexpired jobs, newest first (`createdAt` descending, then `id`
    * descending), filtered by name and status. A page may hold fewer than `limit` jobs and still carry a `nextCursor` (a store may
    * bound the work per call); only a page without one is the last.

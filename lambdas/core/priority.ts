@@ -4,16 +4,11 @@
  * a redrive, so it never falls back behind the normal backlog.
  */
 import type { Job, JobErrorInfo } from './job';
+import { JobPriority, priorityOf } from './job-priority';
 import type { DeadLetter, DeadLetterQueue, DeadLetterSource, JobQueue } from './ports';
 
-/** A job's priority, as data: `high` jobs use their type's high-priority queue. */
-export const JobPriority = { Normal: 'normal', High: 'high' } as const;
-export type JobPriority = (typeof JobPriority)[keyof typeof JobPriority];
-
-/** A job's priority; records written before priorities existed are normal. */
-export function priorityOf(job: Pick<Job, 'priority'>): JobPriority {
-  return job.priority ?? JobPriority.Normal;
-}
+// Re-exported: producers import the priority with the routing that uses it.
+export { JobPriority, priorityOf };
 
 /** One of a job type's two lanes: the normal one always, the high one when enabled. */
 export interface Lanes<T> {

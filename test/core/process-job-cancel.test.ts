@@ -3,35 +3,27 @@
  * cancellation and lost leases. Leases here are a few tens of ms, so renewals really happen.
  */
 import { describe, expect, it, vi } from 'vitest';
-import * as z from 'zod';
 import { InMemoryJobStore } from '../../lambdas/adapters/in-memory-job-store';
 import { JobCatalog } from '../../lambdas/core/catalog';
 import { JobCanceledError, PermanentJobError } from '../../lambdas/core/errors';
 import type { Job } from '../../lambdas/core/job';
-import { defineJobType, type JobContext } from '../../lambdas/core/job-type';
 import { LEASE_MS } from '../../lambdas/core/lease-keeper';
 import { type ProcessJobDeps, processJob } from '../../lambdas/core/use-cases/process-job';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { FakeDelivery } from '../support/fake-delivery';
 import { aJob, ManualClock, sequentialIds, silentLogger, T0 } from '../support/jobs';
+import { scriptedJobType } from '../support/scripted-job';
 
 const ID = aJob().id;
 
-/** Runs whatever the test puts in `script`. */
-let script: (context: JobContext) => Promise<unknown> = async () => null;
-const scripted = defineJobType({
-  name: 'scripted',
-  description: 'Runs the current test script',
-  input: z.object({}),
-  handler: async (_input, context) => script(context),
-});
+const scripted = scriptedJobType();
 
 async function setup(job: Job, { leaseMs = 30, deadlineMs = 10_000 } = {}) {
   const store = new InMemoryJobStore();
   await store.create(job);
   const clock = new ManualClock();
   const deps: ProcessJobDeps = {
-    catalog: new JobCatalog([...jobTypes, scripted]),
+    catalog: new JobCatalog([...jobTypes, scripted.definition]),
     store,
     clock,
     ids: sequentialIds(),
@@ -102,7 +94,7 @@ describe('processJob leases', () => {
 
   it('stores progress from the handler, renews at once and keeps the message hidden', async () => {
     const { store, run, delivery } = await setup(aJob({ name: 'scripted', input: {} }), { leaseMs: 60_000 });
-    script = async (context) => {
+    scripted.script = async (context) => {
       await context.heartbeat({ percent: 150, message: 'x'.repeat(2_000) });
       await context.heartbeat({ percent: 40, message: 'rendering' });
       return 'done';
@@ -121,7 +113,7 @@ describe('processJob leases', () => {
   it('cuts percent to 0..100 and the message to 1,000 characters', async () => {
     const { store, run } = await setup(aJob({ name: 'scripted', input: {} }), { leaseMs: 60_000 });
     let seen: Job | undefined;
-    script = async (context) => {
+    scripted.script = async (context) => {
       await context.heartbeat({ percent: 150, message: 'x'.repeat(2_000) });
       seen = await store.get(ID);
       return null;
@@ -154,7 +146,7 @@ describe('processJob cancellation', () => {
   it('aborts the signal with JobCanceledError', async () => {
     const { run, store, requestCancel } = await setup(aJob({ name: 'scripted', input: {} }));
     let reason: unknown;
-    script = (context) =>
+    scripted.script = (context) =>
       new Promise((_, reject) => {
         context.signal.addEventListener('abort', () => {
           reason = context.signal.reason;
@@ -172,7 +164,7 @@ describe('processJob cancellation', () => {
     const { store, run, requestCancel } = await setup(aJob({ name: 'scripted', input: {} }), {
       leaseMs: 60_000,
     });
-    script = async () => {
+    scripted.script = async () => {
       requestCancel();
       return { done: true };
     };
@@ -185,7 +177,7 @@ describe('processJob cancellation', () => {
     const { store, run, delivery, requestCancel } = await setup(aJob({ name: 'scripted', input: {} }), {
       leaseMs: 60_000,
     });
-    script = async () => {
+    scripted.script = async () => {
       requestCancel();
       throw new PermanentJobError('gave up');
     };
@@ -196,7 +188,7 @@ describe('processJob cancellation', () => {
 
   it('redoes the outcome from the fresh record after a conflict that left the lease held', async () => {
     const { store, run } = await setup(aJob({ name: 'scripted', input: {} }), { leaseMs: 60_000 });
-    script = async () => {
+    scripted.script = async () => {
       const current = store.jobs.get(ID) as Job;
       store.jobs.set(ID, { ...current, version: current.version + 1 });
       return 7;
@@ -218,7 +210,7 @@ describe('processJob cancellation', () => {
       }),
     );
     const handler = vi.fn(async () => null);
-    script = handler;
+    scripted.script = handler;
     expect(await run()).toMatchObject({ kind: 'canceled', ack: true });
     expect(handler).not.toHaveBeenCalled();
     expect((await store.get(ID))?.history?.map((h) => h.outcome)).toEqual(['abandoned', 'canceled']);

@@ -56,6 +56,25 @@ describe('resolveConfig defaults', () => {
       expect(job.maxMessageAgeSeconds).toBeGreaterThanOrEqual(900);
   });
 
+  it('checks a running job for a cancel every 2 s by default, and takes 0 (off) or 0.5..20 per job type', () => {
+    const of = (config: ReturnType<typeof resolveConfig>, name: string) =>
+      config.jobTypes.find((j) => j.name === name)?.settings.cancelCheckSeconds;
+    const defaults = resolveConfig({});
+    for (const job of defaults.jobTypes) expect(job.settings.cancelCheckSeconds).toBe(2);
+    const tuned = resolveConfig({
+      jobTypes: { sleep: { cancelCheckSeconds: 0.5 }, echo: { cancelCheckSeconds: 0 } },
+    });
+    expect([of(tuned, 'sleep'), of(tuned, 'echo'), of(tuned, 'flaky')]).toEqual([0.5, 0, 2]);
+    // The processors learn it from the settings the stack bakes into their bundles.
+    expect(JSON.parse(tuned.jobSettingsJson)).toMatchObject({
+      sleep: { cancelCheckSeconds: 0.5 },
+      echo: { cancelCheckSeconds: 0 },
+    });
+    expect(problemsOf(echo({ cancelCheckSeconds: 30 }))).toEqual([
+      'jobTypes.echo.cancelCheckSeconds must be 0 (no checks: the lease renewals every 20 s see a cancel) or a number of seconds in 0.5..20, got 30',
+    ]);
+  });
+
   it('passes only JobSettings overrides to the Lambdas, not the infra-only fields', () => {
     const config = resolveConfig({
       jobTypes: { echo: { timeoutSeconds: 20, visibilityTimeoutSeconds: 200, maxMessageAgeSeconds: 1200 } },
@@ -154,6 +173,10 @@ describe('resolveConfig rejects', () => {
     ['fractional maxRetries', { maxRetries: 1.5 }, 'jobTypes.echo.maxRetries'],
     ['negative maxRetries', { maxRetries: -1, maxReceiveCount: 3 }, 'jobTypes.echo.maxRetries'],
     ['pollIntervalSeconds below 1', { pollIntervalSeconds: 0.5 }, 'jobTypes.echo.pollIntervalSeconds'],
+    ['cancelCheckSeconds below 0.5', { cancelCheckSeconds: 0.2 }, 'jobTypes.echo.cancelCheckSeconds'],
+    ['cancelCheckSeconds above 20', { cancelCheckSeconds: 21 }, 'jobTypes.echo.cancelCheckSeconds'],
+    ['a negative cancelCheckSeconds', { cancelCheckSeconds: -1 }, 'jobTypes.echo.cancelCheckSeconds'],
+    ['a string cancelCheckSeconds', { cancelCheckSeconds: '2' }, 'jobTypes.echo.cancelCheckSeconds'],
     ['an age alarm below a minute', { maxMessageAgeSeconds: 30 }, 'jobTypes.echo.maxMessageAgeSeconds'],
     [
       'a retry schedule that outlives the queue retention',

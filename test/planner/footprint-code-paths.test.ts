@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InMemoryJobQueue } from '../../lambdas/adapters/in-memory-job-queue';
 import { InMemoryJobStore } from '../../lambdas/adapters/in-memory-job-store';
 import { JobCatalog } from '../../lambdas/core/catalog';
@@ -9,7 +9,8 @@ import { submitJob } from '../../lambdas/core/use-cases/submit-job';
 import { jobTypes } from '../../lambdas/jobs/catalog';
 import { itemBytes, jobFootprint } from '../../planner/job-footprint';
 import { FakeDelivery } from '../support/fake-delivery';
-import { ManualClock, sequentialIds, silentLogger } from '../support/jobs';
+import { aJob, ManualClock, sequentialIds, silentLogger } from '../support/jobs';
+import { scriptedJobType } from '../support/scripted-job';
 
 /** `store`, recording the name of every JobStore call. */
 function counting(store: JobStore, calls: string[]): JobStore {
@@ -72,5 +73,41 @@ describe("the planner's footprint against the core's code paths", () => {
     const finished = itemBytes((await memory.get(job.id)) ?? job);
     expect(Math.abs(queued - footprint.sizes.queued)).toBeLessThanOrEqual(16);
     expect(Math.abs(finished - footprint.sizes.completed)).toBeLessThanOrEqual(16);
+  });
+
+  it("counts the cancel checks and renewals of a long job as the core's lease keeper makes them", async () => {
+    vi.useFakeTimers();
+    try {
+      const calls: string[] = [];
+      const memory = new InMemoryJobStore();
+      const scripted = scriptedJobType();
+      // A plain timer, which the fake clock runs (node:timers/promises is not faked).
+      scripted.script = () => new Promise((resolve) => setTimeout(resolve, 45_000));
+      await memory.create(aJob({ name: 'scripted', input: {} }));
+      const clock = new ManualClock();
+      const outcome = processJob(
+        {
+          catalog: new JobCatalog([scripted.definition]),
+          store: counting(memory, calls),
+          clock,
+          ids: sequentialIds(),
+          logger: silentLogger,
+          retentionSeconds: 86_400,
+        },
+        {
+          delivery: new FakeDelivery(aJob().id),
+          jobName: 'scripted',
+          deadlineAt: clock.now().getTime() + 300_000,
+          leaseMs: 300_000,
+        },
+      );
+      await vi.advanceTimersByTimeAsync(45_000);
+      expect((await outcome).kind).toBe('completed');
+      const footprint = jobFootprint({ payloadBytes: 2, resultBytes: 2, durationSeconds: 45 });
+      expect(calls.filter((c) => c === 'cancelRequested')).toHaveLength(footprint.cancelChecks);
+      expect(calls.filter((c) => c === 'heartbeat')).toHaveLength(footprint.renewals);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

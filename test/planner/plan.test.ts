@@ -73,6 +73,28 @@ describe('jobFootprint', () => {
     });
   });
 
+  it('adds a cancel check every cancelCheckSeconds between renewals, each half a unit per 4 KB of the item', () => {
+    // 45 s at 2 s: 9 checks before each of the 2 renewals, 2 in the last 5 s.
+    expect(jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 45 })).toMatchObject({
+      cancelChecks: 20,
+      rruPerCancelCheck: 0.5,
+      cancelCheckRru: 10,
+    });
+    // A job shorter than one interval makes none; 0 turns them off.
+    expect(jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 1.9 }).cancelChecks).toBe(
+      0,
+    );
+    expect(
+      jobFootprint({ payloadBytes: 1024, resultBytes: 1024, durationSeconds: 45, cancelCheckSeconds: 0 })
+        .cancelChecks,
+    ).toBe(0);
+    // The item's size, not the one attribute read: a 10 KB input makes each check 1.5 RRU.
+    expect(jobFootprint({ payloadBytes: 10_240, resultBytes: 1024, durationSeconds: 3 })).toMatchObject({
+      cancelChecks: 1,
+      rruPerCancelCheck: 1.5,
+    });
+  });
+
   it('grows with the payload: the message stays one SQS chunk, the record does not', () => {
     const fp = jobFootprint({ payloadBytes: 100 * 1024, resultBytes: 1024, durationSeconds: 2 });
     expect(fp.chunksPerMessage).toBe(1);

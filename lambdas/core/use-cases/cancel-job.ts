@@ -13,7 +13,8 @@ export interface CancelJobDeps {
 
 /**
  * `canceled`: the job is Canceled now. `requested`: it is running; its worker sees the request
- * at its next heartbeat, aborts the handler's signal and records Canceled.
+ * at its next cancel check (every `cancelCheckSeconds`) or lease renewal, whichever comes
+ * first, aborts the handler's signal and records Canceled.
  */
 export type CancelResult =
   | { readonly kind: 'canceled'; readonly job: Job }

@@ -78,7 +78,8 @@ const OUTCOME_WRITE_ATTEMPTS = 5;
  * claim (conditional: claimable -> InProgress, new lease, attempt+1)
  *   |- not claimable: finished -> ack | not due / leased -> hide until then, release
  *   |- claimed with a cancel request (its last worker died) -> Canceled -> ack
- *   '- claimed -> validate input -> handler (deadline; lease renewed every lease/3)
+ *   '- claimed -> validate input -> handler (deadline; lease renewed every lease/3, cancel
+ *                                           flag checked every cancelCheckSeconds between)
  *        |- cancel requested -> Canceled           -> ack (no DLQ)
  *        |- ok               -> Completed          -> ack
  *        |- transient        -> Scheduled (+delay) -> hide for the delay, release
@@ -123,6 +124,7 @@ export async function processJob(deps: ProcessJobDeps, request: ProcessJobReques
     job,
     leaseMs,
     deadlineAt: request.deadlineAt,
+    cancelCheckMs: settings.cancelCheckSeconds * 1000,
   });
   let result: unknown;
   let failure: { error: unknown } | undefined;

@@ -61,6 +61,23 @@ describe('DynamoDbJobStore error paths', () => {
       TableName: 'jobs',
     });
   });
+
+  it('checks for a cancel with an eventually consistent read of the flag alone', async () => {
+    ddb.on(GetCommand).resolves({ Item: { cancelRequestedAt: T0.toISOString() } });
+    expect(await store.cancelRequested('j')).toBe(true);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: 'jobs',
+      Key: { id: 'j' },
+      ProjectionExpression: '#cancel',
+      ExpressionAttributeNames: { '#cancel': 'cancelRequestedAt' },
+      ConsistentRead: false,
+    });
+  });
+
+  it('passes throttling on a cancel check through, for the lease keeper to log and try again', async () => {
+    ddb.on(GetCommand).rejects(throttled());
+    await expect(store.cancelRequested('j')).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+  });
 });
 
 describe('DynamoDbJobStore list: live attributes from the table', () => {

@@ -214,6 +214,27 @@ describe.each(adapters)('JobStore contract: %s', (_name, makeStore) => {
     });
   });
 
+  describe('cancelRequested', () => {
+    it('tells whether the owner asked to cancel the job, without changing it', async () => {
+      const store = await makeStore();
+      const job = aJob({ status: 'InProgress', attempt: 1, leaseOwner: 'worker-1', leaseExpiresAt: future });
+      await store.create(job);
+      expect(await store.cancelRequested(job.id)).toBe(false);
+      const requested = { ...job, cancelRequestedAt: now.toISOString(), version: job.version + 1 };
+      await store.update(requested);
+      // Eventually consistent: a real table may lag for a moment, so ask until it tells.
+      let seen = false;
+      for (let i = 0; i < 50 && !seen; i++) seen = await store.cancelRequested(job.id);
+      expect(seen).toBe(true);
+      expect(await store.get(job.id)).toEqual(requested);
+    });
+
+    it('answers false for an unknown id', async () => {
+      const store = await makeStore();
+      expect(await store.cancelRequested(aJob().id)).toBe(false);
+    });
+  });
+
   it('lets exactly one of many concurrent creates win', async () => {
     const store = await makeStore();
     const results = await Promise.allSettled(Array.from({ length: 12 }, () => store.create(aJob())));
