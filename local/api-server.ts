@@ -22,6 +22,11 @@ export interface ApiRoutes {
   readonly redrive: ApiHandler;
 }
 
+/** The local console (`local/console`): answers its own paths and returns true, else false. */
+export interface ConsoleHook {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+}
+
 /** API Gateway refuses payloads over 10 MB before any Lambda runs. */
 export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -33,10 +38,10 @@ export interface ApiServer {
 
 export async function startApiServer(
   routes: ApiRoutes,
-  options: { port: number; host?: string },
+  options: { port: number; host?: string; console?: ConsoleHook },
 ): Promise<ApiServer> {
   const server = createServer((req, res) => {
-    handle(routes, req, res).catch((error: unknown) => {
+    handle(routes, req, res, options.console).catch((error: unknown) => {
       // The handlers answer their own errors; reaching here is a bug in this adapter.
       console.error('local API server error', error);
       if (!res.headersSent) send(res, problem(500, 'INTERNAL_ERROR', 'The local API server failed'));
@@ -66,7 +71,14 @@ export async function startApiServer(
   };
 }
 
-async function handle(routes: ApiRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  routes: ApiRoutes,
+  req: IncomingMessage,
+  res: ServerResponse,
+  consolePages?: ConsoleHook,
+): Promise<void> {
+  // The console (local only) answers `/` and `/_console/**`; every other path is the API's.
+  if (consolePages && (await consolePages.handle(req, res))) return;
   const body = await readBody(req);
   if (body === 'too-large') {
     send(res, problem(413, 'BODY_TOO_LARGE', `API Gateway accepts at most ${GATEWAY_MAX_BODY_BYTES} bytes`));

@@ -28,11 +28,14 @@ import {
   type LocalComponent,
   type LocalEmulators,
 } from './component-clients';
+import { localAdminPrincipal } from './console/admin-principal';
+import { createConsole } from './console/console-server';
 import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
 import { startSqs } from './emulators/sqs';
 import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
 import { type EventSource, startEventSource } from './event-source';
 import { localLaneConcurrency } from './lane-concurrency';
+import type { MetricsSource } from './metrics/snapshot';
 import { type Provisioned, type ProvisionedLane, provision } from './provision';
 
 export type { LocalClients, LocalComponent, LocalEmulators } from './component-clients';
@@ -91,6 +94,17 @@ export interface LocalSystemOptions {
    * @default the directory in `ASYNC_ENDPOINTS_RECORD_CALLS`, or no recording when unset
    */
   readonly recordCalls?: string;
+  /**
+   * Serve the console page at `/` (static files and its JSON under `/_console/`).
+   * @default true
+   */
+  readonly console?: boolean;
+  /**
+   * The job metrics the console's metrics panel charts (the EMF collector); exposed as
+   * `system.metrics`. Without one the panel says metrics are off.
+   * @default none
+   */
+  readonly metrics?: MetricsSource;
 }
 
 /** A processor as the event source invokes it. */
@@ -111,6 +125,8 @@ export interface LocalSystem {
    * the Active-index sweep. A call during a run returns that run.
    */
   sweep(): Promise<SweeperResult>;
+  /** The job metrics the console charts, when the system has a source. */
+  readonly metrics?: MetricsSource;
   /** Stops the API, lets in-flight batches finish, then stops the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -213,6 +229,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const lanes = lanesOf(config.jobTypes);
     const queueUrls = laneUrlMap(provisioned.queueUrlPrefix, lanes, 'queue');
     const deadLetterQueueUrls = laneUrlMap(provisioned.queueUrlPrefix, lanes, 'dlq');
+    const consolePages =
+      options.console === false
+        ? undefined
+        : createConsole({
+            stage: config.stackName,
+            jobTypes: catalog.names.map((name) => catalog.get(name).definition),
+            provisioned,
+            sqsEndpoint: sqs.endpoint,
+            adminPrincipal: localAdminPrincipal(),
+            metrics: () => options.metrics,
+          });
+    if (consolePages) stack.push(async () => consolePages.stop());
     const api: ApiServer = await startApiServer(
       {
         submit: wireSubmitHandler({
@@ -237,7 +265,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           retentionDays: config.retentionDays,
         }),
       },
-      { port: options.port, host: options.host },
+      { port: options.port, host: options.host, console: consolePages },
     );
     stack.push(() => api.stop());
 
@@ -282,6 +310,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       eventSources,
       highPriorityEventSources,
       sweep,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       stop: () => {
         stopped ??= unwind();
         return stopped;

@@ -1,0 +1,134 @@
+/**
+ * The local console: a small web page for people, served by the local API server at `/` (never
+ * by the deployed stack). It reads and changes jobs through the public HTTP API, like any
+ * client; the few JSON endpoints here (`/_console/api/*`) answer what that API does not: the
+ * stage's job types, queue depths and the metrics panel's numbers.
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ALL_STATUSES } from '../../lambdas/core/job-status';
+import { DEFAULT_LOCAL_PRINCIPAL, LOCAL_PRINCIPAL_HEADER } from '../api-gateway-event';
+import { LOCAL_AWS } from '../emulators/types';
+import type { MetricsSnapshot, MetricsSource } from '../metrics/snapshot';
+import type { Provisioned } from '../provision';
+import { sendConsoleJson, sendConsoleText } from './console-headers';
+import { readQueueDepths } from './queue-depths';
+import { consoleAssets, STATIC_PREFIX, sendAsset } from './static-assets';
+
+/** What the console needs from the local system. */
+export interface ConsoleOptions {
+  /** The stage's name (`config.stackName`), shown in the page's title. */
+  readonly stage: string;
+  /** The job types the system runs, in catalog order. */
+  readonly jobTypes: readonly { readonly name: string; readonly description: string }[];
+  readonly provisioned: Provisioned;
+  /** The SQS emulator's endpoint: the console reads queue depths with a client of its own. */
+  readonly sqsEndpoint: string;
+  /** The principal the console sends on admin calls (redrive). */
+  readonly adminPrincipal: string;
+  /**
+   * Where the metrics panel's numbers come from, read on each request (the system may gain one
+   * after the console starts); none answers an empty snapshot marked `enabled: false`.
+   * @default no metrics
+   */
+  readonly metrics?: () => MetricsSource | undefined;
+}
+
+/** The console as the API server uses it. */
+export interface Console {
+  /** Answers `req` when it is the console's (`/`, `/_console/**`) and returns true; false otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Releases the console's SQS client. */
+  stop(): void;
+}
+
+/** What `GET /_console/api/info` returns. */
+export interface ConsoleInfo {
+  readonly stage: string;
+  readonly jobTypes: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly highPriority: boolean;
+  }[];
+  readonly statuses: readonly string[];
+  /** The header that names the caller locally, and its default value. */
+  readonly principalHeader: string;
+  readonly defaultPrincipal: string;
+  readonly adminPrincipal: string;
+  readonly metrics: boolean;
+}
+
+/** What `GET /_console/api/metrics` returns: the snapshot, and whether metrics are on at all. */
+export type ConsoleMetrics = MetricsSnapshot & { readonly enabled: boolean; readonly note?: string };
+
+/** The window an empty snapshot claims when there is no metrics source. */
+const EMPTY_WINDOW_MINUTES = 60;
+
+/**
+ * Builds the console.
+ * @throws Error when swagger-ui-dist or uplot is missing from node_modules
+ */
+export function createConsole(options: ConsoleOptions): Console {
+  const assets = consoleAssets();
+  // Not a component's client: the console is no Lambda, so the call recorder never sees it.
+  const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: options.sqsEndpoint, useQueueUrlAsEndpoint: false });
+  const info: ConsoleInfo = {
+    stage: options.stage,
+    jobTypes: options.jobTypes.map(({ name, description }) => ({
+      name,
+      description,
+      highPriority: options.provisioned.queues[name]?.highPriority !== undefined,
+    })),
+    statuses: ALL_STATUSES,
+    principalHeader: LOCAL_PRINCIPAL_HEADER,
+    defaultPrincipal: DEFAULT_LOCAL_PRINCIPAL,
+    adminPrincipal: options.adminPrincipal,
+    metrics: options.metrics?.() !== undefined,
+  };
+
+  const routes: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>> = {
+    '/': (req, res) => sendAsset(req, res, assets.get('index.html') as string),
+    '/_console/api/info': async (_req, res) =>
+      sendConsoleJson(res, 200, { ...info, metrics: options.metrics?.() !== undefined }),
+    '/_console/api/queues': async (_req, res) => {
+      try {
+        sendConsoleJson(res, 200, { lanes: await readQueueDepths(sqs, options.provisioned) });
+      } catch (error) {
+        sendConsoleText(res, 502, `The SQS emulator did not answer: ${(error as Error).message}`);
+      }
+    },
+    '/_console/api/metrics': async (_req, res) => sendConsoleJson(res, 200, metricsOf(options.metrics?.())),
+  };
+
+  return {
+    async handle(req, res) {
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (pathname !== '/' && pathname !== '/_console' && !pathname.startsWith('/_console/')) return false;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendConsoleText(res, 405, 'The console answers GET and HEAD only', { Allow: 'GET, HEAD' });
+        return true;
+      }
+      const route = routes[pathname];
+      const asset = pathname.startsWith(STATIC_PREFIX)
+        ? assets.get(pathname.slice(STATIC_PREFIX.length))
+        : undefined;
+      if (route) await route(req, res);
+      else if (asset) await sendAsset(req, res, asset);
+      else sendConsoleText(res, 404, `The console has nothing at ${pathname}`);
+      return true;
+    },
+    stop: () => sqs.destroy(),
+  };
+}
+
+function metricsOf(source: MetricsSource | undefined): ConsoleMetrics {
+  if (source) return { ...source.snapshot(), enabled: true };
+  return {
+    generatedAt: new Date().toISOString(),
+    windowMinutes: EMPTY_WINDOW_MINUTES,
+    buckets: [],
+    enabled: false,
+    note: 'Metrics are off: this local system has no metrics source.',
+  };
+}
