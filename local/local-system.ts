@@ -237,6 +237,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             jobTypes: catalog.names.map((name) => catalog.get(name).definition),
             provisioned,
             sqsEndpoint: sqs.endpoint,
+            inputs: {
+              dynamodbEndpoint: dynamodb.endpoint,
+              s3Endpoint: sqs.endpoint,
+              tableName: provisioned.tableName,
+              shards: config.table,
+              bucketName: provisioned.payloadBucket,
+              compressAboveBytes: config.compressAboveBytes,
+            },
             adminPrincipal: localAdminPrincipal(),
             metrics: () => options.metrics,
           });

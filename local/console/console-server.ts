@@ -12,7 +12,9 @@ import { DEFAULT_LOCAL_PRINCIPAL, LOCAL_PRINCIPAL_HEADER } from '../api-gateway-
 import { LOCAL_AWS } from '../emulators/types';
 import type { MetricsSnapshot, MetricsSource } from '../metrics/snapshot';
 import type { Provisioned } from '../provision';
+import { safeDecode } from '../safe-decode';
 import { sendConsoleJson, sendConsoleText } from './console-headers';
+import { type JobInputs, type JobInputsOptions, jobInputs } from './job-inputs';
 import { readQueueDepths } from './queue-depths';
 import { consoleAssets, STATIC_PREFIX, sendAsset } from './static-assets';
 
@@ -25,6 +27,8 @@ export interface ConsoleOptions {
   readonly provisioned: Provisioned;
   /** The SQS emulator's endpoint: the console reads queue depths with a client of its own. */
   readonly sqsEndpoint: string;
+  /** Where job inputs are stored (the job view shows them; the API does not return them). */
+  readonly inputs: JobInputsOptions;
   /** The principal the console sends on admin calls (redrive). */
   readonly adminPrincipal: string;
   /**
@@ -39,7 +43,7 @@ export interface ConsoleOptions {
 export interface Console {
   /** Answers `req` when it is the console's (`/`, `/_console/**`) and returns true; false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** Releases the console's SQS client. */
+  /** Releases the console's own SDK clients. */
   stop(): void;
 }
 
@@ -73,6 +77,7 @@ export function createConsole(options: ConsoleOptions): Console {
   const assets = consoleAssets();
   // Not a component's client: the console is no Lambda, so the call recorder never sees it.
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: options.sqsEndpoint, useQueueUrlAsEndpoint: false });
+  const inputs = jobInputs(options.inputs);
   const info: ConsoleInfo = {
     stage: options.stage,
     jobTypes: options.jobTypes.map(({ name, description }) => ({
@@ -109,6 +114,11 @@ export function createConsole(options: ConsoleOptions): Console {
         sendConsoleText(res, 405, 'The console answers GET and HEAD only', { Allow: 'GET, HEAD' });
         return true;
       }
+      const input = INPUT_PATH.exec(pathname);
+      if (input) {
+        await sendInput(req, res, inputs, safeDecode(input[1] as string));
+        return true;
+      }
       const route = routes[pathname];
       const asset = pathname.startsWith(STATIC_PREFIX)
         ? assets.get(pathname.slice(STATIC_PREFIX.length))
@@ -118,8 +128,26 @@ export function createConsole(options: ConsoleOptions): Console {
       else sendConsoleText(res, 404, `The console has nothing at ${pathname}`);
       return true;
     },
-    stop: () => sqs.destroy(),
+    stop: () => {
+      sqs.destroy();
+      inputs.destroy();
+    },
   };
+}
+
+/** `GET /_console/api/jobs/{id}/input`: one job's input, for its owner (named as the API names callers). */
+const INPUT_PATH = /^\/_console\/api\/jobs\/([^/]+)\/input$/;
+
+async function sendInput(req: IncomingMessage, res: ServerResponse, inputs: JobInputs, id: string) {
+  const header = req.headers[LOCAL_PRINCIPAL_HEADER];
+  const owner = (Array.isArray(header) ? header[0] : header)?.trim() || DEFAULT_LOCAL_PRINCIPAL;
+  try {
+    const found = await inputs.read(id, owner);
+    if (found) sendConsoleJson(res, 200, found);
+    else sendConsoleText(res, 404, `No job ${id} of ${owner}`);
+  } catch (error) {
+    sendConsoleText(res, 502, `The job's input could not be read: ${(error as Error).message}`);
+  }
 }
 
 function metricsOf(source: MetricsSource | undefined): ConsoleMetrics {
