@@ -102,9 +102,9 @@ export function jobView({ principal, onChange, onError }) {
 
   async function open(id) {
     current = { id, owner: principal() };
-    section.hidden = false;
     setText(byId('job-input'), 'loading…');
     await refresh();
+    section.hidden = false;
     title.focus();
     const input = await api.input(id, current.owner);
     if (current?.id === id) setText(byId('job-input'), json(input.input));
