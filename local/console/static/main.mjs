@@ -54,6 +54,8 @@ async function start() {
     table.reset();
   });
 
+  // The jobs table first: the other panels start once it has painted (or failed to).
+  await table.refresh().catch(onError);
   poll(() => table.refresh(), 2_000, onError);
   poll(() => view.refresh(), 1_000, onError);
   poll(() => queues.refresh(), 2_000, onError);
