@@ -19,13 +19,19 @@ function onError(error) {
 }
 
 async function start() {
-  const info = await api.info();
+  const caller = byId('caller');
+  caller.value = localStorage.getItem(CALLER_KEY) ?? '';
+  // No caller named: no header, and the server applies its default caller (as on first load).
+  const principal = () => caller.value.trim() || undefined;
+  const view = jobView({ principal, onChange: () => table.refresh().catch(onError), onError });
+  const table = jobsTable({ principal, onOpen: (id) => view.open(id), onError });
+  // The jobs table's first page loads beside the stage's info, not after it.
+  const [info] = await Promise.all([api.info(), table.refresh().catch(onError)]);
+
   document.title = `${info.stage}: async-endpoints console`;
   byId('stage').textContent = info.stage;
-  const caller = byId('caller');
-  caller.value = localStorage.getItem(CALLER_KEY) || info.defaultPrincipal;
-  const principal = () => caller.value.trim() || info.defaultPrincipal;
-
+  caller.placeholder = info.defaultPrincipal;
+  if (!caller.value) caller.value = info.defaultPrincipal;
   for (const type of info.jobTypes)
     byId('filter-name').append(el('option', { text: type.name, attrs: { value: type.name } }));
   for (const status of info.statuses)
@@ -36,8 +42,6 @@ async function start() {
     onChange: () => table.refresh(),
     onError,
   });
-  const view = jobView({ principal, onChange: () => table.refresh().catch(onError), onError });
-  const table = jobsTable({ principal, onOpen: (id) => view.open(id), onError });
   submitForm({
     info,
     principal,
@@ -50,12 +54,13 @@ async function start() {
   const metrics = metricsPanel({ info });
 
   caller.addEventListener('change', () => {
-    localStorage.setItem(CALLER_KEY, principal());
+    const named = principal();
+    if (named) localStorage.setItem(CALLER_KEY, named);
+    else localStorage.removeItem(CALLER_KEY);
     table.reset();
   });
 
-  // The jobs table first: the other panels start once it has painted (or failed to).
-  await table.refresh().catch(onError);
+  // The other panels start once the jobs table has painted (or failed to).
   poll(() => table.refresh(), 2_000, onError);
   poll(() => view.refresh(), 1_000, onError);
   poll(() => queues.refresh(), 2_000, onError);
