@@ -92,7 +92,7 @@ export function metricsPanel({ info }) {
         const target = byId(chart.id);
         return new window.uPlot(
           {
-            width: Math.max(target.clientWidth, 260),
+            width: Math.max(target.clientWidth, 200),
             height: 180,
             series: [
               {},
@@ -132,7 +132,7 @@ export function metricsPanel({ info }) {
   });
   window.addEventListener('resize', () => {
     for (const plot of plots)
-      plot.setSize({ width: Math.max(plot.root.parentElement.clientWidth, 260), height: 180 });
+      plot.setSize({ width: Math.max(plot.root.parentElement.clientWidth, 200), height: 180 });
   });
   return { refresh };
 }
