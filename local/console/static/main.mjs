@@ -63,7 +63,8 @@ async function start() {
   // The other panels start once the jobs table has painted (or failed to).
   poll(() => table.refresh(), 2_000, onError);
   poll(() => view.refresh(), 1_000, onError);
-  poll(() => queues.refresh(), 2_000, onError);
+  // Queue depths cost 2 GetQueueAttributes per lane: every 5 s is live enough.
+  poll(() => queues.refresh(), 5_000, onError);
   poll(() => metrics.refresh(), 5_000, onError);
 }
 
