@@ -4,6 +4,7 @@
  * no caching surprises (documents and JSON are never cached; static files revalidate).
  */
 import type { ServerResponse } from 'node:http';
+import { problemResponse } from '../../lambdas/api/problem';
 
 /**
  * The console's Content-Security-Policy. `style-src 'self'` without `'unsafe-inline'`: uPlot
@@ -38,14 +39,19 @@ export function sendConsoleJson(res: ServerResponse, status: number, body: unkno
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), { 'Cache-Control': 'no-store' });
 }
 
-/** Sends a plain-text answer (errors: a 404 for an unknown console path, a 405, a 502). */
-export function sendConsoleText(
+/**
+ * Sends an error as the API does, an RFC 9457 problem document (`code` as the API's codes), never
+ * cached.
+ */
+export function sendConsoleProblem(
   res: ServerResponse,
   status: number,
-  text: string,
+  code: string,
+  detail: string,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  send(res, status, 'text/plain; charset=utf-8', text, { 'Cache-Control': 'no-store', ...headers });
+  const problem = problemResponse(status, code, detail);
+  send(res, status, 'application/problem+json', problem.body, { 'Cache-Control': 'no-store', ...headers });
 }
 
 /** Writes a whole response with the console's headers. */

@@ -13,7 +13,7 @@ import { LOCAL_AWS } from '../emulators/types';
 import type { MetricsSnapshot, MetricsSource } from '../metrics/snapshot';
 import type { Provisioned } from '../provision';
 import { safeDecode } from '../safe-decode';
-import { sendConsoleJson, sendConsoleText } from './console-headers';
+import { sendConsoleJson, sendConsoleProblem } from './console-headers';
 import { type JobInputs, type JobInputsOptions, jobInputs } from './job-inputs';
 import { readQueueDepths } from './queue-depths';
 import { consoleAssets, STATIC_PREFIX, sendAsset } from './static-assets';
@@ -100,7 +100,12 @@ export function createConsole(options: ConsoleOptions): Console {
       try {
         sendConsoleJson(res, 200, { lanes: await readQueueDepths(sqs, options.provisioned) });
       } catch (error) {
-        sendConsoleText(res, 502, `The SQS emulator did not answer: ${(error as Error).message}`);
+        sendConsoleProblem(
+          res,
+          503,
+          'SERVICE_UNAVAILABLE',
+          `The SQS emulator did not answer: ${(error as Error).message}`,
+        );
       }
     },
     '/_console/api/metrics': async (_req, res) => sendConsoleJson(res, 200, metricsOf(options.metrics?.())),
@@ -108,10 +113,14 @@ export function createConsole(options: ConsoleOptions): Console {
 
   return {
     async handle(req, res) {
-      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (pathname !== '/' && pathname !== '/_console' && !pathname.startsWith('/_console/')) return false;
+      // The target as sent, never normalized: `/jobs/..` is the API's to answer, and console
+      // paths are matched exactly (a dot segment matches nothing).
+      const pathname = (req.url ?? '/').split('?')[0] as string;
+      if (pathname !== '/' && !pathname.startsWith('/_console/')) return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        sendConsoleText(res, 405, 'The console answers GET and HEAD only', { Allow: 'GET, HEAD' });
+        sendConsoleProblem(res, 405, 'METHOD_NOT_ALLOWED', 'The console answers GET and HEAD only', {
+          Allow: 'GET, HEAD',
+        });
         return true;
       }
       const input = INPUT_PATH.exec(pathname);
@@ -125,7 +134,7 @@ export function createConsole(options: ConsoleOptions): Console {
         : undefined;
       if (route) await route(req, res);
       else if (asset) await sendAsset(req, res, asset);
-      else sendConsoleText(res, 404, `The console has nothing at ${pathname}`);
+      else sendConsoleProblem(res, 404, 'ROUTE_NOT_FOUND', `The console has nothing at ${pathname}`);
       return true;
     },
     stop: () => {
@@ -144,9 +153,14 @@ async function sendInput(req: IncomingMessage, res: ServerResponse, inputs: JobI
   try {
     const found = await inputs.read(id, owner);
     if (found) sendConsoleJson(res, 200, found);
-    else sendConsoleText(res, 404, `No job ${id} of ${owner}`);
+    else sendConsoleProblem(res, 404, 'JOB_NOT_FOUND', `No job ${id} of ${owner}`);
   } catch (error) {
-    sendConsoleText(res, 502, `The job's input could not be read: ${(error as Error).message}`);
+    sendConsoleProblem(
+      res,
+      503,
+      'SERVICE_UNAVAILABLE',
+      `The job's input could not be read: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -76,12 +76,20 @@ function jsonDepth(text: string): number {
   return deepest;
 }
 
-type Route = { kind: 'health' } | { kind: 'jobs' } | { kind: 'job'; nameOrId: string } | { kind: 'none' };
+type Route =
+  | { kind: 'health' }
+  | { kind: 'jobs' }
+  | { kind: 'job'; nameOrId: string }
+  | { kind: 'console' }
+  | { kind: 'none' };
 
 /** The route the local API Gateway picks, as README's "Local mode" describes it. */
 function routeOf(path: string): Route {
   // The request target is a path: `//jobs/x` is not the host `jobs`.
-  const segments = new URL(`http://localhost${path}`).pathname.split('/').filter(Boolean);
+  const { pathname } = new URL(`http://localhost${path}`);
+  // The console's page (local/console): this client sends `/jobs/..` as `/`, as URL resolves it.
+  if (pathname === '/') return { kind: 'console' };
+  const segments = pathname.split('/').filter(Boolean);
   if (segments.length === 1 && segments[0] === 'health') return { kind: 'health' };
   if (segments.length === 1 && segments[0] === 'jobs') return { kind: 'jobs' };
   if (segments.length === 2 && segments[0] === 'jobs')
@@ -169,6 +177,10 @@ async function checkContract(request: GeneratedRequest): Promise<void> {
     case 'jobs':
       // GET /jobs (listing) is being added; until it lands this is ROUTE_NOT_FOUND. Either way,
       // the checks above apply: no 5xx, and a problem document for any 4xx.
+      return;
+    case 'console':
+      if (request.method === 'GET' || request.method === 'HEAD') expect(answer.status, where).toBe(200);
+      else notAllowed('GET, HEAD');
       return;
     case 'none':
       expect(answer.status, where).toBe(404);
