@@ -40,7 +40,7 @@ export interface ConsoleOptions {
 }
 
 /** The console as the API server uses it. */
-export interface Console {
+export interface LocalConsole {
   /** Answers `req` when it is the console's (`/`, `/_console/**`) and returns true; false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Releases the console's own SDK clients. */
@@ -73,7 +73,7 @@ const EMPTY_WINDOW_MINUTES = 60;
  * Builds the console.
  * @throws Error when swagger-ui-dist or uplot is missing from node_modules
  */
-export function createConsole(options: ConsoleOptions): Console {
+export function createConsole(options: ConsoleOptions): LocalConsole {
   const assets = consoleAssets();
   // Not a component's client: the console is no Lambda, so the call recorder never sees it.
   const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: options.sqsEndpoint, useQueueUrlAsEndpoint: false });
