@@ -30,6 +30,11 @@ export interface ApiRoutes {
   readonly redrive: ApiHandler;
 }
 
+/** The local console (`local/console`): answers its own paths and returns true, else false. */
+export interface ConsoleHook {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+}
+
 /** API Gateway refuses payloads over 10 MB before any Lambda runs. */
 export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -57,6 +62,8 @@ export interface ApiServerOptions {
    * @default one warning line on stderr (`logClientDisconnect`)
    */
   readonly onClientDisconnect?: (disconnect: ClientDisconnect) => void;
+  /** The console (local only), asked first for `/` and `/_console/**`. @default none */
+  readonly console?: ConsoleHook;
 }
 
 /**
@@ -75,7 +82,7 @@ export async function startApiServer(routes: ApiRoutes, options: ApiServerOption
         onDisconnect({ method: req.method ?? 'GET', path, phase: 'response', receivedBytes: undefined });
       }
     });
-    handle(routes, admin, req, res).catch((error: unknown) => {
+    handle(routes, admin, req, res, options.console).catch((error: unknown) => {
       if (error instanceof ClientDisconnectedError) {
         onDisconnect({
           method: req.method ?? 'GET',
@@ -119,6 +126,7 @@ async function handle(
   adminPrincipal: string,
   req: IncomingMessage,
   res: ServerResponse,
+  consolePages?: ConsoleHook,
 ): Promise<void> {
   // Before anything is routed: URL parsing below would resolve the dot segments.
   if (hasDotSegment(req.url ?? '/')) {
@@ -132,6 +140,8 @@ async function handle(
     );
     return;
   }
+  // The console (local only) answers `/` and `/_console/**`; every other path is the API's.
+  if (consolePages && (await consolePages.handle(req, res))) return;
   const body = await readBody(req);
   if (body === 'too-large') {
     send(res, problem(413, 'BODY_TOO_LARGE', `API Gateway accepts at most ${GATEWAY_MAX_BODY_BYTES} bytes`));

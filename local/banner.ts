@@ -18,6 +18,7 @@ export function banner(system: LocalSystem, readyMs: number): string {
     `  async-endpoints local mode: ready in ${(readyMs / 1000).toFixed(1)} s`,
     '',
     `  API        ${url}`,
+    `  Console    ${url}/ (jobs, queues and dead letters, metrics, API reference)`,
     `  DynamoDB   ${dynamodb.kind} at ${dynamodb.endpoint} (${dynamodb.reason})`,
     `  SQS        ${sqs.name} at ${sqs.endpoint}`,
     `  Admin      X-Local-Principal: ${system.adminPrincipal} (the admin routes accept no other caller)`,

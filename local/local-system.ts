@@ -17,6 +17,7 @@ import {
   type LocalComponent,
   type LocalEmulators,
 } from './component-clients';
+import { createConsole } from './console/console-server';
 import { checkSameJobTypes, type HandlerModules, startupModules } from './dev/handler-modules';
 import { LiveHandlers } from './dev/live-handlers';
 import { type DynamoDbChoice, startDynamoDb } from './emulators/dynamodb';
@@ -101,6 +102,16 @@ export interface LocalSystemOptions {
    * @default this process's own modules, with `jobTypes` if given
    */
   readonly handlerModules?: HandlerModules;
+  /**
+   * Serve the console page at `/` (static files and its JSON under `/_console/`).
+   * @default true
+   */
+  readonly console?: boolean;
+  /**
+   * Test seam: the job metrics the console charts instead of the EMF collector's (`observe`).
+   * @default the collector's, when `observe.collectMetrics` is on
+   */
+  readonly metrics?: MetricsSource;
 }
 
 /** A processor as the event source invokes it. */
@@ -147,6 +158,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   try {
     // First: the handlers' Metrics read whether they are enabled when they are built.
     const observability = startObservability(options.observe ?? {});
+    const metricsSource = options.metrics ?? observability.metrics;
     stack.push(async () => observability.stop());
     const [dynamodb, sqs] = await Promise.all([
       startDynamoDb({ prefer: options.dynamodb ?? 'auto' }),
@@ -255,6 +267,26 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const lanes = lanesOf(config.jobTypes);
     const queueUrls = laneUrlMap(provisioned.queueUrlPrefix, lanes, 'queue');
     const deadLetterQueueUrls = laneUrlMap(provisioned.queueUrlPrefix, lanes, 'dlq');
+    const consolePages =
+      options.console === false
+        ? undefined
+        : createConsole({
+            stage: config.stackName,
+            jobTypes: handlers.modules.jobTypes,
+            provisioned,
+            sqsEndpoint: sqs.endpoint,
+            inputs: {
+              dynamodbEndpoint: dynamodb.endpoint,
+              s3Endpoint: sqs.endpoint,
+              tableName: provisioned.tableName,
+              shards: config.table,
+              bucketName: provisioned.payloadBucket,
+              compressAboveBytes: config.compressAboveBytes,
+            },
+            adminPrincipal,
+            metrics: () => metricsSource,
+          });
+    if (consolePages) stack.push(async () => consolePages.stop());
     const api: ApiServer = await startApiServer(
       // Each runs as its function, so readable log lines can name it (API logs carry no context).
       namedFunctions({
@@ -288,7 +320,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           }),
         ),
       }),
-      { port: options.port, ...(options.host !== undefined ? { host: options.host } : {}), adminPrincipal },
+      {
+        port: options.port,
+        ...(options.host !== undefined ? { host: options.host } : {}),
+        adminPrincipal,
+        console: consolePages,
+      },
     );
     stack.push(() => api.stop());
 
@@ -332,7 +369,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       dynamodb,
       sqs,
       provisioned,
-      ...(observability.metrics ? { metrics: observability.metrics } : {}),
+      ...(metricsSource ? { metrics: metricsSource } : {}),
       eventSources,
       highPriorityEventSources,
       sweep,

@@ -83,6 +83,7 @@ type Route =
   | { kind: 'health' }
   | { kind: 'jobs' }
   | { kind: 'job'; nameOrId: string }
+  | { kind: 'console' }
   | { kind: 'none' }
   | { kind: 'dot-segment' };
 
@@ -91,7 +92,10 @@ function routeOf(path: string): Route {
   // Refused before routing (`/jobs/../health` would otherwise be routed as `/health`).
   if (hasDotSegment(path)) return { kind: 'dot-segment' };
   // The request target is a path: `//jobs/x` is not the host `jobs`.
-  const segments = new URL(`http://localhost${path}`).pathname.split('/').filter(Boolean);
+  const { pathname } = new URL(`http://localhost${path}`);
+  // The console's page (local/console).
+  if (pathname === '/') return { kind: 'console' };
+  const segments = pathname.split('/').filter(Boolean);
   if (segments.length === 1 && segments[0] === 'health') return { kind: 'health' };
   if (segments.length === 1 && segments[0] === 'jobs') return { kind: 'jobs' };
   if (segments.length === 2 && segments[0] === 'jobs')
@@ -183,6 +187,10 @@ async function checkContract(request: GeneratedRequest): Promise<void> {
     case 'dot-segment':
       expect(answer.status, where).toBe(400);
       if (problem) expect(problem.code, where).toBe('INVALID_PATH');
+      return;
+    case 'console':
+      if (request.method === 'GET' || request.method === 'HEAD') expect(answer.status, where).toBe(200);
+      else notAllowed('GET, HEAD');
       return;
     case 'none':
       expect(answer.status, where).toBe(404);

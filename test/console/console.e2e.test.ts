@@ -1,0 +1,261 @@
+/**
+ * The console page in a real browser (chromium via puppeteer-core) against a real local
+ * system: a person submits a job and watches it complete, cancels a running one with the
+ * keyboard, retries and redrives failed ones, reads the API reference and the metrics charts.
+ * Every page must load and work under the server's strict Content-Security-Policy with no
+ * console error; screenshots go to test-output/console/.
+ *
+ * `sleep` here reports progress (4 heartbeats) so the progress bar has something to show. The
+ * metrics source is a fixed one in the EMF collector's shape (the collector itself is tested
+ * with its own code): this file tests the panel, not the numbers.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { JobTypeDefinition } from '../../lambdas/core/job-type';
+import { jobTypes } from '../../lambdas/jobs/catalog';
+import { loadLocalConfig } from '../../local/local-config';
+import type { MetricsSnapshot, MetricsSource } from '../../local/metrics/snapshot';
+import { acceptedId, jobOf, until, useLocalSystem } from '../support/local-e2e';
+import { launchBrowser, type WatchedPage, watchedPage } from './browser';
+
+/** `sleep`, reporting progress at each quarter (the catalog's sleep reports none). */
+const steppedSleep: JobTypeDefinition = {
+  ...(jobTypes.find((type) => type.name === 'sleep') as JobTypeDefinition),
+  handler: async (input, { signal, heartbeat }) => {
+    const { ms } = input as { ms: number };
+    for (let quarter = 1; quarter <= 4; quarter += 1) {
+      await delay(ms / 4, undefined, { signal });
+      await heartbeat({ percent: quarter * 25, message: `quarter ${quarter} of 4` });
+    }
+    return { sleptMs: ms };
+  },
+};
+
+/** Two job types' minutes as the EMF collector buckets them, ending this minute. */
+const metrics: MetricsSource = {
+  snapshot(): MetricsSnapshot {
+    const minute = (ago: number) => new Date((Math.floor(Date.now() / 60_000) - ago) * 60_000).toISOString();
+    const summary = (p50: number) => ({ count: 12, p50, p90: p50 * 2, p99: p50 * 4 });
+    return {
+      generatedAt: new Date().toISOString(),
+      windowMinutes: 30,
+      buckets: [
+        {
+          minute: minute(2),
+          jobName: 'echo',
+          counts: { JobsSubmitted: 12, JobsCompleted: 11 },
+          queueWaitMs: summary(15),
+          processingMs: summary(4),
+        },
+        {
+          minute: minute(1),
+          jobName: 'echo',
+          counts: { JobsSubmitted: 20, JobsCompleted: 19, JobsFailed: 1 },
+          queueWaitMs: summary(22),
+          processingMs: summary(5),
+        },
+        {
+          minute: minute(1),
+          jobName: 'fail',
+          counts: { JobsSubmitted: 3, JobsFailed: 3 },
+          queueWaitMs: summary(30),
+          processingMs: summary(7),
+        },
+      ],
+    };
+  },
+};
+
+const local = useLocalSystem(() => ({
+  config: loadLocalConfig({
+    jobTypes: { sleep: { maxConcurrency: 2, reservedConcurrency: 2, batchSize: 1 } },
+  }),
+  jobTypes: jobTypes.map((type) => (type.name === 'sleep' ? steppedSleep : type)),
+  // Renewals every 0.5 s: a cancel reaches the running worker within a second.
+  leaseMs: 1_500,
+  metrics,
+}));
+
+/** Waits in the page: generous, for a loaded 2-core machine. */
+const WAIT = { timeout: 30_000, polling: 100 } as const;
+
+let browser: Browser;
+let current: WatchedPage | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  const problems = current?.problems ?? [];
+  await current?.page.close();
+  current = undefined;
+  expect(problems).toEqual([]);
+});
+
+async function open(path = '/'): Promise<WatchedPage> {
+  current = await watchedPage(browser);
+  await current.page.goto(`${local.system.url}${path}`, { waitUntil: 'load' });
+  return current;
+}
+
+/** The text of the jobs table's status cell for `id`, once it equals `status`. */
+async function rowStatus(watched: WatchedPage, id: string, status: string): Promise<void> {
+  await watched.page.waitForFunction(
+    `document.querySelector('tr[data-id="${id}"] .status')?.textContent === ${JSON.stringify(status)}`,
+    WAIT,
+  );
+}
+
+/** The open job view's title, once it ends with `status`. */
+async function viewStatus(watched: WatchedPage, status: string): Promise<void> {
+  await watched.page.waitForFunction(
+    `document.getElementById('job-title')?.textContent?.endsWith(${JSON.stringify(`: ${status}`)})`,
+    WAIT,
+  );
+}
+
+/** The text of the first element `selector` finds ('' when none). */
+/** The fail job type's dead-letter count in the queues panel, as an in-page expression. */
+const DEAD_LETTERS = `document.querySelector('tr[data-queue="fail:normal"] td:nth-child(6)')?.textContent`;
+
+const text = (watched: WatchedPage, selector: string): Promise<string> =>
+  inPage<string>(watched, `document.querySelector(${JSON.stringify(selector)})?.textContent ?? ''`);
+
+/** Evaluates `expression` in the page (strings: the tests type-check without the DOM's types). */
+const inPage = <T>(watched: WatchedPage, expression: string): Promise<T> =>
+  watched.page.evaluate(expression) as Promise<T>;
+
+describe('the console page', () => {
+  it('answers every console path with a strict CSP, nosniff and no caching surprises', async () => {
+    for (const path of ['/', '/_console/static/main.mjs', '/_console/api/info', '/_console/nothing']) {
+      const response = await fetch(`${local.system.url}${path}`);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).not.toContain('unsafe');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('cache-control'), path).toMatch(/no-store|no-cache/);
+    }
+    expect((await fetch(`${local.system.url}/_console/nothing`)).status).toBe(404);
+    expect((await fetch(`${local.system.url}/`, { method: 'POST' })).status).toBe(405);
+    // The API is untouched by the console.
+    expect((await fetch(`${local.system.url}/health`)).status).toBe(200);
+  });
+
+  it('submits a job through the page and shows its progress reach Completed in the job view and the table', async () => {
+    const watched = await open();
+    const { page } = watched;
+    await page.waitForSelector('#submit-name option[value="sleep"]', WAIT);
+    await page.select('#submit-name', 'sleep');
+    await inPage(watched, `document.getElementById('submit-input').value = '{"ms": 2000}'`);
+    await page.click('#submit-form button[type="submit"]');
+
+    await page.waitForFunction(`!document.getElementById('job').hidden`, WAIT);
+    await page.waitForSelector('#job-fields dd', WAIT);
+    const id = await page.$eval('#job-fields dd', (dd) => dd.textContent ?? '');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await page.waitForFunction(`document.getElementById('job-progress').value > 0`, WAIT);
+    await watched.screenshot('job-in-progress');
+    await viewStatus(watched, 'Completed');
+    expect(await inPage(watched, `document.getElementById('job-progress').value`)).toBe(100);
+    expect(await text(watched, '#job-progress-text')).toContain('100 % — quarter 4 of 4');
+    expect(JSON.parse(await text(watched, '#job-input'))).toEqual({ ms: 2000 });
+    expect(JSON.parse(await text(watched, '#job-outcome'))).toEqual({ sleptMs: 2000 });
+    expect(await text(watched, '#job-history')).toContain('completed');
+    await rowStatus(watched, id, 'Completed');
+    expect(await text(watched, '#announcer')).toMatch(/is now Completed|Submitted sleep/);
+    await watched.screenshot('job-completed');
+    expect((await jobOf(local.client, id)).status).toBe('Completed');
+  });
+
+  it('cancels a running job from the keyboard: Tab to the cancel button, Enter', async () => {
+    const id = await acceptedId(local.client, 'sleep', { ms: 60_000 });
+    const watched = await open();
+    const { page } = watched;
+    await rowStatus(watched, id, 'InProgress');
+    await page.click(`tr[data-id="${id}"] button`);
+    await viewStatus(watched, 'InProgress');
+
+    // Opening a job focuses its heading; the cancel button comes next in the tab order.
+    expect(await inPage(watched, 'document.activeElement?.id')).toBe('job-title');
+    await page.keyboard.press('Tab');
+    expect(await inPage(watched, 'document.activeElement?.id')).toBe('job-cancel');
+    await page.keyboard.press('Enter');
+
+    await viewStatus(watched, 'Canceled');
+    await rowStatus(watched, id, 'Canceled');
+    expect(await text(watched, '#job-outcome')).toContain('CANCELED');
+    await watched.screenshot('job-canceled');
+    expect((await jobOf(local.client, id)).status).toBe('Canceled');
+  });
+
+  it('retries a Failed job, and redrives the dead letters of its job type', async () => {
+    const id = await acceptedId(local.client, 'fail', { permanent: true });
+    await until(
+      () => jobOf(local.client, id),
+      (job) => job.status === 'Failed',
+      { timeoutMs: 30_000 },
+    );
+    const watched = await open();
+    const { page } = watched;
+    await page.waitForFunction(`${DEAD_LETTERS} === '1'`, WAIT);
+
+    await page.click(`tr[data-id="${id}"] button`);
+    await viewStatus(watched, 'Failed');
+    expect(await inPage(watched, `document.getElementById('job-retry').hidden`)).toBe(false);
+    await page.click('#job-retry');
+    await until(
+      () => jobOf(local.client, id),
+      (job) => job.status === 'Failed' && job.attempt === 2,
+      { timeoutMs: 30_000 },
+    );
+    await page.waitForFunction(`${DEAD_LETTERS} === '2'`, WAIT);
+    await watched.screenshot('dead-letters');
+
+    await page.click('tr[data-queue="fail:normal"] button');
+    await page.waitForFunction(
+      `document.getElementById('announcer').textContent.startsWith('Redrive of fail:')`,
+      WAIT,
+    );
+    // Two copies of one job: one moves it, the other is then stale (or moves it again).
+    expect(await text(watched, '#announcer')).toMatch(/^Redrive of fail: [12] moved, [01] stale/);
+    const redriven = await until(
+      () => jobOf(local.client, id),
+      (job) => job.status === 'Failed' && job.attempt >= 3,
+      { timeoutMs: 30_000 },
+    );
+    expect(redriven.history.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('renders the OpenAPI reference with swagger-ui from this server', async () => {
+    const watched = await open('/_console/static/reference.html');
+    const { page } = watched;
+    await page.waitForSelector('.opblock', WAIT);
+    const paths = await page.$$eval('.opblock-summary-path', (nodes) => nodes.map((n) => n.textContent));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/jobs/{nameOrId}', '/admin/jobs/{name}/redrive', '/jobs']),
+    );
+    await watched.screenshot('api-reference');
+  });
+
+  it("charts the metrics from the system's metrics source", async () => {
+    const watched = await open('/#metrics');
+    const { page } = watched;
+    await page.waitForFunction(`document.querySelectorAll('#metrics canvas').length === 3`, WAIT);
+    await page.waitForFunction(
+      `document.getElementById('metrics-summary').textContent.includes('23 submitted')`,
+      WAIT,
+    );
+    expect(await text(watched, '#metrics-summary')).toBe(
+      'Latest minute with data: 23 submitted, 19 completed, 4 failed; queue wait p50 30 ms, p99 120 ms; processing p50 7 ms, p99 28 ms.',
+    );
+    await page.select('#metrics-name', 'echo');
+    expect(await text(watched, '#metrics-summary')).toContain('20 submitted, 19 completed, 1 failed');
+    expect(await text(watched, '#metrics-note')).toBe('Last 30 minutes, per minute.');
+    await watched.screenshot('metrics');
+  });
+});
