@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,6 +49,12 @@ export interface StartDynamoDbOptions {
    * @default in memory
    */
   readonly dbPath?: string;
+  /**
+   * dynalite only: keep its LevelDB store in this directory (created if missing) instead of in
+   * memory. The two emulators keep different formats, so each gets a directory of its own.
+   * @default in memory
+   */
+  readonly dynalitePath?: string;
   /** The Java probe; a seam for tests that hide Java. Default: {@link javaMajorVersion}. */
   readonly javaMajorVersion?: () => Promise<number | undefined>;
 }
@@ -62,8 +69,10 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
     options.prefer ?? 'auto',
     options.javaMajorVersion ?? javaMajorVersion,
   );
+  const dir = kind === 'dynalite' ? options.dynalitePath : options.dbPath;
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
   return kind === 'dynalite'
-    ? startDynalite(reason, options.port)
+    ? startDynalite(reason, options.port, options.dynalitePath)
     : startDynamoDbLocal(reason, options.port, options.startTimeoutMs ?? 30_000, options.dbPath);
 }
 
@@ -260,9 +269,18 @@ async function waitUntilReady(
   }
 }
 
-async function startDynalite(reason: string, port: number | undefined): Promise<LocalDynamoDb> {
+async function startDynalite(
+  reason: string,
+  port: number | undefined,
+  path: string | undefined,
+): Promise<LocalDynamoDb> {
   if (port !== undefined) await assertPortFree(port, 'dynalite');
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server: Server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path !== undefined ? { path } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port ?? 0, '127.0.0.1', () => {
