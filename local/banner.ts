@@ -1,4 +1,22 @@
+import * as path from 'node:path';
 import type { LocalSystem } from './local-system';
+import { describeRecovery } from './state/boot-recovery';
+import { describeCensus } from './state/job-census';
+
+/** The banner's data lines: where the state lives, what was found, what was re-enqueued. */
+function dataLines(system: LocalSystem): string[] {
+  const { durable } = system;
+  if (!durable) return ['  Data       in memory: everything is lost when the system stops'];
+  const where = path.relative(process.cwd(), durable.dir) || durable.dir;
+  if (durable.wiped || durable.found.total === 0) {
+    return [`  Data       ${where} (${durable.wiped ? 'wiped by --fresh: ' : ''}starting empty)`];
+  }
+  const objects = durable.restoredObjects > 0 ? `, ${durable.restoredObjects} payload objects` : '';
+  return [
+    `  Data       ${where}: ${describeCensus(durable.found)}${objects}`,
+    `             unfinished jobs: ${describeRecovery(durable.recovered)}`,
+  ];
+}
 
 /** What `npm start` prints once the system is ready. */
 export function banner(system: LocalSystem, readyMs: number): string {
@@ -20,6 +38,7 @@ export function banner(system: LocalSystem, readyMs: number): string {
     `  API        ${url}`,
     `  DynamoDB   ${dynamodb.kind} at ${dynamodb.endpoint} (${dynamodb.reason})`,
     `  SQS        ${sqs.name} at ${sqs.endpoint}`,
+    ...dataLines(system),
     '  Job types',
     ...rows,
     '',
@@ -28,7 +47,7 @@ export function banner(system: LocalSystem, readyMs: number): string {
     `    curl -s ${url}/jobs/<id from the Location header>`,
     `    curl -si -X POST ${url}/jobs/fail -H 'Content-Type: application/json' -d '{"permanent":true}'`,
     '',
-    '  Ctrl-C stops everything.',
+    '  Ctrl-C stops everything. `npm start -- --fresh` starts with no data.',
     '',
   ].join('\n');
 }

@@ -34,6 +34,9 @@ import type { DynamoDbEmulator, SqsEmulator } from './emulators/types';
 import { type EventSource, startEventSource } from './event-source';
 import { localLaneConcurrency } from './lane-concurrency';
 import { type Provisioned, type ProvisionedLane, provision } from './provision';
+import { type BootRecovery, recoverAtBoot } from './state/boot-recovery';
+import { type DataDir, openDataDir } from './state/data-dir';
+import { countJobs, type JobCensus } from './state/job-census';
 
 export type { LocalClients, LocalComponent, LocalEmulators } from './component-clients';
 
@@ -91,6 +94,33 @@ export interface LocalSystemOptions {
    * @default the directory in `ASYNC_ENDPOINTS_RECORD_CALLS`, or no recording when unset
    */
   readonly recordCalls?: string;
+  /**
+   * Keep the state in this folder across restarts (`npm start` uses `.async-endpoints/` in the
+   * project): the job table, and the payload bucket's objects, under `<dataDir>/<stackName>/`.
+   * The queues stay in memory, so at start every unfinished job is re-enqueued (see
+   * `state/boot-recovery.ts`).
+   * @default everything in memory (what the tests use)
+   */
+  readonly dataDir?: string;
+  /**
+   * With `dataDir`: delete the stack's data folder first and start empty (`npm start -- --fresh`).
+   * @default false
+   */
+  readonly fresh?: boolean;
+}
+
+/** What a system started on a data folder found there and did with it. */
+export interface DurableState {
+  /** The stack's data folder. */
+  readonly dir: string;
+  /** Whether it was wiped first (`fresh`). */
+  readonly wiped: boolean;
+  /** The jobs the table held at start, before anything ran. */
+  readonly found: JobCensus;
+  /** S3 objects put back into the emulator. */
+  readonly restoredObjects: number;
+  /** What the boot recovery did with the unfinished jobs. */
+  readonly recovered: BootRecovery;
 }
 
 /** A processor as the event source invokes it. */
@@ -106,6 +136,8 @@ export interface LocalSystem {
   readonly eventSources: Readonly<Record<string, EventSource>>;
   /** The high-priority lanes' event sources, by job type name (types that enable priorities). */
   readonly highPriorityEventSources: Readonly<Record<string, EventSource>>;
+  /** The data folder's state, when started with `dataDir`; undefined in memory. */
+  readonly durable?: DurableState;
   /**
    * Runs one recovery sweep now (the timer runs them on its own): the DLQ reconciliation, then
    * the Active-index sweep. A call during a run returns that run.
@@ -121,10 +153,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const unwind = async () => {
     for (const stop of stack.reverse()) await stop().catch(() => {});
   };
+  // Everything the old process left unfinished was last updated before this instant.
+  const restartedAt = new Date();
   try {
+    const data: DataDir | undefined = options.dataDir
+      ? openDataDir({ root: options.dataDir, stackName: config.stackName, fresh: options.fresh })
+      : undefined;
     const [dynamodb, sqs] = await Promise.all([
-      startDynamoDb({ prefer: options.dynamodb ?? 'auto' }),
-      startSqs(),
+      startDynamoDb({
+        prefer: options.dynamodb ?? 'auto',
+        ...(data ? { dbPath: data.path('dynamodb-local'), dynalitePath: data.path('dynalite') } : {}),
+      }),
+      startSqs(data ? { objectsDir: data.path('s3') } : {}),
     ]);
     stack.push(
       () => dynamodb.stop(),
@@ -135,6 +175,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sqs: sqs.client,
       s3: sqs.s3Client,
     });
+    const found = data ? await countJobs(dynamodb.documentClient, provisioned.tableName) : undefined;
     const recordDir = options.recordCalls ?? process.env[RECORD_CALLS_ENV];
     const recorder = recordDir ? new CallRecorder(resourceNamesOf(provisioned), recordDir) : undefined;
     const factory = new ComponentClientFactory(
@@ -241,14 +282,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     );
     stack.push(() => api.stop());
 
-    // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
-    const sweeper = wireSweeperHandler({
+    const sweeperWiring = {
       ...clients('sweeper'),
       queueUrls,
       deadLetterQueueUrls,
       staleAfterSeconds: sweeperStaleAfterSeconds(config),
-      maxJobsPerRun: config.sweeper.maxJobsPerRun,
       retentionDays: config.retentionDays,
+    };
+    // The queues were empty at start: put back every job the table says is unfinished.
+    const recovered = found && found.total > 0 ? await recoverAtBoot(sweeperWiring, restartedAt) : undefined;
+
+    // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
+    const sweeper = wireSweeperHandler({
+      ...sweeperWiring,
+      maxJobsPerRun: config.sweeper.maxJobsPerRun,
       // The processors' lease: a dead worker's job is recovered once its lease has run out.
       ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     });
@@ -281,6 +328,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       provisioned,
       eventSources,
       highPriorityEventSources,
+      ...(data && found
+        ? {
+            durable: {
+              dir: data.dir,
+              wiped: data.wiped,
+              found,
+              restoredObjects: sqs.restoredObjects,
+              recovered: recovered ?? { requeued: 0, rescheduled: 0, failed: 0 },
+            },
+          }
+        : {}),
       sweep,
       stop: () => {
         stopped ??= unwind();

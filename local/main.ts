@@ -4,12 +4,18 @@
  * Environment: PORT (default 3000), HOST (default 127.0.0.1), LOCAL_DYNAMODB
  * (auto | dynamodb-local | dynalite), ASYNC_ENDPOINTS_LOCAL (JSON config overrides),
  * POWERTOOLS_LOG_LEVEL (default INFO).
+ * Flags: --fresh (wipe the stage's folder in .async-endpoints/ and start empty).
  */
+import * as path from 'node:path';
 import { ConfigError } from '../lib/config-error';
 import { banner } from './banner';
 import type { DynamoDbChoice } from './emulators/dynamodb';
 import { loadLocalConfig } from './local-config';
 import { startLocalSystem } from './local-system';
+import { DataDirError } from './state/data-dir';
+
+/** Where `npm start` keeps its state: git-ignored, in the project. */
+const DATA_DIR = path.resolve(__dirname, '..', '.async-endpoints');
 
 const started = performance.now();
 
@@ -25,6 +31,12 @@ async function main(): Promise<void> {
     throw new Error(`LOCAL_DYNAMODB must be auto, dynamodb-local or dynalite, got ${choice}`);
   }
 
+  const unknownFlags = process.argv.slice(2).filter((arg) => arg !== '--fresh');
+  if (unknownFlags.length > 0) {
+    throw new Error(`Unknown argument(s) ${unknownFlags.join(' ')}; the one flag is --fresh (start empty)`);
+  }
+  const fresh = process.argv.includes('--fresh');
+
   const config = loadLocalConfig();
   process.env.POWERTOOLS_SERVICE_NAME ??= config.stackName;
   const system = await startLocalSystem({
@@ -32,6 +44,8 @@ async function main(): Promise<void> {
     port,
     host: process.env.HOST ?? '127.0.0.1',
     dynamodb: choice,
+    dataDir: DATA_DIR,
+    fresh,
     onError: (error) => console.error('event source:', error instanceof Error ? error.message : error),
   });
   console.log(banner(system, performance.now() - started));
@@ -54,7 +68,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof DataDirError) console.error(error.message);
   else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(
       `Port ${process.env.PORT ?? 3000} is in use: stop what holds it, or set PORT=<another port>.`,

@@ -155,7 +155,8 @@ export async function restoreObjects(app: MirrorTarget, dir: string): Promise<nu
       url: `/${encodeURIComponent(bucket)}`,
       headers: { [RESTORE_HEADER]: '1' },
     });
-    if (created.statusCode >= 300) throw new Error(`Could not restore the bucket ${bucket}: ${created.statusCode}`);
+    if (created.statusCode >= 300)
+      throw new Error(`Could not restore the bucket ${bucket}: ${created.statusCode}`);
     for (const name of readdirSync(bucketDir).filter((file) => file.endsWith('.json'))) {
       const file = path.join(bucketDir, name);
       let object: MirroredObject;
@@ -171,7 +172,8 @@ export async function restoreObjects(app: MirrorTarget, dir: string): Promise<nu
       const headers: Record<string, string> = { [RESTORE_HEADER]: '1' };
       if (object.contentType) headers['content-type'] = object.contentType;
       if (object.contentEncoding) headers['content-encoding'] = object.contentEncoding;
-      for (const [name, value] of Object.entries(object.metadata ?? {})) headers[`x-amz-meta-${name}`] = value;
+      for (const [name, value] of Object.entries(object.metadata ?? {}))
+        headers[`x-amz-meta-${name}`] = value;
       const put = await app.inject({ method: 'PUT', url: urlOf(bucket, object.key), headers, payload: body });
       if (put.statusCode !== 200) {
         throw new Error(`fauxqs refused the stored S3 object ${file}: ${put.statusCode}`);
