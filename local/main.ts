@@ -31,10 +31,6 @@ async function main(): Promise<void> {
     throw new Error(`LOCAL_DYNAMODB must be auto, dynamodb-local or dynalite, got ${choice}`);
   }
 
-  const unknownFlags = process.argv.slice(2).filter((arg) => arg !== '--fresh');
-  if (unknownFlags.length > 0) {
-    throw new Error(`Unknown argument(s) ${unknownFlags.join(' ')}; the one flag is --fresh (start empty)`);
-  }
   const fresh = process.argv.includes('--fresh');
 
   const config = loadLocalConfig();

@@ -184,7 +184,7 @@ async function startDynamoDbLocal(
   const endpoint = `http://127.0.0.1:${port}`;
   const { client, documentClient } = clientsFor(endpoint);
   try {
-    await waitUntilReady(endpoint, startTimeoutMs, () => jvm.failure());
+    await waitUntilReady(endpoint, startTimeoutMs, () => jvm.failure(), dbPath);
   } catch (error) {
     client.destroy();
     await jvm.stop();
@@ -238,14 +238,20 @@ async function startDynamoDbLocal(
   };
 }
 
-/** Polls `ListTables` until DynamoDB Local answers, the JVM dies, or the time is up. */
+/**
+ * Polls `ListTables` until DynamoDB Local answers, the JVM dies, or the time is up. A JVM that
+ * answers with errors is up but cannot use its data (a damaged `-dbPath` file): that fails at
+ * once, naming the error and the folder.
+ */
 async function waitUntilReady(
   endpoint: string,
   timeoutMs: number,
   failure: () => Error | undefined,
+  dbPath?: string,
 ): Promise<void> {
   const probe = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
+  let answeredErrors = 0;
   try {
     for (;;) {
       const failed = failure();
@@ -253,8 +259,18 @@ async function waitUntilReady(
       try {
         await probe.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
         return;
-      } catch {
-        // Not listening yet.
+      } catch (error) {
+        // Not listening yet, unless it answered: then it is up, and broken.
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status !== undefined && ++answeredErrors >= 3) {
+          throw new Error(
+            `DynamoDB Local started but answers ListTables with ${status}: ${(error as Error).message.replace(/\.$/, '')}` +
+              (dbPath
+                ? `. Its data in ${dbPath} may be damaged: move the folder away, or start empty with \`npm start -- --fresh\` (which deletes it).`
+                : ''),
+            { cause: error },
+          );
+        }
       }
       if (Date.now() > deadline) {
         throw new Error(
