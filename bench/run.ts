@@ -6,7 +6,7 @@
  *
  *   npm run bench [-- --quick] [-- --only requests,overhead] [-- --<setting> N]
  *
- * Names: requests, overhead, cold-start, throughput. Other flags go to every benchmark.
+ * Names: requests, overhead, cold-start, throughput, durable. Other flags go to every benchmark.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const BENCHMARKS: readonly { name: string; file: string }[] = [
   { name: 'overhead', file: 'handler-overhead.ts' },
   { name: 'cold-start', file: 'cold-start.ts' },
   { name: 'throughput', file: 'local-throughput.ts' },
+  { name: 'durable', file: 'durable-state.ts' },
 ];
 
 function parse(argv: readonly string[]) {

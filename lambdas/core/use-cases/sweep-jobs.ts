@@ -68,6 +68,9 @@ export interface SweepResult {
 
 type Action = 'rescheduled' | 'failed' | 'requeued' | 'skipped';
 
+/** Jobs repaired at once after a restart (`restartedAt`); a periodic sweep repairs one at a time. */
+const RESTART_REPAIRS_IN_PARALLEL = 16;
+
 /**
  * Repairs jobs whose worker or message was lost, reading every shard of the sparse Active index
  * oldest first, at most `maxJobsPerRun` jobs per run, shared fairly between the shards:
@@ -104,9 +107,20 @@ export async function sweepJobs(deps: SweepJobsDeps): Promise<SweepResult> {
         limit,
         ...(shard.cursor ? { cursor: shard.cursor } : {}),
       });
-      for (const candidate of page.items.slice(0, limit)) {
-        counts.examined += 1;
-        counts[await sweepCandidate(deps, candidate, now, updatedBefore)] += 1;
+      // A periodic sweep repairs one job at a time, beside live traffic; after a restart every
+      // job of the page is lost, and they are put back as fast as fresh submits would arrive.
+      const items = page.items.slice(0, limit);
+      const inParallel = deps.restartedAt ? RESTART_REPAIRS_IN_PARALLEL : 1;
+      for (let i = 0; i < items.length; i += inParallel) {
+        const actions = await Promise.all(
+          items
+            .slice(i, i + inParallel)
+            .map((candidate) => sweepCandidate(deps, candidate, now, updatedBefore)),
+        );
+        for (const action of actions) {
+          counts.examined += 1;
+          counts[action] += 1;
+        }
       }
       shard.cursor = page.nextCursor;
       shard.done = page.nextCursor === undefined;
