@@ -12,9 +12,10 @@ function dataLines(system: LocalSystem): string[] {
     return [`  Data       ${where} (${durable.wiped ? 'wiped by --fresh: ' : ''}starting empty)`];
   }
   const objects = durable.restoredObjects > 0 ? `, ${durable.restoredObjects} payload objects` : '';
+  const letters = durable.deadLetters > 0 ? `; ${durable.deadLetters} dead letters back in their DLQs` : '';
   return [
     `  Data       ${where}: ${describeCensus(durable.found)}${objects}`,
-    `             unfinished jobs: ${describeRecovery(durable.recovered)}`,
+    `             unfinished jobs: ${describeRecovery(durable.recovered)}${letters}`,
   ];
 }
 

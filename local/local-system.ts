@@ -36,6 +36,7 @@ import { localLaneConcurrency } from './lane-concurrency';
 import { type Provisioned, type ProvisionedLane, provision } from './provision';
 import { type BootRecovery, recoverAtBoot } from './state/boot-recovery';
 import { type DataDir, openDataDir } from './state/data-dir';
+import { restoreDeadLetters } from './state/dead-letters';
 import { countJobs, type JobCensus } from './state/job-census';
 
 export type { LocalClients, LocalComponent, LocalEmulators } from './component-clients';
@@ -121,6 +122,8 @@ export interface DurableState {
   readonly restoredObjects: number;
   /** What the boot recovery did with the unfinished jobs. */
   readonly recovered: BootRecovery;
+  /** Dead-letter copies of Failed jobs sent again to their DLQs. */
+  readonly deadLetters: number;
 }
 
 /** A processor as the event source invokes it. */
@@ -289,7 +292,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       staleAfterSeconds: sweeperStaleAfterSeconds(config),
       retentionDays: config.retentionDays,
     };
-    // The queues were empty at start: put back every job the table says is unfinished.
+    // The queues were empty at start: put back every Failed job's dead letter, and every job
+    // the table says is unfinished.
+    const deadLetters = found?.failed?.length
+      ? await restoreDeadLetters(sweeperWiring.sqsClient, deadLetterQueueUrls, found.failed)
+      : 0;
     const recovered = found && found.total > 0 ? await recoverAtBoot(sweeperWiring, restartedAt) : undefined;
 
     // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
@@ -336,6 +343,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
               found,
               restoredObjects: sqs.restoredObjects,
               recovered: recovered ?? { requeued: 0, rescheduled: 0, failed: 0 },
+              deadLetters,
             },
           }
         : {}),

@@ -4,14 +4,15 @@
  * DynamoDB Local: system A is left with jobs in every state (Completed small and large,
  * Failed, Canceled, Queued, Scheduled with a backoff, InProgress with a large input), then
  * crashes (its JVM is SIGKILLed; its event sources and handlers are left hanging, as a killed
- * process leaves them). B starts on the folder, recovers, runs what was unfinished exactly once
- * and honours idempotency keys and large payloads; B stops gracefully and C finds it all again.
+ * process leaves them). B starts on the folder, recovers, runs what was unfinished exactly once,
+ * puts the dead letter back, and honours idempotency keys and large payloads; B stops gracefully and C finds it all again.
  * dynalite: its LevelDB folder keeps a job across a restart, and `fresh` starts empty.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../lambdas/adapters/dynamodb-job-store';
 import type { Job } from '../../lambdas/core/job';
@@ -188,6 +189,7 @@ describe('durable state on DynamoDB Local: a crash, a recovery, a graceful resta
         byStatus: { Completed: 2, Failed: 1, Canceled: 1, Queued: 1, Scheduled: 1, InProgress: 1 },
       },
       recovered: { requeued: 2, rescheduled: 1, failed: 0 },
+      deadLetters: 1,
     });
     // The large input and result, and the held job's large input.
     expect(durable?.restoredObjects).toBeGreaterThanOrEqual(3);
@@ -204,6 +206,29 @@ describe('durable state on DynamoDB Local: a crash, a recovery, a graceful resta
     const { body } = await client.get(ids.held as string);
     const download = await fetch(String(body.resultUrl));
     expect(await download.json()).toEqual(heldInput);
+  });
+
+  it('puts the Failed job’s dead letter back in its DLQ, in the format every writer uses', async () => {
+    const { system } = running();
+    const messages = await until(
+      async () =>
+        (
+          await system.sqs.client.send(
+            new ReceiveMessageCommand({
+              QueueUrl: system.provisioned.queues.fail?.deadLetterQueueUrl,
+              MessageAttributeNames: ['All'],
+              WaitTimeSeconds: 1,
+              MaxNumberOfMessages: 10,
+            }),
+          )
+        ).Messages ?? [],
+      (received) => received.length > 0,
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(messages.map((m) => [m.MessageAttributes?.jobId?.StringValue, JSON.parse(m.Body ?? '')])).toEqual([
+      [ids.failed, { id: ids.failed, name: 'fail' }],
+    ]);
+    expect(messages[0]?.MessageAttributes?.errorCode?.StringValue).toBeTruthy();
   });
 
   it('runs the Queued job, and the Scheduled one once its backoff is over', async () => {
