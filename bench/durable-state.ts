@@ -107,7 +107,7 @@ export const durableState: Benchmark = {
           const { ms, value: system } = await timed(() =>
             kind === 'memory' ? start() : start(dir(kind), kind === 'empty'),
           );
-          if (kind === 'stored') foundStored = system.durable?.found.total ?? 0;
+          if (kind === 'stored') foundStored = (await system.durable?.inventory)?.found.total ?? 0;
           startup[kind].push(ms);
           await system.stop();
         }

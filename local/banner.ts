@@ -1,22 +1,25 @@
 import * as path from 'node:path';
-import type { LocalSystem } from './local-system';
+import type { Inventory, LocalSystem } from './local-system';
 import { describeRecovery } from './state/boot-recovery';
 import { describeCensus } from './state/job-census';
 
-/** The banner's data lines: where the state lives, what was found, what was re-enqueued. */
+/** The banner's data lines: where the state lives, and what the boot recovery re-enqueued. */
 function dataLines(system: LocalSystem): string[] {
   const { durable } = system;
   if (!durable) return ['  Data       in memory: everything is lost when the system stops'];
   const where = path.relative(process.cwd(), durable.dir) || durable.dir;
-  if (durable.wiped || durable.found.total === 0) {
+  if (durable.empty) {
     return [`  Data       ${where} (${durable.wiped ? 'wiped by --fresh: ' : ''}starting empty)`];
   }
-  const objects = durable.restoredObjects > 0 ? `, ${durable.restoredObjects} payload objects` : '';
-  const letters = durable.deadLetters > 0 ? `; ${durable.deadLetters} dead letters back in their DLQs` : '';
-  return [
-    `  Data       ${where}: ${describeCensus(durable.found)}${objects}`,
-    `             unfinished jobs: ${describeRecovery(durable.recovered)}${letters}`,
-  ];
+  const objects = durable.restoredObjects > 0 ? `; ${durable.restoredObjects} payload objects restored` : '';
+  return [`  Data       ${where}: ${describeRecovery(durable.recovered)}${objects}`];
+}
+
+/** What `npm start` prints once the background inventory of the data folder is done. */
+export function inventoryLine(inventory: Inventory): string {
+  const letters =
+    inventory.deadLetters > 0 ? `; ${inventory.deadLetters} dead letters back in their DLQs` : '';
+  return `  Data       found ${describeCensus(inventory.found)}${letters}`;
 }
 
 /** What `npm start` prints once the system is ready. */

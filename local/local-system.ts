@@ -116,12 +116,24 @@ export interface DurableState {
   readonly dir: string;
   /** Whether it was wiped first (`fresh`). */
   readonly wiped: boolean;
-  /** The jobs the table held at start, before anything ran. */
-  readonly found: JobCensus;
+  /** Whether the folder held nothing before this start (new, or wiped). */
+  readonly empty: boolean;
   /** S3 objects put back into the emulator. */
   readonly restoredObjects: number;
-  /** What the boot recovery did with the unfinished jobs. */
+  /** What the boot recovery did with the unfinished jobs (before the system was ready). */
   readonly recovered: BootRecovery;
+  /**
+   * Finished after ready, in the background (a Scan of the whole table takes seconds with
+   * thousands of jobs): the jobs the table holds by status (read while the recovered jobs run),
+   * and the Failed jobs' dead letters sent back to their DLQs. Undefined if it failed (reported
+   * through `onError`).
+   */
+  readonly inventory: Promise<Inventory | undefined>;
+}
+
+/** The background part of a start on a data folder. */
+export interface Inventory {
+  readonly found: JobCensus;
   /** Dead-letter copies of Failed jobs sent again to their DLQs. */
   readonly deadLetters: number;
 }
@@ -178,7 +190,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sqs: sqs.client,
       s3: sqs.s3Client,
     });
-    const found = data ? await countJobs(dynamodb.documentClient, provisioned.tableName) : undefined;
     const recordDir = options.recordCalls ?? process.env[RECORD_CALLS_ENV];
     const recorder = recordDir ? new CallRecorder(resourceNamesOf(provisioned), recordDir) : undefined;
     const factory = new ComponentClientFactory(
@@ -292,12 +303,32 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       staleAfterSeconds: sweeperStaleAfterSeconds(config),
       retentionDays: config.retentionDays,
     };
-    // The queues were empty at start: put back every Failed job's dead letter, and every job
-    // the table says is unfinished.
-    const deadLetters = found?.failed?.length
-      ? await restoreDeadLetters(sweeperWiring.sqsClient, deadLetterQueueUrls, found.failed)
-      : 0;
-    const recovered = found && found.total > 0 ? await recoverAtBoot(sweeperWiring, restartedAt) : undefined;
+    // The queues were empty at start: put back every job the table says is unfinished, then
+    // (in the background) every Failed job's dead letter.
+    const recovered = data && !data.empty ? await recoverAtBoot(sweeperWiring, restartedAt) : undefined;
+    const inventory = data
+      ? countJobs(dynamodb.documentClient, provisioned.tableName).then(
+          async (found): Promise<Inventory> => {
+            const failed = (found.failed ?? []).filter(
+              (job) => job.lastUpdatedAt < restartedAt.toISOString(),
+            );
+            const deadLetters = await restoreDeadLetters(
+              sweeperWiring.sqsClient,
+              deadLetterQueueUrls,
+              failed,
+            );
+            return { found, deadLetters };
+          },
+          (error: unknown) => {
+            options.onError?.(error);
+            return undefined;
+          },
+        )
+      : undefined;
+    // Stopped after the API and the event sources, before the emulators.
+    stack.push(async () => {
+      await inventory;
+    });
 
     // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
     const sweeper = wireSweeperHandler({
@@ -335,15 +366,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       provisioned,
       eventSources,
       highPriorityEventSources,
-      ...(data && found
+      ...(data && inventory
         ? {
             durable: {
               dir: data.dir,
               wiped: data.wiped,
-              found,
+              empty: data.empty,
               restoredObjects: sqs.restoredObjects,
               recovered: recovered ?? { requeued: 0, rescheduled: 0, failed: 0 },
-              deadLetters,
+              inventory,
             },
           }
         : {}),

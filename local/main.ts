@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { ConfigError } from '../lib/config-error';
-import { banner } from './banner';
+import { banner, inventoryLine } from './banner';
 import type { DynamoDbChoice } from './emulators/dynamodb';
 import { loadLocalConfig } from './local-config';
 import { startLocalSystem } from './local-system';
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     onError: (error) => console.error('event source:', error instanceof Error ? error.message : error),
   });
   console.log(banner(system, performance.now() - started));
+  system.durable?.inventory.then((inventory) => inventory && console.log(inventoryLine(inventory)));
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -14,7 +14,7 @@ import { ENQUEUE_FAILED } from '../../lambdas/core/use-cases/submit-job';
 import { highPriorityKey } from '../../lambdas/runtime-env';
 
 /** A Failed job as the census read it. */
-export type FailedJob = Pick<Job, 'id' | 'name' | 'priority' | 'error'>;
+export type FailedJob = Pick<Job, 'id' | 'name' | 'priority' | 'error' | 'lastUpdatedAt'>;
 
 /** Copies sent at once. */
 const IN_PARALLEL = 16;

@@ -28,8 +28,9 @@ export async function countJobs(
     const page = await documentClient.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: '#id, #status, #name, #priority, #error',
+        ProjectionExpression: '#id, #status, #name, #priority, #error, #updated',
         ExpressionAttributeNames: {
+          '#updated': 'lastUpdatedAt',
           '#id': 'id',
           '#status': 'status',
           '#name': 'name',
