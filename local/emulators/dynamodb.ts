@@ -240,8 +240,8 @@ async function startDynamoDbLocal(
 
 /**
  * Polls `ListTables` until DynamoDB Local answers, the JVM dies, or the time is up. A JVM that
- * answers with errors is up but cannot use its data (a damaged `-dbPath` file): that fails at
- * once, naming the error and the folder.
+ * keeps answering with errors is up but cannot use its data (a damaged `-dbPath` file): that
+ * fails after 3 s, naming the error and the folder.
  */
 async function waitUntilReady(
   endpoint: string,
@@ -251,7 +251,8 @@ async function waitUntilReady(
 ): Promise<void> {
   const probe = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
-  let answeredErrors = 0;
+  // When it first answered with an error: a JVM that keeps doing so for 3 s is broken.
+  let firstAnsweredError: number | undefined;
   try {
     for (;;) {
       const failed = failure();
@@ -260,9 +261,10 @@ async function waitUntilReady(
         await probe.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
         return;
       } catch (error) {
-        // Not listening yet, unless it answered: then it is up, and broken.
+        // Not listening yet; or listening and answering errors, broken if it keeps on.
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status !== undefined && ++answeredErrors >= 3) {
+        if (status !== undefined) firstAnsweredError ??= Date.now();
+        if (status !== undefined && Date.now() - (firstAnsweredError ?? 0) >= 3_000) {
           throw new Error(
             `DynamoDB Local started but answers ListTables with ${status}: ${(error as Error).message.replace(/\.$/, '')}` +
               (dbPath
