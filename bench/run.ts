@@ -6,7 +6,7 @@
  *
  *   npm run bench [-- --quick] [-- --only requests,overhead] [-- --<setting> N]
  *
- * Names: requests, overhead, cold-start, throughput, console. Other flags go to every benchmark.
+ * Names: requests, overhead, cold-start, throughput, console, durable. Other flags go to every benchmark.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ const BENCHMARKS: readonly { name: string; file: string }[] = [
   { name: 'cold-start', file: 'cold-start.ts' },
   { name: 'throughput', file: 'local-throughput.ts' },
   { name: 'console', file: 'console-page.ts' },
+  { name: 'durable', file: 'durable-state.ts' },
 ];
 
 function parse(argv: readonly string[]) {

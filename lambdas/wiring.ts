@@ -213,6 +213,11 @@ export interface SweeperWiring extends TableWiring {
    * @default LEASE_MS (60 s)
    */
   readonly leaseMs?: number;
+  /**
+   * Recovery after a restart that lost every message and worker: see `SweepJobsDeps.restartedAt`.
+   * @default - a periodic sweep
+   */
+  readonly restartedAt?: Date;
 }
 
 /**
@@ -249,6 +254,7 @@ export function wireSweeperHandler(wiring: SweeperWiring) {
     retentionSeconds: wiring.retentionDays * DAY_SECONDS,
     maxJobsPerRun: wiring.maxJobsPerRun,
     ...(wiring.leaseMs !== undefined ? { leaseMs: wiring.leaseMs } : {}),
+    ...(wiring.restartedAt ? { restartedAt: wiring.restartedAt } : {}),
     onRecovered: (action, job) => emit(job.name, recoveredPoints(action, job)),
     deadLetterInboxes: inboxes,
     onDeadLetterSettled: (job) => emit(job.name, settledPoints(job)),

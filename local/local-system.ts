@@ -29,6 +29,10 @@ import type { MetricsSource } from './metrics/snapshot';
 import { namedFunctions } from './observability/function-scope';
 import { type ObserveOptions, startObservability } from './observability/local-observability';
 import { type Provisioned, type ProvisionedLane, provision } from './provision';
+import { type BootRecovery, recoverAtBoot } from './state/boot-recovery';
+import { type DataDir, openDataDir } from './state/data-dir';
+import { restoreDeadLetters } from './state/dead-letters';
+import { countJobs, type JobCensus } from './state/job-census';
 
 export type { LocalClients, LocalComponent, LocalEmulators } from './component-clients';
 
@@ -112,6 +116,47 @@ export interface LocalSystemOptions {
    * @default the collector's, when `observe.collectMetrics` is on
    */
   readonly metrics?: MetricsSource;
+  /**
+   * Keep the state in this folder across restarts (`npm start` uses `.async-endpoints/` in the
+   * project): the job table, and the payload bucket's objects, under `<dataDir>/<stackName>/`.
+   * The queues stay in memory, so at start every unfinished job is re-enqueued (see
+   * `state/boot-recovery.ts`).
+   * @default everything in memory (what the tests use)
+   */
+  readonly dataDir?: string;
+  /**
+   * With `dataDir`: delete the stack's data folder first and start empty (`npm start -- --fresh`).
+   * @default false
+   */
+  readonly fresh?: boolean;
+}
+
+/** What a system started on a data folder found there and did with it. */
+export interface DurableState {
+  /** The stack's data folder. */
+  readonly dir: string;
+  /** Whether it was wiped first (`fresh`). */
+  readonly wiped: boolean;
+  /** Whether the folder held nothing before this start (new, or wiped). */
+  readonly empty: boolean;
+  /** S3 objects put back into the emulator. */
+  readonly restoredObjects: number;
+  /** What the boot recovery did with the unfinished jobs (before the system was ready). */
+  readonly recovered: BootRecovery;
+  /**
+   * Finished after ready, in the background (a Scan of the whole table takes seconds with
+   * thousands of jobs): the jobs the table holds by status (read while the recovered jobs run),
+   * and the Failed jobs' dead letters sent back to their DLQs. Undefined if it failed (reported
+   * through `onError`).
+   */
+  readonly inventory: Promise<Inventory | undefined>;
+}
+
+/** The background part of a start on a data folder. */
+export interface Inventory {
+  readonly found: JobCensus;
+  /** Dead-letter copies of Failed jobs sent again to their DLQs. */
+  readonly deadLetters: number;
 }
 
 /** A processor as the event source invokes it. */
@@ -129,6 +174,8 @@ export interface LocalSystem {
   readonly eventSources: Readonly<Record<string, EventSource>>;
   /** The high-priority lanes' event sources, by job type name (types that enable priorities). */
   readonly highPriorityEventSources: Readonly<Record<string, EventSource>>;
+  /** The data folder's state, when started with `dataDir`; undefined in memory. */
+  readonly durable?: DurableState;
   /**
    * Runs one recovery sweep now (the timer runs them on its own): the DLQ reconciliation, then
    * the Active-index sweep. A call during a run returns that run.
@@ -155,14 +202,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const unwind = async () => {
     for (const stop of stack.reverse()) await stop().catch(() => {});
   };
+  // Everything the old process left unfinished was last updated before this instant.
+  const restartedAt = new Date();
   try {
     // First: the handlers' Metrics read whether they are enabled when they are built.
     const observability = startObservability(options.observe ?? {});
     const metricsSource = options.metrics ?? observability.metrics;
     stack.push(async () => observability.stop());
+    const data: DataDir | undefined = options.dataDir
+      ? openDataDir({ root: options.dataDir, stackName: config.stackName, fresh: options.fresh })
+      : undefined;
     const [dynamodb, sqs] = await Promise.all([
-      startDynamoDb({ prefer: options.dynamodb ?? 'auto' }),
-      startSqs(),
+      startDynamoDb({
+        prefer: options.dynamodb ?? 'auto',
+        ...(data ? { dbPath: data.path('dynamodb-local'), dynalitePath: data.path('dynalite') } : {}),
+      }),
+      startSqs(data ? { objectsDir: data.path('s3') } : {}),
     ]);
     stack.push(
       () => dynamodb.stop(),
@@ -329,15 +384,42 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     );
     stack.push(() => api.stop());
 
+    const sweeperWiring = (m: HandlerModules) => ({
+      ...clients(m, 'sweeper'),
+      queueUrls,
+      deadLetterQueueUrls,
+      staleAfterSeconds: sweeperStaleAfterSeconds(config),
+      retentionDays: config.retentionDays,
+    });
+    const bootWiring = sweeperWiring(handlers.modules);
+    // The queues were empty at start: put back every job the table says is unfinished, then
+    // (in the background) every Failed job's dead letter.
+    const recovered = data && !data.empty ? await recoverAtBoot(bootWiring, restartedAt) : undefined;
+    const inventory = data
+      ? countJobs(dynamodb.documentClient, provisioned.tableName).then(
+          async (found): Promise<Inventory> => {
+            const failed = (found.failed ?? []).filter(
+              (job) => job.lastUpdatedAt < restartedAt.toISOString(),
+            );
+            const deadLetters = await restoreDeadLetters(bootWiring.sqsClient, deadLetterQueueUrls, failed);
+            return { found, deadLetters };
+          },
+          (error: unknown) => {
+            options.onError?.(error);
+            return undefined;
+          },
+        )
+      : undefined;
+    // Stopped after the API and the event sources, before the emulators.
+    stack.push(async () => {
+      await inventory;
+    });
+
     // The recovery sweeper, on a timer as EventBridge runs it on AWS; one run at a time.
     const sweeper = handlers.live((m) =>
       m.wiring.wireSweeperHandler({
-        ...clients(m, 'sweeper'),
-        queueUrls,
-        deadLetterQueueUrls,
-        staleAfterSeconds: sweeperStaleAfterSeconds(config),
+        ...sweeperWiring(m),
         maxJobsPerRun: config.sweeper.maxJobsPerRun,
-        retentionDays: config.retentionDays,
         // The processors' lease: a dead worker's job is recovered once its lease has run out.
         ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
       }),
@@ -372,6 +454,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...(metricsSource ? { metrics: metricsSource } : {}),
       eventSources,
       highPriorityEventSources,
+      ...(data && inventory
+        ? {
+            durable: {
+              dir: data.dir,
+              wiped: data.wiped,
+              empty: data.empty,
+              restoredObjects: sqs.restoredObjects,
+              recovered: recovered ?? { requeued: 0, rescheduled: 0, failed: 0 },
+              inventory,
+            },
+          }
+        : {}),
       sweep,
       adminPrincipal,
       reload: (modules: HandlerModules) => {

@@ -6,17 +6,25 @@
  * POWERTOOLS_LOG_LEVEL (default INFO), ASYNC_ENDPOINTS_LOG_FORMAT / --log-format (pretty | json;
  * default pretty on a terminal), ASYNC_ENDPOINTS_RAW_EMF / --raw-emf (print EMF lines too),
  * ASYNC_ENDPOINTS_LOCAL_ADMIN (the admin principal, default local-admin). `--dev` (`npm run dev`)
- * reloads the handlers when lambdas/ changes.
+ * reloads the handlers when lambdas/ changes. ASYNC_ENDPOINTS_DATA_DIR (default .async-endpoints/
+ * in the project): where the state is kept.
+ * Flags: --fresh (wipe the stage's folder in the data directory and start empty).
  */
 import { resolve } from 'node:path';
 import { ConfigError } from '../lib/config-error';
-import { banner } from './banner';
+import { banner, inventoryLine } from './banner';
 import { watchHandlers } from './dev/watch-handlers';
 import type { DynamoDbChoice } from './emulators/dynamodb';
 import { loadLocalConfig } from './local-config';
 import { startLocalSystem } from './local-system';
 import { readOutputSettings } from './observability/log-format';
+import { DataDirError } from './state/data-dir';
 import { handleStopSignals } from './stop-signals';
+
+/** Where `npm start` keeps its state: git-ignored, in the project (tests point it elsewhere). */
+const DATA_DIR = process.env.ASYNC_ENDPOINTS_DATA_DIR
+  ? resolve(process.env.ASYNC_ENDPOINTS_DATA_DIR)
+  : resolve(__dirname, '..', '.async-endpoints');
 
 const started = performance.now();
 // From the first moment: a Ctrl-C while DynamoDB Local starts must still take its JVM along.
@@ -47,9 +55,12 @@ async function main(): Promise<void> {
       logFormat: output.logFormat,
       colour: output.colour,
     },
+    dataDir: DATA_DIR,
+    fresh: process.argv.includes('--fresh'),
     onError: (error) => console.error('event source:', error instanceof Error ? error.message : error),
   });
   console.log(banner(system, performance.now() - started));
+  system.durable?.inventory.then((inventory) => inventory && console.log(inventoryLine(inventory)));
   // `npm run dev`: the handlers reload when lambdas/ changes; emulators and data stay.
   const watcher = process.argv.includes('--dev')
     ? watchHandlers({ root: resolve(__dirname, '..'), system })
@@ -62,7 +73,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof DataDirError) console.error(error.message);
   else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(
       `Port ${process.env.PORT ?? 3000} is in use: stop what holds it, or set PORT=<another port>.`,

@@ -5,6 +5,8 @@ declare module 'dynalite' {
     createTableMs?: number;
     deleteTableMs?: number;
     updateTableMs?: number;
+    /** A LevelDB directory to keep the tables in; in memory when absent. */
+    path?: string;
   }
   export default function dynalite(options?: DynaliteOptions): Server;
 }

@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,6 +49,12 @@ export interface StartDynamoDbOptions {
    * @default in memory
    */
   readonly dbPath?: string;
+  /**
+   * dynalite only: keep its LevelDB store in this directory (created if missing) instead of in
+   * memory. The two emulators keep different formats, so each gets a directory of its own.
+   * @default in memory
+   */
+  readonly dynalitePath?: string;
   /** The Java probe; a seam for tests that hide Java. Default: {@link javaMajorVersion}. */
   readonly javaMajorVersion?: () => Promise<number | undefined>;
 }
@@ -62,8 +69,10 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
     options.prefer ?? 'auto',
     options.javaMajorVersion ?? javaMajorVersion,
   );
+  const dir = kind === 'dynalite' ? options.dynalitePath : options.dbPath;
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
   return kind === 'dynalite'
-    ? startDynalite(reason, options.port)
+    ? startDynalite(reason, options.port, options.dynalitePath)
     : startDynamoDbLocal(reason, options.port, options.startTimeoutMs ?? 30_000, options.dbPath);
 }
 
@@ -176,7 +185,7 @@ async function startDynamoDbLocal(
   const endpoint = `http://127.0.0.1:${port}`;
   const { client, documentClient } = clientsFor(endpoint);
   try {
-    await waitUntilReady(endpoint, startTimeoutMs, () => jvm.failure());
+    await waitUntilReady(endpoint, startTimeoutMs, () => jvm.failure(), dbPath);
   } catch (error) {
     client.destroy();
     await jvm.stop();
@@ -230,14 +239,21 @@ async function startDynamoDbLocal(
   };
 }
 
-/** Polls `ListTables` until DynamoDB Local answers, the JVM dies, or the time is up. */
+/**
+ * Polls `ListTables` until DynamoDB Local answers, the JVM dies, or the time is up. A JVM that
+ * keeps answering with errors is up but cannot use its data (a damaged `-dbPath` file): that
+ * fails after 3 s, naming the error and the folder.
+ */
 async function waitUntilReady(
   endpoint: string,
   timeoutMs: number,
   failure: () => Error | undefined,
+  dbPath?: string,
 ): Promise<void> {
   const probe = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
   const deadline = Date.now() + timeoutMs;
+  // When it first answered with an error: a JVM that keeps doing so for 3 s is broken.
+  let firstAnsweredError: number | undefined;
   try {
     for (;;) {
       const failed = failure();
@@ -245,8 +261,19 @@ async function waitUntilReady(
       try {
         await probe.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
         return;
-      } catch {
-        // Not listening yet.
+      } catch (error) {
+        // Not listening yet; or listening and answering errors, broken if it keeps on.
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status !== undefined) firstAnsweredError ??= Date.now();
+        if (status !== undefined && Date.now() - (firstAnsweredError ?? 0) >= 3_000) {
+          throw new Error(
+            `DynamoDB Local started but answers ListTables with ${status}: ${(error as Error).message.replace(/\.$/, '')}` +
+              (dbPath
+                ? `. Its data in ${dbPath} may be damaged: move the folder away, or start empty with \`npm start -- --fresh\` (which deletes it).`
+                : ''),
+            { cause: error },
+          );
+        }
       }
       if (Date.now() > deadline) {
         throw new Error(
@@ -261,9 +288,18 @@ async function waitUntilReady(
   }
 }
 
-async function startDynalite(reason: string, port: number | undefined): Promise<LocalDynamoDb> {
+async function startDynalite(
+  reason: string,
+  port: number | undefined,
+  path: string | undefined,
+): Promise<LocalDynamoDb> {
   if (port !== undefined) await assertPortFree(port, 'dynalite');
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server: Server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path !== undefined ? { path } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port ?? 0, '127.0.0.1', () => {

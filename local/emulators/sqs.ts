@@ -4,9 +4,21 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { mirrorObjects, restoreObjects } from '../state/s3-mirror';
 import { restartListener } from './restart-listener';
 import { keepContentEncoding, localS3Client } from './s3';
 import { type EmulatorRestart, LOCAL_AWS, type SqsEmulator } from './types';
+
+/** Options of {@link startSqs}. */
+export interface StartSqsOptions {
+  /**
+   * Keep S3 objects (fauxqs holds them in memory) in this folder across restarts: every write is
+   * mirrored there, every delete removes its copy, and a start restores them (`s3-mirror.ts`).
+   * Queues and messages stay in memory.
+   * @default objects in memory only
+   */
+  readonly objectsDir?: string;
+}
 
 /**
  * Starts fauxqs in-process on `127.0.0.1` (never on all interfaces) and returns a client bound to it.
@@ -25,11 +37,18 @@ import { type EmulatorRestart, LOCAL_AWS, type SqsEmulator } from './types';
  * await sqs.restart({ downMs: 500 }); // unreachable for 0.5 s; the queue and its messages stay
  * await sqs.stop();
  */
-export async function startSqs(): Promise<SqsEmulator> {
+export async function startSqs(options: StartSqsOptions = {}): Promise<SqsEmulator> {
   // fauxqs ships as ESM only; a dynamic import is the one way in from this CommonJS package.
   const { buildApp } = await import('fauxqs');
   const app = buildApp({ logger: false });
   keepContentEncoding(app);
+  const { objectsDir } = options;
+  let restoredObjects = 0;
+  if (objectsDir !== undefined) {
+    // Mirrored before each writer's answer; restored before anything can read.
+    mirrorObjects(app, objectsDir);
+    restoredObjects = await restoreObjects(app, objectsDir);
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -43,6 +62,7 @@ export async function startSqs(): Promise<SqsEmulator> {
     client,
     s3Client,
     name: 'fauxqs 1.9.2',
+    restoredObjects,
     restart({ downMs }) {
       if (stopping) return Promise.reject(new Error('fauxqs was stopped'));
       if (restarting) return Promise.reject(new Error('fauxqs is already restarting'));

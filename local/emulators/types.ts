@@ -15,6 +15,8 @@ export interface SqsEmulator {
   /** An S3 client for the same fauxqs endpoint (path-style), for the payload bucket. */
   readonly s3Client: S3Client;
   readonly name: string;
+  /** S3 objects put back from the data folder at start (0 when objects live in memory only). */
+  readonly restoredObjects: number;
   /**
    * Takes the endpoint down and brings it back on the same port with every queue and message
    * kept, as an SQS endpoint that is briefly unreachable: open connections are reset (in-flight

@@ -351,3 +351,57 @@ describe('sweepJobs recoveries', () => {
     ]);
   });
 });
+
+describe('sweepJobs after a restart that lost every message and worker (restartedAt)', () => {
+  it('repairs every unfinished job the old process left, whatever its lease, age or backoff', async () => {
+    const { store, sent, deps } = setup({ restartedAt: NOW, maxJobsPerRun: Number.POSITIVE_INFINITY });
+    // A live lease, a message a minute old, a backoff an hour away: all lost with the old process.
+    await store.create(deadWorkerJob({ id: idOf(1), lastUpdatedAt: ago(1), leaseExpiresAt: ago(-1) }));
+    await store.create(aJob({ id: idOf(2), status: 'Queued', lastUpdatedAt: ago(1) }));
+    await store.create(
+      aJob({
+        id: idOf(3),
+        status: 'Scheduled',
+        lastUpdatedAt: ago(1),
+        retryDelayUntil: ago(-60),
+        retryCount: 1,
+      }),
+    );
+    await store.create(
+      aJob({ id: idOf(4), status: 'Completed', lastUpdatedAt: ago(1), completedAt: ago(1) }),
+    );
+    const result = await sweepJobs(deps);
+    expect(result).toEqual({ examined: 3, rescheduled: 1, failed: 0, requeued: 2, skipped: 0 });
+    expect(sent.map((job) => job.id).sort()).toEqual([idOf(1), idOf(2), idOf(3)]);
+    const recovered = await store.get(idOf(1));
+    expect(recovered).toMatchObject({ status: 'Scheduled', retryCount: 1, error: { code: WORKER_LOST } });
+    expect(recovered?.error?.message).toContain('the system restarted while it ran');
+    expect(recovered?.history?.at(-1)).toMatchObject({
+      attempt: 1,
+      outcome: 'abandoned',
+      errorCode: WORKER_LOST,
+    });
+    expect((await store.get(idOf(3)))?.retryDelayUntil).toBe(ago(-60));
+  });
+
+  it('leaves alone a job updated since the restart (claimed by a new worker, or just submitted)', async () => {
+    const { store, sent, deps } = setup({ restartedAt: NOW, maxJobsPerRun: Number.POSITIVE_INFINITY });
+    await store.create(deadWorkerJob({ lastUpdatedAt: NOW.toISOString(), leaseExpiresAt: ago(-1) }));
+    await store.create(aJob({ id: idOf(2), status: 'Queued', lastUpdatedAt: NOW.toISOString() }));
+    expect(await sweepJobs(deps)).toMatchObject({ rescheduled: 0, requeued: 0 });
+    expect(sent).toEqual([]);
+  });
+
+  it('drains every shard in one run when the budget is unbounded', async () => {
+    const { store, sent, deps } = setup({
+      restartedAt: NOW,
+      maxJobsPerRun: Number.POSITIVE_INFINITY,
+      pageSize: 7,
+    });
+    for (let n = 1; n <= 250; n++) {
+      await store.create(aJob({ id: idOf(n), status: 'Queued', lastUpdatedAt: ago(1) }));
+    }
+    expect(await sweepJobs(deps)).toMatchObject({ examined: 250, requeued: 250 });
+    expect(new Set(sent.map((job) => job.id)).size).toBe(250);
+  });
+});

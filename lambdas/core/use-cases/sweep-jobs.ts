@@ -41,6 +41,15 @@ export interface SweepJobsDeps {
    * @default - nothing is told
    */
   readonly onRecovered?: (action: 'rescheduled' | 'failed', job: Job) => void;
+  /**
+   * When the system restarted having lost every message and every worker (the local mode's
+   * queue lives in memory): every unfinished job last updated before this instant is repaired at
+   * once, whatever its lease, `staleAfter` or backoff says (a Scheduled job's early delivery
+   * waits out its backoff, as any early delivery does). Jobs updated since, by new workers or
+   * new submits, are left alone. Pair it with an unbounded `maxJobsPerRun`.
+   * @default - a periodic sweep: leases, `staleAfter` and backoffs decide
+   */
+  readonly restartedAt?: Date;
 }
 
 /** What one sweep did. */
@@ -58,6 +67,9 @@ export interface SweepResult {
 }
 
 type Action = 'rescheduled' | 'failed' | 'requeued' | 'skipped';
+
+/** Jobs repaired at once after a restart (`restartedAt`); a periodic sweep repairs one at a time. */
+const RESTART_REPAIRS_IN_PARALLEL = 16;
 
 /**
  * Repairs jobs whose worker or message was lost, reading every shard of the sparse Active index
@@ -79,7 +91,7 @@ type Action = 'rescheduled' | 'failed' | 'requeued' | 'skipped';
 export async function sweepJobs(deps: SweepJobsDeps): Promise<SweepResult> {
   const counts = { examined: 0, rescheduled: 0, failed: 0, requeued: 0, skipped: 0 };
   const now = deps.clock.now();
-  const updatedBefore = new Date(now.getTime() - (deps.leaseMs ?? LEASE_MS));
+  const updatedBefore = deps.restartedAt ?? new Date(now.getTime() - (deps.leaseMs ?? LEASE_MS));
   let open = shardsInSweepOrder(deps.store.activeShards, now);
   // Rounds: each gives every shard with jobs left an equal share of the budget still unspent,
   // so one shard's long backlog cannot starve the others; what a short shard leaves unused
@@ -95,9 +107,20 @@ export async function sweepJobs(deps: SweepJobsDeps): Promise<SweepResult> {
         limit,
         ...(shard.cursor ? { cursor: shard.cursor } : {}),
       });
-      for (const candidate of page.items.slice(0, limit)) {
-        counts.examined += 1;
-        counts[await sweepCandidate(deps, candidate, now)] += 1;
+      // A periodic sweep repairs one job at a time, beside live traffic; after a restart every
+      // job of the page is lost, and they are put back as fast as fresh submits would arrive.
+      const items = page.items.slice(0, limit);
+      const inParallel = deps.restartedAt ? RESTART_REPAIRS_IN_PARALLEL : 1;
+      for (let i = 0; i < items.length; i += inParallel) {
+        const actions = await Promise.all(
+          items
+            .slice(i, i + inParallel)
+            .map((candidate) => sweepCandidate(deps, candidate, now, updatedBefore)),
+        );
+        for (const action of actions) {
+          counts.examined += 1;
+          counts[action] += 1;
+        }
       }
       shard.cursor = page.nextCursor;
       shard.done = page.nextCursor === undefined;
@@ -129,8 +152,13 @@ function shardsInSweepOrder(count: number, now: Date): ShardProgress[] {
  * index is only ever behind the record (older lease, older update), so a job the index shows
  * healthy is healthy and needs no read.
  */
-async function sweepCandidate(deps: SweepJobsDeps, candidate: StaleJob, now: Date): Promise<Action> {
-  if (!needsRepair(deps, candidate, now)) return 'skipped';
+async function sweepCandidate(
+  deps: SweepJobsDeps,
+  candidate: StaleJob,
+  now: Date,
+  updatedBefore: Date,
+): Promise<Action> {
+  if (!needsRepair(deps, candidate, now, updatedBefore)) return 'skipped';
   let job: Job | undefined;
   try {
     job = await deps.store.get(candidate.id);
@@ -138,16 +166,21 @@ async function sweepCandidate(deps: SweepJobsDeps, candidate: StaleJob, now: Dat
     deps.logger.error('Could not read a job to repair', { jobId: candidate.id, error });
     return 'skipped';
   }
-  return job && needsRepair(deps, job, now) ? sweepOne(deps, job, now) : 'skipped';
+  return job && needsRepair(deps, job, now, updatedBefore) ? sweepOne(deps, job, now) : 'skipped';
 }
 
 /**
  * Whether a job looks lost: InProgress with its lease run out (the worker died), or Queued or
  * Scheduled, due, and not updated for its type's `staleAfter` (the message may be lost). A job of
- * an unknown type counts, so that {@link sweepOne} reports it.
+ * an unknown type counts, so that {@link sweepOne} reports it. After a restart (`restartedAt`),
+ * every unfinished job the old process left (updated before the restart) counts.
  */
-function needsRepair(deps: SweepJobsDeps, job: StaleJob, now: Date): boolean {
+function needsRepair(deps: SweepJobsDeps, job: StaleJob, now: Date, updatedBefore: Date): boolean {
   const at = now.toISOString();
+  if (deps.restartedAt) {
+    const unfinished = job.status === 'InProgress' || job.status === 'Queued' || job.status === 'Scheduled';
+    return unfinished && job.lastUpdatedAt < updatedBefore.toISOString();
+  }
   if (job.status === 'InProgress') return job.leaseExpiresAt === undefined || job.leaseExpiresAt < at;
   if (job.status !== 'Queued' && job.status !== 'Scheduled') return false;
   const staleAfterSeconds = deps.staleAfterSecondsFor(job.name);
@@ -177,9 +210,12 @@ async function recoverLostWorker(deps: SweepJobsDeps, job: Job, now: Date): Prom
   const queue = deps.queueFor(job.name);
   const deadLetterQueue = deps.deadLetterQueueFor(job.name);
   if (!queue || !deadLetterQueue) return unknownType(deps, job);
+  const why = deps.restartedAt
+    ? 'the system restarted while it ran'
+    : `its lease expired at ${job.leaseExpiresAt ?? 'an unknown time'}`;
   const error: JobErrorInfo = {
     code: WORKER_LOST,
-    message: `The worker of attempt ${job.attempt} stopped without recording an outcome (its lease expired at ${job.leaseExpiresAt ?? 'an unknown time'})`,
+    message: `The worker of attempt ${job.attempt} stopped without recording an outcome (${why})`,
   };
   const history = withAttempt(job, 'abandoned', now, error.code);
   // A cancel request goes the retry way too: the next claim records Canceled without running it.
