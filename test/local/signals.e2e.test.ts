@@ -15,7 +15,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JAVA_INSTALL_HINT, javaMajorVersion } from '../../local/emulators/dynamodb-process';
 import { localClient } from '../support/local-client';
 import { acceptedId, jobOf, until } from '../support/local-e2e';
-import { type NpmStart, startNpm } from '../support/npm-start';
+import { DATA_DIR_ENV, type NpmStart, startNpm } from '../support/npm-start';
 import {
   isAlive,
   killSurvivors,
@@ -116,6 +116,20 @@ describe('npm start', { timeout: 240_000 }, () => {
     const all = out + system.stderr();
     expect(all).not.toContain('ECONNREFUSED');
     expect(all).not.toContain('Delivery failed');
+
+    // The state is durable: the next start on the same folder reads every job Completed, on its
+    // first attempt (the drain finished them; the boot recovery had nothing to run again).
+    try {
+      const again = await startNpm({ LOCAL_DYNAMODB: 'dynamodb-local', [DATA_DIR_ENV]: system.dataDir });
+      running = again;
+      const jobs = await Promise.all(ids.map((id) => jobOf(localClient(again.url), id)));
+      expect(jobs.map((job) => [job.status, job.retryCount])).toEqual(ids.map(() => ['Completed', 0]));
+      process.kill(again.npm.pid, 'SIGTERM');
+      expect(await again.exited).toEqual({ code: 0, signal: null });
+      await expectAllGone(again);
+    } finally {
+      rmSync(system.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('a second Ctrl-C during the drain stops at once', async () => {
