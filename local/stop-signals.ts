@@ -1,5 +1,5 @@
 /**
- * How `npm start` reacts to SIGINT and SIGTERM: the first one drains and stops the system, a
+ * How `npm start` reacts to SIGINT, SIGTERM and SIGHUP: the first one drains and stops the system, a
  * second one stops at once.
  *
  * Ctrl-C in a terminal signals the whole foreground process group, and npm (whose direct child
@@ -17,7 +17,9 @@
 import { constants } from 'node:os';
 
 /** The signals that stop the local system. */
-export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+// SIGHUP: the terminal was closed; without a handler Node would die at once and abandon the
+// jobs in flight (the JVM's watchdog would still take it down).
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** What {@link handleStopSignals} listens on and exits through; `process` by default. */
 export interface SignalTarget {

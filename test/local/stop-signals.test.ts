@@ -30,7 +30,8 @@ function harness(stop: () => Promise<void> = () => Promise.resolve(), expectEcho
     advance: (ms: number) => {
       time += ms;
     },
-    listeners: () => target.listenerCount('SIGINT') + target.listenerCount('SIGTERM'),
+    listeners: () =>
+      target.listenerCount('SIGINT') + target.listenerCount('SIGTERM') + target.listenerCount('SIGHUP'),
   };
 }
 
@@ -45,6 +46,16 @@ describe('handleStopSignals', () => {
     expect(h.stops()).toBe(1);
     expect(h.exits).toEqual([0]);
     expect(h.lines.join('\n')).toContain('SIGTERM: finishing in-flight batches');
+  });
+
+  it('drains on SIGHUP (the terminal was closed) as on Ctrl-C', async () => {
+    const h = harness();
+    h.signals.ready(h.stop);
+    h.send('SIGHUP');
+    await settle();
+    expect(h.stops()).toBe(1);
+    expect(h.exits).toEqual([0]);
+    expect(h.lines.join('\n')).toContain('SIGHUP: finishing in-flight batches');
   });
 
   it("ignores npm's forwarded copy of the same Ctrl-C", async () => {
@@ -120,7 +131,7 @@ describe('handleStopSignals', () => {
 
   it('removes its listeners on dispose', () => {
     const h = harness();
-    expect(h.listeners()).toBe(2);
+    expect(h.listeners()).toBe(3);
     h.signals.dispose();
     expect(h.listeners()).toBe(0);
   });
