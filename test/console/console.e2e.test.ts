@@ -9,29 +9,14 @@
  * metrics panel reads the local mode's EMF collector, fed by the jobs these tests run; the page's
  * summary is checked against the collector's own snapshot.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { JobTypeDefinition } from '../../lambdas/core/job-type';
-import { jobTypes } from '../../lambdas/jobs/catalog';
 import { JobMetric } from '../../lambdas/metric-names';
 import { loadLocalConfig } from '../../local/local-config';
+import { catalogWithSteppedSleep } from '../../scripts/support/stepped-sleep';
 import { acceptedId, jobOf, until, useLocalSystem } from '../support/local-e2e';
 import { launchBrowser, type WatchedPage, watchedPage } from './browser';
 import { expectedSummary, total } from './metrics-summary';
-
-/** `sleep`, reporting progress at each quarter (the catalog's sleep reports none). */
-const steppedSleep: JobTypeDefinition = {
-  ...(jobTypes.find((type) => type.name === 'sleep') as JobTypeDefinition),
-  handler: async (input, { signal, heartbeat }) => {
-    const { ms } = input as { ms: number };
-    for (let quarter = 1; quarter <= 4; quarter += 1) {
-      await delay(ms / 4, undefined, { signal });
-      await heartbeat({ percent: quarter * 25, message: `quarter ${quarter} of 4` });
-    }
-    return { sleptMs: ms };
-  },
-};
 
 /** Jobs this file submits (the page's and the API's), so the collector must count at least these. */
 let submittedHere = 0;
@@ -40,7 +25,7 @@ const local = useLocalSystem(() => ({
   config: loadLocalConfig({
     jobTypes: { sleep: { maxConcurrency: 2, reservedConcurrency: 2, batchSize: 1 } },
   }),
-  jobTypes: jobTypes.map((type) => (type.name === 'sleep' ? steppedSleep : type)),
+  jobTypes: catalogWithSteppedSleep(4),
   // Renewals every 0.5 s: a cancel reaches the running worker within a second.
   leaseMs: 1_500,
   // The real EMF collector; it turns Powertools Metrics on itself (the test run sets them off).
@@ -133,7 +118,7 @@ describe('the console page', () => {
     await watched.screenshot('job-in-progress');
     await viewStatus(watched, 'Completed');
     expect(await inPage(watched, `document.getElementById('job-progress').value`)).toBe(100);
-    expect(await text(watched, '#job-progress-text')).toContain('100 % — quarter 4 of 4');
+    expect(await text(watched, '#job-progress-text')).toContain('100 % — step 4 of 4');
     expect(JSON.parse(await text(watched, '#job-input'))).toEqual({ ms: 2000 });
     expect(JSON.parse(await text(watched, '#job-outcome'))).toEqual({ sleptMs: 2000 });
     expect(await text(watched, '#job-history')).toContain('completed');
