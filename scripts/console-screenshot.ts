@@ -22,7 +22,7 @@ const MAX_BYTES = 300_000;
 /** How long the load runs: three or four minutes of data, whatever the start's second. */
 const LOAD_MS = 140_000;
 /** The charts' window: the collector keeps an hour, in which two minutes would be a dot. */
-const CHART_MINUTES = 10;
+const CHART_MINUTES = 5;
 /** Waits in the page, generous for a loaded 2-core machine. */
 const WAIT = { timeout: 60_000, polling: 200 } as const;
 
