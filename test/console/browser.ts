@@ -3,32 +3,14 @@
  * it opens collects what would be a defect on the page itself: console errors, uncaught
  * exceptions, Content-Security-Policy violations and failed requests.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 
-/** Debian's package; CI installs it when missing, as it does Java. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { launchBrowser } from '../../scripts/support/chromium';
 
 /** Where screenshots go (git-ignored). */
 export const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'console');
-
-/**
- * Starts headless chromium.
- * @throws Error saying how to install chromium when it is missing
- */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No chromium at ${CHROMIUM}: the console tests need a real browser. ` +
-        'Install it with `apt-get install chromium` (or set CHROMIUM_PATH).',
-    );
-  }
-  return puppeteer.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
-}
 
 /** A page and the problems it reported so far. */
 export interface WatchedPage {
